@@ -1,0 +1,92 @@
+/**
+ * Every object name, label and selector, derived in one place from the app name. Components never
+ * type a name: they take the {@link ObjectNames} for their part. Names the old templates gave the
+ * live objects (hcap-patroni, hcap-server, the `statefulset` selector label, ...) are kept, because
+ * selectors and StatefulSet names cannot change in place and adoption imports objects by name.
+ */
+
+export type Labels = Readonly<Record<string, string>>;
+
+export interface ObjectNames {
+  /** `metadata.name` of the part's main objects. */
+  readonly name: string;
+  /** Labels on every object of the part (a superset of `selector`). */
+  readonly labels: Labels;
+  /** Pod labels the part's workload selects on; a subset of `podLabels`. */
+  readonly selector: Labels;
+  /** Labels of the part's pod template. */
+  readonly podLabels: Labels;
+}
+
+export interface PatroniNames extends ObjectNames {
+  /** Patroni's scope (cluster name); it names Patroni's own `<scope>-leader`/`-config` ConfigMaps. */
+  readonly scope: string;
+  /** Labels Patroni puts on every member and reads back (`PATRONI_KUBERNETES_LABELS`). */
+  readonly clusterLabels: Labels;
+  /** Selects the current leader: Patroni labels it `role: master` at run time. */
+  readonly leaderSelector: Labels;
+  /** Name of the volume claim template (data volumes are `<vct>-<name>-<ordinal>`). */
+  readonly volumeClaimTemplate: string;
+  /** The headless Service that governs the StatefulSet and reaches every member. */
+  readonly membersService: string;
+}
+
+export interface StackNames {
+  readonly appName: string;
+  /** Labels every object carries. */
+  readonly common: Labels;
+  readonly patroni: PatroniNames;
+  readonly server: ObjectNames;
+  readonly client: ObjectNames;
+  readonly backup: ObjectNames;
+  readonly keycloakSecret: string;
+  /** ImageStream names in tools. */
+  readonly images: { readonly server: string; readonly client: string; readonly patroni: string; readonly backup: string };
+}
+
+const MANAGED_BY = { "app.kubernetes.io/managed-by": "pulumi" } as const;
+
+function part(appName: string, name: string, component: string, selector: Labels): ObjectNames {
+  const labels = {
+    app: appName,
+    "app.kubernetes.io/part-of": appName,
+    "app.kubernetes.io/component": component,
+    ...MANAGED_BY,
+  };
+  return { name, labels: { ...labels, ...selector }, selector, podLabels: { ...selector, app: appName } };
+}
+
+/** All names of one stack. Pure: the same app name always gives the same names. */
+export function stackNames(appName: string): StackNames {
+  const patroniName = `${appName}-patroni`;
+  const clusterLabels = { "cluster-name": patroniName, "app.kubernetes.io/name": "patroni" };
+  const patroniSelector = { statefulset: patroniName };
+  const patroniBase = part(appName, patroniName, "database", patroniSelector);
+  const serverName = `${appName}-server`;
+  const clientName = `${appName}-client`;
+  const backupName = `${appName}-backup`;
+  return {
+    appName,
+    common: { app: appName, "app.kubernetes.io/part-of": appName, ...MANAGED_BY },
+    patroni: {
+      ...patroniBase,
+      labels: { ...patroniBase.labels, ...clusterLabels },
+      podLabels: { ...patroniSelector, ...clusterLabels, app: appName },
+      scope: patroniName,
+      clusterLabels,
+      leaderSelector: { ...clusterLabels, role: "master" },
+      volumeClaimTemplate: "postgresql",
+      membersService: `${patroniName}-members`,
+    },
+    server: part(appName, serverName, "api", { name: serverName }),
+    client: part(appName, clientName, "web", { name: clientName }),
+    backup: part(appName, backupName, "backup", { cronjob: backupName }),
+    keycloakSecret: `${appName}-keycloak`,
+    images: { server: serverName, client: clientName, patroni: patroniName, backup: backupName },
+  };
+}
+
+/** The internal-registry reference of an image-stream tag in another namespace. */
+export function internalImage(namespace: string, stream: string, tag: string): string {
+  return `image-registry.openshift-image-registry.svc:5000/${namespace}/${stream}:${tag}`;
+}

@@ -1,0 +1,164 @@
+/**
+ * Field validators shared by every config key. Pulumi hands a program its config as strings
+ * (`"3"`, `"true"`, `"500m"`), so each validator accepts the string form and yields a typed value.
+ */
+import { CronExpressionParser } from "cron-parser";
+import { z } from "zod";
+
+/** A whole number written as a string or number, with a lower bound. */
+export function wholeNumber(min: number) {
+  return z.preprocess(
+    (v) => (typeof v === "string" && /^-?\d+$/.test(v.trim()) ? Number(v) : v),
+    z
+      .number({ error: "must be a whole number" })
+      .int({ error: "must be a whole number" })
+      .min(min, { error: (iss) => `must be ${min} or more (got ${String(iss.input)})` }),
+  );
+}
+
+/** `true`/`false`, as Pulumi stores booleans. */
+export const flag = z.preprocess(
+  (v) => (v === "true" ? true : v === "false" ? false : v),
+  z.boolean({ error: "must be true or false" }),
+);
+
+/** A non-empty string without surrounding white space. */
+export const text = z
+  .string({ error: "must be a string" })
+  .min(1, { error: "must not be empty" })
+  .refine((s) => s.trim() === s, { error: "must not start or end with white space" });
+
+/** A DNS-1123 name: what Kubernetes accepts for object names and the licence plate. */
+export const dnsLabel = text.regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, {
+  error: "must be lower-case letters, digits and '-' (a DNS-1123 label)",
+});
+
+/** A route host name. */
+export const hostName = text.regex(/^(?=.{1,253}$)([a-z0-9]([-a-z0-9]*[a-z0-9])?)(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/, {
+  error: "must be a fully qualified lower-case host name",
+});
+
+/** An https URL. */
+export const httpsUrl = text.regex(/^https:\/\/[^\s/$.?#].[^\s]*$/, { error: "must be an https:// URL" });
+
+const CPU = /^(?:[1-9]\d*m|[1-9]\d*)$/;
+const MEMORY = /^[1-9]\d*(?:Ki|Mi|Gi|Ti|k|M|G|T)?$/;
+
+/**
+ * A CPU quantity in the form the API server stores (`250m`, `1`, `2`). OpenShift kinds are sent to
+ * the cluster as custom resources, which Pulumi does not normalise: `0.5` would come back as `500m`
+ * and show as drift on every refresh. So only the canonical form is accepted.
+ */
+export const cpu = z.string({ error: "must be a CPU quantity such as 250m or 1" }).superRefine((s, ctx) => {
+  if (CPU.test(s) && !/^[1-9]\d*000m$/.test(s)) return;
+  const hint = canonicalCpu(s);
+  ctx.addIssue({
+    code: "custom",
+    message: hint
+      ? `must be written as the API server stores it: ${hint}, not ${s}`
+      : `must be a CPU quantity such as 250m or 1 (got ${JSON.stringify(s)})`,
+  });
+});
+
+/** A memory/storage quantity in canonical form (`512Mi`, `1Gi`, `256M`). See {@link cpu}. */
+export const memory = z
+  .string({ error: "must be a quantity such as 512Mi or 1Gi" })
+  .superRefine((s, ctx) => {
+    if (MEMORY.test(s) && !redundantBinary(s)) return;
+    const hint = redundantBinary(s);
+    ctx.addIssue({
+      code: "custom",
+      message: hint
+        ? `must be written as the API server stores it: ${hint}, not ${s}`
+        : `must be a quantity such as 512Mi or 1Gi (got ${JSON.stringify(s)})`,
+    });
+  });
+
+/** `0.5` → `500m`, `1000m` → `1`; undefined when `s` is not a CPU quantity at all. */
+export function canonicalCpu(s: string): string | undefined {
+  if (!/^(?:\d+(?:\.\d+)?|\d+m)$/.test(s)) return undefined;
+  const milli = s.endsWith("m") ? Number(s.slice(0, -1)) : Math.round(Number(s) * 1000);
+  if (!Number.isFinite(milli) || milli <= 0) return undefined;
+  return milli % 1000 === 0 ? String(milli / 1000) : `${milli}m`;
+}
+
+/** `1024Mi` → `1Gi`: the server folds a binary quantity into the largest whole unit. */
+function redundantBinary(s: string): string | undefined {
+  const m = /^([1-9]\d*)(Ki|Mi|Gi)$/.exec(s);
+  if (!m) return undefined;
+  const units = ["Ki", "Mi", "Gi", "Ti"];
+  let n = Number(m[1]);
+  let u = units.indexOf(m[2]);
+  if (n % 1024 !== 0) return undefined;
+  while (n % 1024 === 0 && u < units.length - 1) {
+    n /= 1024;
+    u += 1;
+  }
+  return `${n}${units[u]}`;
+}
+
+/** Bytes in a canonical memory quantity, for comparing a request with its limit. */
+export function quantityBytes(q: string): number {
+  const m = /^(\d+)(Ki|Mi|Gi|Ti|k|M|G|T)?$/.exec(q);
+  if (!m) return NaN;
+  const factor: Record<string, number> = {
+    "": 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40,
+  };
+  return Number(m[1]) * factor[m[2] ?? ""];
+}
+
+/** Millicores in a canonical CPU quantity. */
+export function cpuMillis(q: string): number {
+  return q.endsWith("m") ? Number(q.slice(0, -1)) : Number(q) * 1000;
+}
+
+/**
+ * A five-field cron schedule as Kubernetes CronJobs read it. `CRON_TZ=`/`TZ=` prefixes are refused
+ * (the platform's Kyverno policy rejects them; the time zone goes in its own key), and so is a
+ * schedule that fires more often than `minMinutes` apart.
+ */
+export function cronSchedule(minMinutes: number) {
+  return text.superRefine((s, ctx) => {
+    if (/^(CRON_)?TZ=/.test(s)) {
+      ctx.addIssue({ code: "custom", message: "must not carry a CRON_TZ=/TZ= prefix: set the time zone key instead" });
+      return;
+    }
+    const fields = s.split(/\s+/);
+    if (fields.length !== 5) {
+      ctx.addIssue({ code: "custom", message: `must be a five-field cron schedule (got ${JSON.stringify(s)})` });
+      return;
+    }
+    try {
+      const it = CronExpressionParser.parse(s, { currentDate: new Date("2026-01-01T00:00:00Z"), tz: "UTC" });
+      let prev = it.next().getTime();
+      for (let i = 0; i < 48; i++) {
+        const next = it.next().getTime();
+        if (next - prev < minMinutes * 60_000) {
+          ctx.addIssue({ code: "custom", message: `must not run more often than every ${minMinutes} minutes (got ${JSON.stringify(s)})` });
+          return;
+        }
+        prev = next;
+      }
+    } catch (e) {
+      ctx.addIssue({ code: "custom", message: `is not a valid cron schedule: ${(e as Error).message}` });
+    }
+  });
+}
+
+/** An IANA time zone name, as `CronJob.spec.timeZone` takes it. */
+export const timeZone = text.refine(
+  (tz) => {
+    try {
+      new Intl.DateTimeFormat("en-CA", { timeZone: tz });
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { error: "must be an IANA time zone such as America/Vancouver" },
+);
+
+/** A git commit, abbreviated (7+) or full, lower-case hex; empty means "not promoted yet". */
+export const commitSha = z
+  .string({ error: "must be a git commit SHA" })
+  .regex(/^(|[0-9a-f]{7,40})$/, { error: "must be a git commit SHA of 7 to 40 lower-case hex digits, or empty" });

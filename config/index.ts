@@ -1,0 +1,337 @@
+/**
+ * The one parse of a stack's config: `Pulumi.yaml` defaults merged with `Pulumi.<stack>.yaml`,
+ * validated into a typed {@link StackConfig}. Any problem throws a {@link ConfigError} that names the
+ * file, the key and the reason, before a single resource is declared.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { parse as parseYaml } from "yaml";
+import { cpuMillis, quantityBytes } from "./fields";
+import {
+  PLAIN_KEYS, SECRET_KEYS, type PlainKeyName, type PlainValues, type Scope, type SecretKeyName,
+} from "./keys";
+
+export const PROJECT = "hcap-infra";
+export const STACKS = ["dev", "test", "prod", "tools"] as const;
+export type StackName = (typeof STACKS)[number];
+export const ENVIRONMENTS = ["dev", "test", "prod"] as const;
+export type EnvName = (typeof ENVIRONMENTS)[number];
+
+export function isStackName(s: string): s is StackName {
+  return (STACKS as readonly string[]).includes(s);
+}
+export function isEnvName(s: string): s is EnvName {
+  return (ENVIRONMENTS as readonly string[]).includes(s);
+}
+
+export function stackFileName(stack: string): string {
+  return `Pulumi.${stack}.yaml`;
+}
+
+/** One problem with one key. */
+export interface ConfigIssue {
+  readonly file: string;
+  readonly key: string;
+  readonly message: string;
+  /** Set for a required secret that is not configured (the offline render fills these in). */
+  readonly kind?: "missing-secret";
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly stack: string,
+    readonly issues: readonly ConfigIssue[],
+  ) {
+    super(
+      [`Invalid configuration for stack "${stack}":`, ...issues.map((i) => `  ${i.file}: ${i.key}: ${i.message}`)].join("\n"),
+    );
+    this.name = "ConfigError";
+  }
+}
+
+/** What the program is handed: config values (keys without the project prefix) and where each came from. */
+export interface RawConfig {
+  readonly values: Readonly<Record<string, string>>;
+  /** Keys whose value is a Pulumi secret. */
+  readonly secretKeys: ReadonlySet<string>;
+  /** The file a key's value came from (the stack file, or `Pulumi.yaml` for a project default). */
+  readonly sourceOf: (key: string) => string;
+  /** Keys written in the stack file itself (checked against the stack's scope). */
+  readonly stackFileKeys: ReadonlySet<string>;
+}
+
+export interface Resources {
+  readonly requests: { readonly cpu: string; readonly memory: string };
+  readonly limits: { readonly cpu: string; readonly memory: string };
+}
+
+export interface AppTierConfig {
+  readonly replicas: number;
+  readonly resources: Resources;
+  readonly host: string;
+}
+
+interface CommonConfig {
+  readonly stack: StackName;
+  readonly stackFile: string;
+  readonly appName: string;
+  readonly licencePlate: string;
+  /** `<plate>-<stack>`: the one namespace this stack writes to. */
+  readonly namespace: string;
+  /** `<plate>-tools`: where images live. */
+  readonly toolsNamespace: string;
+  readonly kube: { readonly context?: string; readonly kubeconfig?: string };
+  readonly patroniImageTag: string;
+  readonly backupImageRef: string;
+  /** Secret config values, as Pulumi secrets; absent when not set. */
+  readonly secrets: Readonly<Partial<Record<SecretKeyName, pulumi.Output<string>>>>;
+}
+
+export interface EnvConfig extends CommonConfig {
+  readonly role: "env";
+  readonly stack: EnvName;
+  readonly protectStateful: boolean;
+  readonly adopt: boolean;
+  readonly maintenance: "none" | "restore";
+  readonly patroni: {
+    readonly replicas: number;
+    readonly resources: Resources;
+    readonly volumeSize: string;
+    readonly storageClass: "netapp-block-standard" | "netapp-file-standard";
+  };
+  readonly server: AppTierConfig;
+  readonly client: AppTierConfig;
+  readonly keycloak: { readonly realm: string; readonly authUrl: string };
+  readonly backup: {
+    readonly schedule: string;
+    readonly timeZone: string;
+    readonly retention: { readonly daily: number; readonly weekly: number; readonly monthly: number };
+    readonly volumeSize: string;
+    readonly storageClass: "netapp-file-backup";
+    readonly verification: { readonly enabled: boolean; readonly schedule: string; readonly volumeSize: string };
+    readonly resources: Resources;
+  };
+}
+
+export interface ToolsConfig extends CommonConfig {
+  readonly role: "tools";
+  readonly stack: "tools";
+  readonly git: { readonly repository: string; readonly ref: string };
+  readonly patroniSourceImage: string;
+  /** The commit each environment runs; empty when it has not been promoted yet. */
+  readonly promotions: Readonly<Record<EnvName, string>>;
+}
+
+export type StackConfig = EnvConfig | ToolsConfig;
+
+function inScope(scope: Scope, stack: StackName): boolean {
+  return scope === "all" || (scope === "tools") === (stack === "tools");
+}
+
+const q = (key: string): string => `${PROJECT}:${key}`;
+
+/** Validates raw config for `stack`. Pure apart from wrapping secrets as Outputs. */
+export function parseConfig(stack: string, raw: RawConfig): StackConfig {
+  const file = stackFileName(stack);
+  if (!isStackName(stack)) {
+    throw new ConfigError(stack, [
+      { file, key: "stack", message: `"${stack}" is not one of the four stacks: ${STACKS.join(", ")}` },
+    ]);
+  }
+  const issues: ConfigIssue[] = [];
+  const known = new Set<string>([...Object.keys(PLAIN_KEYS), ...Object.keys(SECRET_KEYS)]);
+
+  for (const key of Object.keys(raw.values)) {
+    if (!known.has(key)) {
+      issues.push({ file: raw.sourceOf(key), key: q(key), message: `unknown key${suggest(key, known)}` });
+    }
+  }
+  for (const key of raw.stackFileKeys) {
+    const spec = (PLAIN_KEYS as Record<string, { scope: Scope }>)[key] ?? (SECRET_KEYS as Record<string, { scope: Scope }>)[key];
+    if (spec && !inScope(spec.scope, stack)) {
+      issues.push({ file, key: q(key), message: `is not used by the ${stack} stack (it belongs to ${spec.scope === "tools" ? "the tools stack" : "the dev, test and prod stacks"})` });
+    }
+  }
+
+  const values: Record<string, unknown> = {};
+  for (const [key, spec] of Object.entries(PLAIN_KEYS) as [PlainKeyName, (typeof PLAIN_KEYS)[PlainKeyName]][]) {
+    if (!inScope(spec.scope, stack)) continue;
+    const value = raw.values[key];
+    if (raw.secretKeys.has(key)) {
+      issues.push({ file: raw.sourceOf(key), key: q(key), message: "is a plain setting and must not be a secret" });
+      continue;
+    }
+    if (value === undefined) {
+      if (!("optional" in spec && spec.optional)) {
+        issues.push({ file, key: q(key), message: `is required for the ${stack} stack but is not set` });
+      }
+      continue;
+    }
+    const result = spec.field.safeParse(value);
+    if (result.success) values[key] = result.data;
+    else issues.push({ file: raw.sourceOf(key), key: q(key), message: result.error.issues.map((i) => i.message).join("; ") });
+  }
+
+  const secrets: Partial<Record<SecretKeyName, pulumi.Output<string>>> = {};
+  for (const [key, spec] of Object.entries(SECRET_KEYS) as [SecretKeyName, (typeof SECRET_KEYS)[SecretKeyName]][]) {
+    if (!inScope(spec.scope, stack)) continue;
+    const value = raw.values[key];
+    if (value !== undefined && !raw.secretKeys.has(key)) {
+      issues.push({
+        file: raw.sourceOf(key), key: q(key),
+        message: `must be stored as a secret, not in clear text: pulumi config set --secret ${q(key)} <value> -s ${stack}`,
+      });
+    } else if (value === undefined && spec.requiredWhen(values)) {
+      issues.push({
+        file, key: q(key), kind: "missing-secret",
+        message: `${spec.what} is required but not set: pulumi config set --secret ${q(key)} <value> -s ${stack}`,
+      });
+    } else if (value !== undefined) {
+      secrets[key] = pulumi.secret(value);
+    }
+  }
+
+  if (issues.length === 0) issues.push(...crossChecks(stack, values as Partial<PlainValues>, raw));
+  if (issues.length > 0) throw new ConfigError(stack, issues);
+  return build(stack, values as PlainValues, secrets);
+}
+
+/** Rules that involve more than one key. */
+function crossChecks(stack: StackName, v: Partial<PlainValues>, raw: RawConfig): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  for (const tier of ["patroni", "server", "client", "backup"] as const) {
+    const cpuReq = v[`${tier}CpuRequest`];
+    const cpuLim = v[`${tier}CpuLimit`];
+    const memReq = v[`${tier}MemoryRequest`];
+    const memLim = v[`${tier}MemoryLimit`];
+    if (cpuReq && cpuLim && cpuMillis(cpuReq) > cpuMillis(cpuLim)) {
+      issues.push({ file: raw.sourceOf(`${tier}CpuRequest`), key: q(`${tier}CpuRequest`), message: `${cpuReq} is more than the limit ${q(`${tier}CpuLimit`)} = ${cpuLim}` });
+    }
+    if (memReq && memLim && quantityBytes(memReq) > quantityBytes(memLim)) {
+      issues.push({ file: raw.sourceOf(`${tier}MemoryRequest`), key: q(`${tier}MemoryRequest`), message: `${memReq} is more than the limit ${q(`${tier}MemoryLimit`)} = ${memLim}` });
+    }
+  }
+  if (stack !== "tools" && v.serverHost && v.serverHost === v.clientHost) {
+    issues.push({ file: raw.sourceOf("clientHost"), key: q("clientHost"), message: `must differ from ${q("serverHost")} (both are ${v.serverHost})` });
+  }
+  return issues;
+}
+
+function resources(v: PlainValues, tier: "patroni" | "server" | "client" | "backup"): Resources {
+  return {
+    requests: { cpu: v[`${tier}CpuRequest`], memory: v[`${tier}MemoryRequest`] },
+    limits: { cpu: v[`${tier}CpuLimit`], memory: v[`${tier}MemoryLimit`] },
+  };
+}
+
+function build(stack: StackName, v: PlainValues, secrets: Partial<Record<SecretKeyName, pulumi.Output<string>>>): StackConfig {
+  const common = {
+    stackFile: stackFileName(stack),
+    appName: v.appName,
+    licencePlate: v.licencePlate,
+    namespace: `${v.licencePlate}-${stack}`,
+    toolsNamespace: `${v.licencePlate}-tools`,
+    kube: { context: v.kubeContext, kubeconfig: v.kubeconfig },
+    patroniImageTag: v.patroniImageTag,
+    backupImageRef: v.backupImageRef,
+    secrets,
+  };
+  if (stack === "tools") {
+    return {
+      ...common,
+      role: "tools",
+      stack,
+      git: { repository: v.gitRepository, ref: v.gitRef },
+      patroniSourceImage: v.patroniSourceImage,
+      promotions: { dev: v.devCommit, test: v.testCommit, prod: v.prodCommit },
+    };
+  }
+  return {
+    ...common,
+    role: "env",
+    stack,
+    protectStateful: v.protectStateful,
+    adopt: v.adopt,
+    maintenance: v.maintenance,
+    patroni: {
+      replicas: v.patroniReplicas,
+      resources: resources(v, "patroni"),
+      volumeSize: v.patroniVolumeSize,
+      storageClass: v.patroniStorageClass,
+    },
+    server: { replicas: v.serverReplicas, resources: resources(v, "server"), host: v.serverHost },
+    client: { replicas: v.clientReplicas, resources: resources(v, "client"), host: v.clientHost },
+    keycloak: { realm: v.keycloakRealm, authUrl: v.keycloakAuthUrl },
+    backup: {
+      schedule: v.backupSchedule,
+      timeZone: v.backupTimeZone,
+      retention: { daily: v.backupDailyCount, weekly: v.backupWeeklyCount, monthly: v.backupMonthlyCount },
+      volumeSize: v.backupVolumeSize,
+      storageClass: v.backupStorageClass,
+      verification: { enabled: v.backupVerification, schedule: v.backupVerifySchedule, volumeSize: v.backupVerificationVolumeSize },
+      resources: resources(v, "backup"),
+    },
+  };
+}
+
+/** "did you mean" for a mistyped key: the known key with the smallest edit distance, if close. */
+function suggest(key: string, known: ReadonlySet<string>): string {
+  let best = "";
+  let bestDistance = Infinity;
+  for (const k of known) {
+    const d = editDistance(key.toLowerCase(), k.toLowerCase());
+    if (d < bestDistance) [best, bestDistance] = [k, d];
+  }
+  return bestDistance <= 3 ? ` (did you mean ${q(best)}?)` : "";
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = cur;
+  }
+  return prev[b.length];
+}
+
+/** `isConfigSecret` is exported by the runtime but missing from its typings. */
+const runtime = pulumi.runtime as typeof pulumi.runtime & { isConfigSecret(key: string): boolean };
+
+/**
+ * Reads the running stack's config from the Pulumi runtime (a real `pulumi up`, or the offline
+ * render, which sets the same runtime config). The stack file is read only to say where a value came from.
+ */
+export function loadConfig(projectDir: string = process.cwd()): StackConfig {
+  const stack = pulumi.getStack();
+  const prefix = `${PROJECT}:`;
+  const values: Record<string, string> = {};
+  const secretKeys = new Set<string>();
+  for (const [k, v] of Object.entries(pulumi.runtime.allConfig())) {
+    if (!k.startsWith(prefix)) continue;
+    const key = k.slice(prefix.length);
+    values[key] = v;
+    if (runtime.isConfigSecret(k)) secretKeys.add(key);
+  }
+  const stackFileKeys = readStackFileKeys(path.join(projectDir, stackFileName(stack)));
+  return parseConfig(stack, {
+    values,
+    secretKeys,
+    stackFileKeys,
+    sourceOf: (key) => (stackFileKeys.has(key) ? stackFileName(stack) : "Pulumi.yaml"),
+  });
+}
+
+/** The project keys written in a stack file (without the project prefix); empty if there is no file. */
+export function readStackFileKeys(file: string): Set<string> {
+  if (!fs.existsSync(file)) return new Set();
+  const doc = parseYaml(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> } | null;
+  return new Set(
+    Object.keys(doc?.config ?? {})
+      .filter((k) => k.startsWith(`${PROJECT}:`))
+      .map((k) => k.slice(PROJECT.length + 1)),
+  );
+}

@@ -1,0 +1,116 @@
+/**
+ * Every config key the program reads, with its validator and the stacks it belongs to. The
+ * defaults live in `Pulumi.yaml` (its `config:` block); a test keeps the two in step.
+ */
+import { z } from "zod";
+import {
+  commitSha, cpu, cronSchedule, dnsLabel, flag, hostName, httpsUrl, memory, text, timeZone, wholeNumber,
+} from "./fields";
+
+/** Which stacks read a key: every stack, the three environments, or tools. */
+export type Scope = "all" | "env" | "tools";
+
+export interface PlainKey {
+  readonly scope: Scope;
+  readonly field: z.ZodType;
+  /** Optional keys may be absent; every other key must have a value (default or stack file). */
+  readonly optional?: boolean;
+}
+
+export interface SecretKey {
+  readonly scope: Scope;
+  readonly secret: true;
+  /** What the value is, for the `pulumi config set --secret` hint. */
+  readonly what: string;
+  /** Whether the stack needs it, given its plain values. */
+  readonly requiredWhen: (values: Readonly<Record<string, unknown>>) => boolean;
+}
+
+const always = (): boolean => true;
+const whenAdopting = (v: Readonly<Record<string, unknown>>): boolean => v.adopt === true;
+
+/** Minimum minutes between two runs of a CronJob that mounts a volume (BC Gov Kyverno rule). */
+export const MIN_CRON_MINUTES_WITH_VOLUME = 60;
+
+export const PLAIN_KEYS = {
+  // Every stack
+  appName: { scope: "all", field: dnsLabel },
+  licencePlate: { scope: "all", field: dnsLabel.regex(/^[a-z0-9]{6}$/, { error: "must be the six-character licence plate, e.g. f047a2" }) },
+  kubeContext: { scope: "all", field: text, optional: true },
+  kubeconfig: { scope: "all", field: text, optional: true },
+
+  // Environments: safety switches
+  protectStateful: { scope: "env", field: flag },
+  adopt: { scope: "env", field: flag },
+  maintenance: { scope: "env", field: z.enum(["none", "restore"], { error: "must be none or restore" }) },
+
+  // Environments: database
+  patroniReplicas: { scope: "env", field: wholeNumber(1) },
+  patroniCpuRequest: { scope: "env", field: cpu },
+  patroniCpuLimit: { scope: "env", field: cpu },
+  patroniMemoryRequest: { scope: "env", field: memory },
+  patroniMemoryLimit: { scope: "env", field: memory },
+  patroniVolumeSize: { scope: "env", field: memory },
+  patroniStorageClass: { scope: "env", field: z.enum(["netapp-block-standard", "netapp-file-standard"], { error: "must be netapp-block-standard (recommended for databases) or netapp-file-standard" }) },
+  patroniImageTag: { scope: "all", field: text },
+
+  // Environments: application
+  serverReplicas: { scope: "env", field: wholeNumber(0) },
+  serverCpuRequest: { scope: "env", field: cpu },
+  serverCpuLimit: { scope: "env", field: cpu },
+  serverMemoryRequest: { scope: "env", field: memory },
+  serverMemoryLimit: { scope: "env", field: memory },
+  serverHost: { scope: "env", field: hostName },
+  clientReplicas: { scope: "env", field: wholeNumber(0) },
+  clientCpuRequest: { scope: "env", field: cpu },
+  clientCpuLimit: { scope: "env", field: cpu },
+  clientMemoryRequest: { scope: "env", field: memory },
+  clientMemoryLimit: { scope: "env", field: memory },
+  clientHost: { scope: "env", field: hostName },
+  keycloakRealm: { scope: "env", field: text },
+  keycloakAuthUrl: { scope: "env", field: httpsUrl },
+
+  // Environments: backups
+  backupSchedule: { scope: "env", field: cronSchedule(MIN_CRON_MINUTES_WITH_VOLUME) },
+  backupTimeZone: { scope: "env", field: timeZone },
+  backupDailyCount: { scope: "env", field: wholeNumber(1) },
+  backupWeeklyCount: { scope: "env", field: wholeNumber(0) },
+  backupMonthlyCount: { scope: "env", field: wholeNumber(0) },
+  backupVolumeSize: { scope: "env", field: memory },
+  backupStorageClass: { scope: "env", field: z.literal("netapp-file-backup", { error: "must be netapp-file-backup, the only backed-up storage class" }) },
+  backupVerification: { scope: "env", field: flag },
+  backupVerifySchedule: { scope: "env", field: cronSchedule(MIN_CRON_MINUTES_WITH_VOLUME) },
+  backupVerificationVolumeSize: { scope: "env", field: memory },
+  backupCpuRequest: { scope: "env", field: cpu },
+  backupCpuLimit: { scope: "env", field: cpu },
+  backupMemoryRequest: { scope: "env", field: memory },
+  backupMemoryLimit: { scope: "env", field: memory },
+
+  // Tools: builds, images and promotion
+  gitRepository: { scope: "tools", field: httpsUrl },
+  gitRef: { scope: "tools", field: text },
+  patroniSourceImage: { scope: "tools", field: text },
+  backupImageRef: { scope: "all", field: text },
+  devCommit: { scope: "tools", field: commitSha },
+  testCommit: { scope: "tools", field: commitSha },
+  prodCommit: { scope: "tools", field: commitSha },
+} as const satisfies Record<string, PlainKey>;
+
+export const SECRET_KEYS = {
+  keycloakApiSecret: { scope: "env", secret: true, what: "the Keycloak API client secret", requiredWhen: always },
+  keycloakSaUsername: { scope: "env", secret: true, what: "the Keycloak service-account user name", requiredWhen: always },
+  keycloakSaPassword: { scope: "env", secret: true, what: "the Keycloak service-account password", requiredWhen: always },
+  patroniSuperuserPassword: { scope: "env", secret: true, what: "the existing Postgres superuser password", requiredWhen: whenAdopting },
+  patroniReplicationPassword: { scope: "env", secret: true, what: "the existing replication password", requiredWhen: whenAdopting },
+  patroniAppPassword: { scope: "env", secret: true, what: "the existing application user's password", requiredWhen: whenAdopting },
+} as const satisfies Record<string, SecretKey>;
+
+export type PlainKeyName = keyof typeof PLAIN_KEYS;
+export type SecretKeyName = keyof typeof SECRET_KEYS;
+
+/** The parsed value of every plain key (optional ones may be undefined). */
+export type PlainValues = {
+  [K in PlainKeyName]: (typeof PLAIN_KEYS)[K] extends { optional: true }
+    ? z.output<(typeof PLAIN_KEYS)[K]["field"]> | undefined
+    : z.output<(typeof PLAIN_KEYS)[K]["field"]>;
+};

@@ -1,0 +1,216 @@
+/**
+ * Evaluates a stack under Pulumi's mock runtime and captures every resource registration exactly as
+ * the engine would receive it: the serialized inputs (what `pulumi up` sends to the provider), the
+ * parent, the provider and the resource options that matter for safety.
+ *
+ * The program is the real one (`config` + `stack.ts`, the same two calls `index.ts` makes), fed the
+ * stack's real config read from `Pulumi.yaml` + `Pulumi.<stack>.yaml`.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { ConfigError, PROJECT, loadConfig, type StackConfig } from "../config";
+import { declareStack } from "../stack";
+import { readStackFiles } from "./stack-files";
+
+/** A value Pulumi marks secret, as captured offline. Renders never print `value`. */
+export class SecretValue {
+  constructor(readonly value: unknown) {}
+}
+
+export type Captured = null | boolean | number | string | SecretValue | Captured[] | { [k: string]: Captured };
+
+export interface ResourceOptionsSeen {
+  readonly protect: boolean;
+  readonly retainOnDelete: boolean;
+  readonly deleteBeforeReplace: boolean;
+  readonly ignoreChanges: readonly string[];
+  readonly import?: string;
+  /** URNs this resource explicitly depends on (`dependsOn`). */
+  readonly dependsOn: readonly string[];
+}
+
+export interface DeclaredResource {
+  readonly urn: string;
+  readonly type: string;
+  readonly name: string;
+  readonly custom: boolean;
+  readonly parent?: string;
+  /** `<provider urn>::<id>` for custom resources. */
+  readonly provider?: string;
+  readonly inputs: { readonly [k: string]: Captured };
+  readonly options: ResourceOptionsSeen;
+}
+
+export interface StackEvaluation {
+  readonly stack: string;
+  readonly config: StackConfig;
+  readonly resources: readonly DeclaredResource[];
+  /** Secret keys absent offline (not in the stack file, or encrypted) that got a placeholder. */
+  readonly placeholderSecrets: readonly string[];
+}
+
+export interface EvaluateOptions {
+  /** Folder holding `Pulumi.yaml` and the stack files. */
+  readonly projectDir: string;
+  /** Secret config values, as `pulumi config set --secret` would provide them (tests use known fakes). */
+  readonly secrets?: Readonly<Record<string, string>>;
+}
+
+/** Placeholder for a secret the offline render cannot know. */
+export const OFFLINE_SECRET = "offline-placeholder";
+
+const SIG_KEY = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+const RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
+
+function fromWire(v: unknown): Captured {
+  if (v === null || v === undefined) return null;
+  if (Array.isArray(v)) return v.map(fromWire);
+  if (typeof v === "object") {
+    const o = v as Record<string, unknown>;
+    if (o[SIG_KEY] === SECRET_SIG) return new SecretValue(unwrap(fromWire(o.value)));
+    if (o[SIG_KEY] === RESOURCE_SIG) return String(o.urn);
+    const out: { [k: string]: Captured } = {};
+    for (const [k, x] of Object.entries(o)) out[k] = fromWire(x);
+    return out;
+  }
+  return v as boolean | number | string;
+}
+
+function unwrap(c: Captured): unknown {
+  if (c instanceof SecretValue) return c.value;
+  if (Array.isArray(c)) return c.map(unwrap);
+  if (c !== null && typeof c === "object") return Object.fromEntries(Object.entries(c).map(([k, x]) => [k, unwrap(x)]));
+  return c;
+}
+
+/** The subset of the generated RegisterResourceRequest accessors read here. */
+interface RegisterRequest {
+  getType(): string;
+  getName(): string;
+  getCustom(): boolean;
+  getParent(): string;
+  getProvider(): string;
+  getObject(): { toJavaScript(): unknown } | undefined;
+  getProtect(): boolean | undefined;
+  getRetainondelete(): boolean | undefined;
+  getDeletebeforereplace(): boolean;
+  getIgnorechangesList(): string[];
+  getImportid(): string;
+  getDependenciesList(): string[];
+}
+interface RegisterResponse {
+  getUrn(): string;
+}
+type Callback = (err: Error | null, resp?: RegisterResponse) => void;
+interface Monitor {
+  registerResource(req: RegisterRequest, cb: Callback): void;
+}
+
+/** Deterministic fake outputs for the resources the program reads back. */
+function mockState(args: pulumi.runtime.MockResourceArgs): Record<string, unknown> {
+  if (args.type === "random:index/randomPassword:RandomPassword") {
+    return { result: `offline-${args.name}` };
+  }
+  return {};
+}
+
+let busy = false;
+
+/**
+ * Evaluates `stack` offline. Throws {@link ConfigError} (with nothing declared) for invalid config.
+ * Evaluations run one at a time: the Pulumi runtime is process-global.
+ */
+export async function evaluateStack(stack: string, options: EvaluateOptions): Promise<StackEvaluation> {
+  if (busy) throw new Error("evaluateStack: another evaluation is running in this process");
+  busy = true;
+  try {
+    return await evaluate(stack, options);
+  } finally {
+    busy = false;
+  }
+}
+
+async function evaluate(stack: string, options: EvaluateOptions): Promise<StackEvaluation> {
+  const files = readStackFiles(options.projectDir, stack);
+  const values: Record<string, string> = { ...files.values };
+  const secretKeys = new Set<string>(files.encryptedKeys);
+  const placeholders = new Set<string>(files.encryptedKeys);
+  for (const key of files.encryptedKeys) values[key] = OFFLINE_SECRET;
+  for (const [key, value] of Object.entries(options.secrets ?? {})) {
+    values[key] = value;
+    secretKeys.add(key);
+    placeholders.delete(key);
+  }
+
+  // Validate first. Secrets a real `pulumi up` would demand (and name) are filled with a placeholder
+  // offline, so a review render works without credentials; every other problem is fatal.
+  const setConfig = (): void =>
+    pulumi.runtime.setAllConfig(
+      Object.fromEntries(Object.entries(values).map(([k, v]) => [`${PROJECT}:${k}`, v])),
+      [...secretKeys].map((k) => `${PROJECT}:${k}`),
+    );
+  await pulumi.runtime.setMocks(
+    {
+      newResource: (args) => ({ id: `${args.name}-id`, state: { ...args.inputs, ...mockState(args) } }),
+      call: (args) => {
+        throw new Error(`offline render: unexpected provider function call ${args.token}`);
+      },
+    },
+    PROJECT,
+    stack,
+    false,
+  );
+  setConfig();
+  let config: StackConfig;
+  try {
+    config = loadConfig(options.projectDir);
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    const missing = e.issues.filter((i) => i.kind === "missing-secret");
+    if (missing.length === 0) throw e;
+    // Offline, unset secrets get placeholders: report only the problems a placeholder cannot fix.
+    if (missing.length !== e.issues.length) throw new ConfigError(e.stack, e.issues.filter((i) => i.kind !== "missing-secret"));
+    for (const issue of missing) {
+      const key = issue.key.slice(PROJECT.length + 1);
+      values[key] = OFFLINE_SECRET;
+      secretKeys.add(key);
+      placeholders.add(key);
+    }
+    setConfig();
+    config = loadConfig(options.projectDir);
+  }
+
+  const captured: DeclaredResource[] = [];
+  const monitor = pulumi.runtime.getMonitor() as unknown as Monitor;
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req, cb) => {
+    register(req, (err, resp) => {
+      if (!err && resp) {
+        const object = req.getObject()?.toJavaScript() ?? {};
+        const ignore = req.getIgnorechangesList();
+        captured.push({
+          urn: resp.getUrn(),
+          type: req.getType(),
+          name: req.getName(),
+          custom: req.getCustom(),
+          parent: req.getParent() || undefined,
+          provider: req.getProvider() || undefined,
+          inputs: fromWire(object) as { [k: string]: Captured },
+          options: {
+            protect: req.getProtect() === true,
+            retainOnDelete: req.getRetainondelete() === true,
+            deleteBeforeReplace: req.getDeletebeforereplace(),
+            ignoreChanges: [...ignore].sort(),
+            import: req.getImportid() || undefined,
+            dependsOn: [...req.getDependenciesList()].sort(),
+          },
+        });
+      }
+      cb(err, resp);
+    });
+  };
+
+  await pulumi.runtime.runInPulumiStack(async () => declareStack(config));
+  await (pulumi.runtime as typeof pulumi.runtime & { waitForRPCs(): Promise<void> }).waitForRPCs();
+  return { stack, config, resources: captured, placeholderSecrets: [...placeholders].sort() };
+}

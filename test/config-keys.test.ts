@@ -1,0 +1,40 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parse } from "yaml";
+import { describe, expect, it } from "vitest";
+import { ConfigError, parseConfig } from "../config";
+import { PLAIN_KEYS, SECRET_KEYS } from "../config/keys";
+import { PROJECT_DIR } from "../lib/project";
+import { readStackFiles } from "../lib/stack-files";
+
+type Declaration = { type?: string; description?: string; default?: unknown };
+const declared = (parse(fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), "utf8")) as { config: Record<string, Declaration> }).config;
+
+describe("Pulumi.yaml declares every key the program reads", () => {
+  it("with a type and a description, and nothing the program does not read", () => {
+    expect(Object.keys(declared).sort()).toEqual(Object.keys(PLAIN_KEYS).sort());
+    for (const [key, d] of Object.entries(declared)) {
+      expect(["string", "integer", "boolean"], key).toContain(d.type);
+      expect(d.description, key).toMatch(/\S/);
+    }
+  });
+
+  it("secrets are never given defaults in Pulumi.yaml", () => {
+    for (const key of Object.keys(SECRET_KEYS)) expect(declared[key]).toBeUndefined();
+  });
+});
+
+describe("a real pulumi up without a required secret", () => {
+  it("fails naming the exact command to run", () => {
+    const files = readStackFiles(PROJECT_DIR, "prod");
+    const run = () =>
+      parseConfig("prod", {
+        values: files.values,
+        secretKeys: new Set(),
+        stackFileKeys: files.stackFileKeys,
+        sourceOf: () => "Pulumi.prod.yaml",
+      });
+    expect(run).toThrow(ConfigError);
+    expect(run).toThrow("Pulumi.prod.yaml: hcap-infra:keycloakApiSecret: the Keycloak API client secret is required but not set: pulumi config set --secret hcap-infra:keycloakApiSecret <value> -s prod");
+  });
+});

@@ -1,0 +1,109 @@
+import { execFileSync } from "node:child_process";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { ConfigError } from "../config";
+import { PROJECT_DIR } from "../lib/project";
+import { projectWith, registeredCount, render } from "./harness";
+
+/** Renders `stack` with `edit` applied to its stack file and returns the config error. */
+async function configError(stack: string, edit: Record<string, unknown>): Promise<ConfigError> {
+  const projectDir = projectWith(stack, edit);
+  try {
+    await render(stack, { projectDir });
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    expect(registeredCount()).toBe(0);
+    return e as ConfigError;
+  }
+  throw new Error("expected the config to be rejected");
+}
+
+describe("invalid config names the file, the key and the reason, and declares nothing", () => {
+  it("wrong type", async () => {
+    const e = await configError("dev", { "hcap-infra:patroniReplicas": "three" });
+    expect(e.message).toContain("Pulumi.dev.yaml: hcap-infra:patroniReplicas: must be a whole number");
+  });
+
+  it("unknown key, with a suggestion", async () => {
+    const e = await configError("test", { "hcap-infra:serverReplica": 2 });
+    expect(e.message).toContain("Pulumi.test.yaml: hcap-infra:serverReplica: unknown key (did you mean hcap-infra:serverReplicas?)");
+  });
+
+  it("negative replicas", async () => {
+    const e = await configError("prod", { "hcap-infra:serverReplicas": -1 });
+    expect(e.message).toContain("Pulumi.prod.yaml: hcap-infra:serverReplicas: must be 0 or more (got -1)");
+  });
+
+  it("bad cpu quantity", async () => {
+    const e = await configError("dev", { "hcap-infra:serverCpuLimit": "lots" });
+    expect(e.message).toContain('Pulumi.dev.yaml: hcap-infra:serverCpuLimit: must be a CPU quantity such as 250m or 1 (got "lots")');
+  });
+
+  it("cpu quantity not in the form the server stores (would drift forever)", async () => {
+    const e = await configError("dev", { "hcap-infra:serverCpuLimit": "0.5" });
+    expect(e.message).toContain("hcap-infra:serverCpuLimit: must be written as the API server stores it: 500m, not 0.5");
+  });
+
+  it("bad memory quantity", async () => {
+    const e = await configError("test", { "hcap-infra:patroniMemoryLimit": "2GB" });
+    expect(e.message).toContain('Pulumi.test.yaml: hcap-infra:patroniMemoryLimit: must be a quantity such as 512Mi or 1Gi (got "2GB")');
+  });
+
+  it("request above its limit", async () => {
+    const e = await configError("dev", { "hcap-infra:serverMemoryRequest": "2Gi" });
+    expect(e.message).toContain("Pulumi.dev.yaml: hcap-infra:serverMemoryRequest: 2Gi is more than the limit hcap-infra:serverMemoryLimit = 512Mi");
+  });
+
+  it("bad cron", async () => {
+    const e = await configError("prod", { "hcap-infra:backupSchedule": "every night" });
+    expect(e.message).toContain('Pulumi.prod.yaml: hcap-infra:backupSchedule: must be a five-field cron schedule (got "every night")');
+  });
+
+  it("cron that runs more often than the platform allows for a job with a volume", async () => {
+    const e = await configError("prod", { "hcap-infra:backupSchedule": "*/10 * * * *" });
+    expect(e.message).toContain("hcap-infra:backupSchedule: must not run more often than every 60 minutes");
+  });
+
+  it("missing required key", async () => {
+    const e = await configError("test", { "hcap-infra:serverHost": undefined });
+    expect(e.message).toContain("Pulumi.test.yaml: hcap-infra:serverHost: is required for the test stack but is not set");
+  });
+
+  it("a key of the other kind of stack", async () => {
+    const e = await configError("tools", { "hcap-infra:serverReplicas": 2 });
+    expect(e.message).toContain("Pulumi.tools.yaml: hcap-infra:serverReplicas: is not used by the tools stack");
+  });
+
+  it("a password in clear text instead of a secret", async () => {
+    const e = await configError("dev", { "hcap-infra:keycloakApiSecret": "hunter2" });
+    expect(e.message).toContain("Pulumi.dev.yaml: hcap-infra:keycloakApiSecret: must be stored as a secret, not in clear text: pulumi config set --secret hcap-infra:keycloakApiSecret <value> -s dev");
+    expect(e.message).not.toContain("hunter2");
+  });
+
+  it("a stack that is not one of the four", async () => {
+    await expect(render("staging")).rejects.toThrow('Pulumi.staging.yaml: stack: "staging" is not one of the four stacks: dev, test, prod, tools');
+    expect(registeredCount()).toBe(0);
+  });
+
+  it("reports every problem at once", async () => {
+    const e = await configError("dev", { "hcap-infra:patroniReplicas": 0, "hcap-infra:clientHost": "not a host" });
+    expect(e.issues.map((i) => i.key)).toEqual(["hcap-infra:patroniReplicas", "hcap-infra:clientHost"]);
+  });
+});
+
+describe("npm run render on bad input", () => {
+  it("exits non-zero with the message on stderr and nothing on stdout", () => {
+    const projectDir = projectWith("dev", { "hcap-infra:patroniReplicas": -3 });
+    let result: { status: number | null; stdout: string; stderr: string } = { status: 0, stdout: "", stderr: "" };
+    try {
+      execFileSync(process.execPath, ["--import", "tsx", path.join(PROJECT_DIR, "scripts/render.ts"), "dev"], {
+        env: { ...process.env, HCAP_INFRA_PROJECT_DIR: projectDir }, encoding: "utf8", stdio: "pipe",
+      });
+    } catch (e) {
+      result = e as typeof result;
+    }
+    expect(result.status).toBe(2);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toContain("Pulumi.dev.yaml: hcap-infra:patroniReplicas: must be 1 or more (got -3)");
+  });
+});
