@@ -31,6 +31,33 @@ export interface PatroniNames extends ObjectNames {
   readonly membersService: string;
 }
 
+/**
+ * Keys of the Patroni credentials Secret (`<app>-patroni`), as the old `patroni.prep.yml` wrote them
+ * and the live Secrets hold them. Consumers reference keys through this map, never by string.
+ */
+export const PATRONI_SECRET_KEYS = {
+  superuserUsername: "superuser-username",
+  superuserPassword: "superuser-password",
+  replicationUsername: "replication-username",
+  replicationPassword: "replication-password",
+  databaseName: "db-name",
+  appUsername: "db-username",
+  appPassword: "db-password",
+} as const;
+export type PatroniSecretKey = keyof typeof PATRONI_SECRET_KEYS;
+
+/** Keys of the Keycloak Secret (`<app>-keycloak`), as `keycloak.prep.yml` wrote them. */
+export const KEYCLOAK_SECRET_KEYS = {
+  realm: "realm",
+  authUrl: "auth-url",
+  frontendClientId: "fe-client-id",
+  apiClientId: "be-client-id",
+  apiSecret: "api-secret",
+  serviceAccountUsername: "sa-username",
+  serviceAccountPassword: "sa-password",
+} as const;
+export type KeycloakSecretKey = keyof typeof KEYCLOAK_SECRET_KEYS;
+
 export interface StackNames {
   readonly appName: string;
   /** Labels every object carries. */
