@@ -14,8 +14,9 @@ export interface WorkloadScale {
 
 export function workloadScale(cfg: Pick<EnvConfig, "maintenance" | "patroni" | "server" | "client">): WorkloadScale {
   if (cfg.maintenance === "restore") {
-    // Nothing may write to the database, and Patroni runs as a single leader.
-    return { patroniReplicas: 1, serverReplicas: 0, clientReplicas: 0, backupSuspended: true };
+    // Nothing may write to the database (the server is its only client) and Patroni runs as a single
+    // leader. The web client never talks to the database, so it keeps running.
+    return { patroniReplicas: 1, serverReplicas: 0, clientReplicas: cfg.client.replicas, backupSuspended: true };
   }
   return {
     patroniReplicas: cfg.patroni.replicas,
