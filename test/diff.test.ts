@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { diffPlans, diffSnapshots, diffValues, hasChanges, toMarkdown, type StackDiff } from "../lib/diff";
 import { SecretValue, type DeclaredResource, type StackEvaluation } from "../lib/offline";
 import { PROJECT_DIR } from "../lib/project";
@@ -236,6 +236,8 @@ function withoutProjectDir(): NodeJS.ProcessEnv {
 
 describe("npm run diff between git refs", () => {
   const repo = gitProjectCopy();
+  // rmSync unlinks the node_modules symlink; it never follows it into this checkout.
+  afterAll(() => fs.rmSync(repo, { recursive: true, force: true }));
   const diff = (...args: string[]) =>
     spawnSync(path.join(repo, "node_modules", ".bin", "tsx"), ["scripts/diff.ts", ...args], {
       cwd: repo, encoding: "utf8", env: withoutProjectDir(),
