@@ -2,6 +2,7 @@
  * Turns an offline evaluation into what a reviewer reads: the Kubernetes objects (multi-document
  * YAML, secrets replaced by a fixed placeholder) and the plan (every resource with its safety options).
  */
+import { createHmac } from "node:crypto";
 import { stringify } from "yaml";
 import { SecretValue, type Captured, type DeclaredResource, type StackEvaluation } from "./offline";
 
@@ -43,18 +44,41 @@ function kindRank(kind: string): number {
   return i < 0 ? KIND_ORDER.length : i;
 }
 
-/** Replaces every secret with the placeholder (keys of a Secret stay visible; values never). */
-export function redact(value: Captured): unknown {
+/** How one secret value is written out: the placeholder (default) or a keyed digest ({@link secretDigests}). */
+export type SecretRenderer = (value: unknown) => string;
+
+const placeholder: SecretRenderer = () => SECRET_PLACEHOLDER;
+
+/** Prefix of a keyed secret digest: `[secret:hmac:<hex>]`. */
+const DIGEST_PREFIX = "[secret:hmac:";
+
+/**
+ * Renders each secret as `[secret:hmac:<hex>]`, an HMAC-SHA256 of the value under `key`. With a key
+ * that is random per run and never written anywhere, two renders can tell "this secret changed"
+ * without anything reversible leaving the process (a plain hash of a short password could be guessed).
+ */
+export function secretDigests(key: Buffer): SecretRenderer {
+  if (key.length < 16) throw new Error("secretDigests: the key must be at least 16 random bytes");
+  return (value) => `${DIGEST_PREFIX}${createHmac("sha256", key).update(JSON.stringify(value) ?? "null").digest("hex")}]`;
+}
+
+/** True for a rendered secret: the placeholder or a keyed digest. */
+export function isRenderedSecret(value: unknown): value is string {
+  return value === SECRET_PLACEHOLDER || (typeof value === "string" && value.startsWith(DIGEST_PREFIX) && value.endsWith("]"));
+}
+
+/** Replaces every secret by `secret(value)` (keys of a Secret stay visible; values never). */
+export function redact(value: Captured, secret: SecretRenderer = placeholder): unknown {
   if (value instanceof SecretValue) {
     const inner = value.value;
     if (inner !== null && typeof inner === "object" && !Array.isArray(inner)) {
-      return Object.fromEntries(Object.keys(inner).map((k) => [k, SECRET_PLACEHOLDER]));
+      return Object.fromEntries(Object.entries(inner).map(([k, v]) => [k, secret(v)]));
     }
-    return SECRET_PLACEHOLDER;
+    return secret(inner);
   }
-  if (Array.isArray(value)) return value.map(redact);
+  if (Array.isArray(value)) return value.map((v) => redact(v, secret));
   if (value !== null && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redact(v)]));
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redact(v, secret)]));
   }
   return value;
 }
@@ -86,11 +110,16 @@ function namespaceOf(r: DeclaredResource, namespaces: Map<string, string>): stri
   return fromProvider;
 }
 
+export interface ObjectsOptions {
+  /** How secrets are written; default: {@link SECRET_PLACEHOLDER}. */
+  readonly secret?: SecretRenderer;
+}
+
 /** Every Kubernetes object of the stack, in a deterministic order, secrets redacted. */
-export function kubernetesObjects(ev: StackEvaluation): KubeObject[] {
+export function kubernetesObjects(ev: StackEvaluation, options: ObjectsOptions = {}): KubeObject[] {
   const namespaces = providerNamespaces(ev);
   const objects = ev.resources.filter(isKubernetesObject).map((r): KubeObject => {
-    const { apiVersion, kind, metadata, ...body } = redact(r.inputs as Captured) as Record<string, unknown>;
+    const { apiVersion, kind, metadata, ...body } = redact(r.inputs as Captured, options.secret) as Record<string, unknown>;
     const meta = (metadata ?? {}) as Record<string, unknown>;
     const { name, namespace: _ns, ...restMeta } = meta;
     return {

@@ -1,7 +1,9 @@
 /**
- * npm run render -- <stack> [--plan]
+ * npm run render -- <stack> [--plan | --snapshot]
  * Evaluates one stack offline and writes its Kubernetes objects as multi-document YAML (or, with
- * --plan, its resources and their safety options as JSON) to stdout.
+ * --plan, its resources and their safety options as JSON) to stdout. --snapshot (used by
+ * `npm run diff` on a copy of the project at another ref) writes objects + plan as one JSON document,
+ * secrets as HMAC digests under the key the caller passes in HCAP_INFRA_DIFF_KEY.
  */
 import { parseArgs } from "node:util";
 import { STACKS } from "../config";
@@ -9,12 +11,22 @@ import { UsageError, runCli } from "../lib/cli";
 import { evaluateStack } from "../lib/offline";
 import { PROJECT_DIR } from "../lib/project";
 import { kubernetesObjects, plan, toYaml } from "../lib/render";
+import { keyFromEnv, snapshotOf } from "../lib/snapshot";
 
 runCli(async () => {
-  const { values, positionals } = parseArgs({ allowPositionals: true, options: { plan: { type: "boolean", default: false } } });
-  if (positionals.length !== 1) throw new UsageError(`usage: npm run render -- <${STACKS.join("|")}> [--plan]`);
+  const { values, positionals } = parseArgs({ allowPositionals: true, options: {
+    plan: { type: "boolean", default: false },
+    snapshot: { type: "boolean", default: false },
+  } });
+  if (positionals.length !== 1 || (values.plan && values.snapshot)) {
+    throw new UsageError(`usage: npm run render -- <${STACKS.join("|")}> [--plan | --snapshot]`);
+  }
+  // Read the key before evaluating, so a missing key fails fast.
+  const key = values.snapshot ? keyFromEnv() : undefined;
   const ev = await evaluateStack(positionals[0], { projectDir: PROJECT_DIR });
-  const text = values.plan ? `${JSON.stringify(plan(ev), null, 2)}\n` : toYaml(kubernetesObjects(ev));
+  const text = key
+    ? `${JSON.stringify(snapshotOf(ev, key))}\n`
+    : values.plan ? `${JSON.stringify(plan(ev), null, 2)}\n` : toYaml(kubernetesObjects(ev));
   process.stdout.write(text);
   if (ev.placeholderSecrets.length > 0) {
     process.stderr.write(`note: offline placeholders for unset secrets: ${ev.placeholderSecrets.join(", ")}\n`);

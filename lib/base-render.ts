@@ -1,0 +1,121 @@
+/**
+ * Renders a stack as the project was at a git ref, with that ref's own code: a temporary detached
+ * worktree, this checkout's node_modules linked in, and the ref's `scripts/render.ts` run in a child
+ * process (the Pulumi runtime is process-global, and the old code must not mix with the new).
+ */
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { parseAllDocuments } from "yaml";
+import { UsageError } from "./cli";
+import type { KubeObject, PlanEntry } from "./render";
+import { DIFF_KEY_ENV, SNAPSHOT_FORMAT, parseSnapshot, type Snapshot } from "./snapshot";
+
+export interface GitBase {
+  /** What the user asked for (or the default chosen), for the report. */
+  readonly ref: string;
+  readonly sha: string;
+  readonly short: string;
+}
+
+function git(cwd: string, args: readonly string[]): { ok: boolean; out: string; err: string } {
+  const r = spawnSync("git", args, { cwd, encoding: "utf8" });
+  return { ok: r.status === 0, out: (r.stdout ?? "").trim(), err: (r.stderr ?? "").trim() };
+}
+
+function commitOf(cwd: string, ref: string): string | null {
+  const r = git(cwd, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`]);
+  return r.ok ? r.out : null;
+}
+
+/**
+ * The commit to compare against. Given `--base`, that ref. Otherwise the merge-base of HEAD with
+ * `origin/main` (else `main`): what this branch changes, without the changes main gained since the
+ * branch forked; on main itself that is HEAD, so the diff shows uncommitted edits. Without any main,
+ * HEAD.
+ */
+export function resolveBase(repoDir: string, explicit?: string): GitBase {
+  if (!git(repoDir, ["rev-parse", "--git-dir"]).ok) throw new UsageError(`${repoDir} is not a git checkout: npm run diff compares git refs`);
+  if (explicit !== undefined) {
+    if (explicit.startsWith("-")) throw new UsageError(`--base must be a git ref, got ${explicit}`);
+    const sha = commitOf(repoDir, explicit);
+    if (!sha) throw new UsageError(`--base ${explicit}: no such commit here (in CI, check out with fetch-depth: 0)`);
+    return { ref: explicit, sha, short: sha.slice(0, 7) };
+  }
+  for (const main of ["origin/main", "main"]) {
+    if (!commitOf(repoDir, main)) continue;
+    const mb = git(repoDir, ["merge-base", "HEAD", main]);
+    if (mb.ok) return { ref: `merge-base of HEAD and ${main}`, sha: mb.out, short: mb.out.slice(0, 7) };
+  }
+  const head = commitOf(repoDir, "HEAD");
+  if (!head) throw new UsageError("this repository has no commit yet: nothing to compare against");
+  return { ref: "HEAD", sha: head, short: head.slice(0, 7) };
+}
+
+/** Runs the base's render script in `dir`; returns stdout, or throws with its stderr. */
+function runRender(dir: string, args: readonly string[], env: NodeJS.ProcessEnv): { ok: boolean; out: string; err: string } {
+  const tsx = path.join(dir, "node_modules", ".bin", "tsx");
+  const r = spawnSync(tsx, ["scripts/render.ts", ...args], { cwd: dir, env, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+  if (r.error) throw r.error;
+  return { ok: r.status === 0, out: r.stdout ?? "", err: (r.stderr ?? "").trim() };
+}
+
+/**
+ * A snapshot from a render script that predates `--snapshot`: its YAML (secrets as `[secret]`) and
+ * its `--plan` JSON. Secret changes are then invisible, and the report says so.
+ */
+function legacySnapshot(dir: string, stack: string, env: NodeJS.ProcessEnv, where: string): Snapshot {
+  const yaml = runRender(dir, [stack], env);
+  if (!yaml.ok) throw new Error(`${where}: render failed:\n${yaml.err}`);
+  const planRun = runRender(dir, [stack, "--plan"], env);
+  if (!planRun.ok) {
+    throw new UsageError(`${where}: its scripts/render.ts supports neither --snapshot nor --plan; pick a newer --base`);
+  }
+  const objects = parseAllDocuments(yaml.out).map((d) => d.toJS() as KubeObject).filter((o) => o !== null);
+  const plan = JSON.parse(planRun.out) as PlanEntry[];
+  return {
+    format: SNAPSHOT_FORMAT,
+    stack,
+    namespace: objects[0]?.metadata.namespace ?? "",
+    objects,
+    plan,
+    secrets: "placeholder",
+  };
+}
+
+/** Renders `stack` at `base` with the base's own code; always removes the temporary worktree. */
+export function renderAtBase(repoDir: string, projectDir: string, base: GitBase, stack: string, key: Buffer): Snapshot {
+  const top = git(repoDir, ["rev-parse", "--show-toplevel"]);
+  if (!top.ok) throw new UsageError(`${repoDir} is not a git checkout`);
+  const prefix = path.relative(top.out, projectDir);
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "hcap-infra-base-"));
+  const where = `base ${base.ref} (${base.short})`;
+  const added = git(repoDir, ["worktree", "add", "--detach", tmp, base.sha]);
+  if (!added.ok) {
+    fs.rmSync(tmp, { recursive: true, force: true });
+    throw new Error(`${where}: git worktree add failed: ${added.err}`);
+  }
+  const dir = path.join(tmp, prefix);
+  const link = path.join(dir, "node_modules");
+  try {
+    if (!fs.existsSync(path.join(dir, "scripts", "render.ts"))) {
+      throw new UsageError(`${where} has no scripts/render.ts (it predates the offline render): pick a newer --base`);
+    }
+    // Reuse this checkout's dependencies: a fresh `npm ci` per diff would take minutes.
+    fs.symlinkSync(path.join(projectDir, "node_modules"), link, "dir");
+    const env: NodeJS.ProcessEnv = { ...process.env, [DIFF_KEY_ENV]: key.toString("hex") };
+    // The base renders its own files, never a project folder the caller pointed at.
+    delete env.HCAP_INFRA_PROJECT_DIR;
+    const run = runRender(dir, [stack, "--snapshot"], env);
+    if (run.ok) return parseSnapshot(run.out, where);
+    if (/unknown option '--snapshot'/i.test(run.err)) return legacySnapshot(dir, stack, env, where);
+    throw new Error(`${where}: render of ${stack} failed:\n${run.err}`);
+  } finally {
+    // Unlink first, so no clean-up step can ever reach into this checkout's node_modules.
+    if (fs.lstatSync(link, { throwIfNoEntry: false })?.isSymbolicLink()) fs.unlinkSync(link);
+    git(repoDir, ["worktree", "remove", "--force", tmp]);
+    fs.rmSync(tmp, { recursive: true, force: true });
+    git(repoDir, ["worktree", "prune"]);
+  }
+}

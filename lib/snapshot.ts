@@ -1,0 +1,68 @@
+/**
+ * A stack's render as one JSON document (objects + plan), the unit `npm run diff` compares. A copy of
+ * the project at another git ref writes it with its own code (`npm run render -- <stack> --snapshot`),
+ * so each side of a diff is rendered by the program as it was at that ref.
+ */
+import { UsageError } from "./cli";
+import type { StackEvaluation } from "./offline";
+import { kubernetesObjects, plan, secretDigests, type KubeObject, type PlanEntry } from "./render";
+
+export const SNAPSHOT_FORMAT = "hcap-infra-snapshot/1";
+
+/**
+ * Environment variable carrying the hex HMAC key for secret digests into a child render. An
+ * environment variable, not an argument, so the key never shows in a process list.
+ */
+export const DIFF_KEY_ENV = "HCAP_INFRA_DIFF_KEY";
+
+export interface Snapshot {
+  readonly format: typeof SNAPSHOT_FORMAT;
+  readonly stack: string;
+  readonly namespace: string;
+  readonly objects: readonly KubeObject[];
+  readonly plan: readonly PlanEntry[];
+  /**
+   * `digest`: secrets are keyed digests, so a changed value is detectable; `placeholder`: every secret
+   * is `[secret]` (a render by code that predates digests), so secret changes cannot be seen.
+   */
+  readonly secrets: "digest" | "placeholder";
+}
+
+/** The snapshot of an evaluation, secrets as HMAC digests under `key`. */
+export function snapshotOf(ev: StackEvaluation, key: Buffer): Snapshot {
+  return {
+    format: SNAPSHOT_FORMAT,
+    stack: ev.stack,
+    namespace: ev.config.namespace,
+    objects: kubernetesObjects(ev, { secret: secretDigests(key) }),
+    plan: plan(ev),
+    secrets: "digest",
+  };
+}
+
+/** Reads the HMAC key a parent process passed in {@link DIFF_KEY_ENV}; throws if absent or short. */
+export function keyFromEnv(env: NodeJS.ProcessEnv = process.env): Buffer {
+  const hex = env[DIFF_KEY_ENV] ?? "";
+  if (!/^[0-9a-f]{32,}$/.test(hex)) {
+    throw new UsageError(`${DIFF_KEY_ENV} must hold a random hex key of 16 bytes or more (npm run diff sets it)`);
+  }
+  return Buffer.from(hex, "hex");
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === "object" && !Array.isArray(v);
+}
+
+/** Parses a child's snapshot output; throws with `where` in the message if it is not one. */
+export function parseSnapshot(text: string, where: string): Snapshot {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    throw new Error(`${where}: the render did not print a JSON snapshot`);
+  }
+  if (!isRecord(data) || data.format !== SNAPSHOT_FORMAT || !Array.isArray(data.objects) || !Array.isArray(data.plan)) {
+    throw new Error(`${where}: not a ${SNAPSHOT_FORMAT} document`);
+  }
+  return data as unknown as Snapshot;
+}
