@@ -10,18 +10,21 @@ export interface WorkloadScale {
   readonly clientReplicas: number;
   /** Suspend the backup CronJob(s) so no backup runs mid-restore. */
   readonly backupSuspended: boolean;
+  /** The restore tool pod (backup image, backup volume, superuser credentials): only up during a restore. */
+  readonly restoreToolReplicas: number;
 }
 
 export function workloadScale(cfg: Pick<EnvConfig, "maintenance" | "patroni" | "server" | "client">): WorkloadScale {
   if (cfg.maintenance === "restore") {
     // Nothing may write to the database (the server is its only client) and Patroni runs as a single
     // leader. The web client never talks to the database, so it keeps running.
-    return { patroniReplicas: 1, serverReplicas: 0, clientReplicas: cfg.client.replicas, backupSuspended: true };
+    return { patroniReplicas: 1, serverReplicas: 0, clientReplicas: cfg.client.replicas, backupSuspended: true, restoreToolReplicas: 1 };
   }
   return {
     patroniReplicas: cfg.patroni.replicas,
     serverReplicas: cfg.server.replicas,
     clientReplicas: cfg.client.replicas,
     backupSuspended: false,
+    restoreToolReplicas: 0,
   };
 }

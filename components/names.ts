@@ -58,6 +58,22 @@ export const KEYCLOAK_SECRET_KEYS = {
 } as const;
 export type KeycloakSecretKey = keyof typeof KEYCLOAK_SECRET_KEYS;
 
+/** The backup CronJobs and what they use. The volume and ConfigMap names are the old `backup.dc.yml`'s (`${NAME}-data`, ...). */
+export interface BackupNames extends ObjectNames {
+  /** The backup volume claim (netapp-file-backup). */
+  readonly dataVolume: string;
+  /** Scratch volume the verification restores into. */
+  readonly verificationVolume: string;
+  /** ConfigMap with backup.conf and the retention settings. */
+  readonly config: string;
+  /** CronJob that verifies the latest backup. */
+  readonly verifyJob: string;
+  /** Deployment (0 replicas except during a restore) the operator runs backup.sh -r in. */
+  readonly restoreTool: string;
+  /** Selector of the restore tool's pods (distinct from the CronJob pods' labels). */
+  readonly restoreToolSelector: Labels;
+}
+
 export interface StackNames {
   readonly appName: string;
   /** Labels every object carries. */
@@ -65,7 +81,7 @@ export interface StackNames {
   readonly patroni: PatroniNames;
   readonly server: ObjectNames;
   readonly client: ObjectNames;
-  readonly backup: ObjectNames;
+  readonly backup: BackupNames;
   readonly keycloakSecret: string;
   /** ImageStream names in tools. */
   readonly images: { readonly server: string; readonly client: string; readonly patroni: string; readonly backup: string };
@@ -107,7 +123,15 @@ export function stackNames(appName: string): StackNames {
     },
     server: part(appName, serverName, "api", { name: serverName }),
     client: part(appName, clientName, "web", { name: clientName }),
-    backup: part(appName, backupName, "backup", { cronjob: backupName }),
+    backup: {
+      ...part(appName, backupName, "backup", { cronjob: backupName }),
+      dataVolume: `${backupName}-data`,
+      verificationVolume: `${backupName}-verification`,
+      config: `${backupName}-config`,
+      verifyJob: `${backupName}-verify`,
+      restoreTool: `${backupName}-restore`,
+      restoreToolSelector: { deployment: `${backupName}-restore` },
+    },
     keycloakSecret: `${appName}-keycloak`,
     images: { server: serverName, client: clientName, patroni: patroniName, backup: backupName },
   };

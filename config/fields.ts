@@ -162,3 +162,14 @@ export const timeZone = text.refine(
 export const commitSha = z
   .string({ error: "must be a git commit SHA" })
   .regex(/^(|[0-9a-f]{7,40})$/, { error: "must be a git commit SHA of 7 to 40 lower-case hex digits, or empty" });
+
+/** A release tag such as `2.13.0`: a branch name or `latest` would change what runs without a config change. */
+export const releaseTag = text.regex(/^\d+\.\d+\.\d+$/, {
+  error: "must be a release tag such as 2.13.0 (never latest or a branch)",
+});
+
+/** An image reference with an explicit tag other than `latest` (or a digest). */
+export const pinnedImage = text.refine(
+  (s) => /^[^\s@]+@sha256:[0-9a-f]{64}$/.test(s) || (/^[^\s@]+\/[^\s@/]+:[A-Za-z0-9_][A-Za-z0-9._-]*$/.test(s) && !s.endsWith(":latest")),
+  { error: "must be an image reference with a pinned tag or digest, e.g. registry/ns/image:1-170 (not latest)" },
+);

@@ -119,6 +119,8 @@ export interface ToolsConfig extends CommonConfig {
   readonly stack: "tools";
   readonly git: { readonly repository: string; readonly ref: string };
   readonly patroniSourceImage: string;
+  /** Postgres base image (the database's major version) the backup-container release is built on. */
+  readonly backupBaseImage: string;
   /** The commit each environment runs; empty when it has not been promoted yet. */
   readonly promotions: Readonly<Record<EnvName, string>>;
 }
@@ -244,6 +246,7 @@ function build(stack: StackName, v: PlainValues, secrets: Partial<Record<SecretK
       stack,
       git: { repository: v.gitRepository, ref: v.gitRef },
       patroniSourceImage: v.patroniSourceImage,
+      backupBaseImage: v.backupBaseImage,
       promotions: { dev: v.devCommit, test: v.testCommit, prod: v.prodCommit },
     };
   }

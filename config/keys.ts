@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import {
-  commitSha, cpu, cronSchedule, dnsLabel, flag, hostName, httpsUrl, memory, text, timeZone, wholeNumber,
+  commitSha, cpu, cronSchedule, dnsLabel, flag, hostName, httpsUrl, memory, pinnedImage, releaseTag, text, timeZone, wholeNumber,
 } from "./fields";
 
 /** Which stacks read a key: every stack, the three environments, or tools. */
@@ -90,7 +90,8 @@ export const PLAIN_KEYS = {
   gitRepository: { scope: "tools", field: httpsUrl },
   gitRef: { scope: "tools", field: text },
   patroniSourceImage: { scope: "tools", field: text },
-  backupImageRef: { scope: "all", field: text },
+  backupImageRef: { scope: "all", field: releaseTag },
+  backupBaseImage: { scope: "tools", field: pinnedImage },
   devCommit: { scope: "tools", field: commitSha },
   testCommit: { scope: "tools", field: commitSha },
   prodCommit: { scope: "tools", field: commitSha },

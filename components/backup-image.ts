@@ -1,0 +1,83 @@
+/**
+ * The backup-container image the environments' backup CronJobs run, built in tools.
+ *
+ * Built, not imported: the published image (`bcgovimages/backup-container:<release>`) carries the
+ * Postgres client of whatever major version upstream chose for that release (16, 17, 18 lately),
+ * while hcap runs Postgres 12. `pg_dump` of a newer major can dump an older server, but its plain
+ * SQL output is only guaranteed to load into the same or a newer server, and verification starts a
+ * local server of the image's version. So the release's `docker/Dockerfile` is built with its `FROM`
+ * replaced by a Postgres 12 base (the BuildConfig's `dockerStrategy.from`), exactly as the old
+ * `build-db-backup` target did, with the git ref and the output tag both pinned to the release.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type * as k8s from "@pulumi/kubernetes";
+import { openshiftObject } from "./openshift/resource";
+import type { BuildConfig, ImageStream } from "./openshift/types";
+import type { ObjectNames } from "./names";
+
+/** Upstream of the backup container (BCDevOps/backup-container redirects here). */
+export const BACKUP_CONTAINER_REPOSITORY = "https://github.com/bcgov/backup-container";
+
+export interface BackupImageArgs {
+  /** ImageStream/BuildConfig name (`hcap-backup`) and labels. */
+  readonly names: ObjectNames;
+  /** Release tag of the backup container (validated by config): the git ref built and the output tag. */
+  readonly release: string;
+  /** Postgres base image of the database's major version, pinned. */
+  readonly baseImage: string;
+}
+
+export function backupImageStream(args: BackupImageArgs): ImageStream {
+  return {
+    apiVersion: "image.openshift.io/v1",
+    kind: "ImageStream",
+    metadata: { name: args.names.name, labels: args.names.labels },
+    // The builds own the tags (one per release); spec.tags stays empty so nothing else writes them.
+    spec: { lookupPolicy: { local: false } },
+  };
+}
+
+export function backupBuildConfig(args: BackupImageArgs): BuildConfig {
+  return {
+    apiVersion: "build.openshift.io/v1",
+    kind: "BuildConfig",
+    metadata: { name: args.names.name, labels: args.names.labels },
+    spec: {
+      runPolicy: "Serial",
+      source: { type: "Git", git: { uri: BACKUP_CONTAINER_REPOSITORY, ref: args.release }, contextDir: "docker" },
+      strategy: {
+        type: "Docker",
+        dockerStrategy: {
+          // Replaces the Dockerfile's FROM: the Postgres client matches the database's major version.
+          from: { kind: "DockerImage", name: args.baseImage },
+          dockerfilePath: "Dockerfile",
+        },
+      },
+      output: { to: { kind: "ImageStreamTag", name: `${args.names.name}:${args.release}` } },
+      resources: { requests: { cpu: "250m", memory: "512Mi" }, limits: { cpu: "1", memory: "1Gi" } },
+      successfulBuildsHistoryLimit: 3,
+      failedBuildsHistoryLimit: 3,
+      // A new release (ref + output tag) or base image is a config change: it builds once. No
+      // ImageChange trigger: the base is a pinned external image, not an image stream.
+      triggers: [{ type: "ConfigChange" }],
+    },
+  };
+}
+
+export class BackupImage extends pulumi.ComponentResource {
+  readonly imageStream: k8s.apiextensions.CustomResource;
+  readonly buildConfig: k8s.apiextensions.CustomResource;
+  /** `<stream>:<release>`: what the environments run. */
+  readonly imageStreamTag: string;
+
+  constructor(name: string, args: BackupImageArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("hcap:backup:BackupImage", name, {}, opts);
+    const self = { parent: this };
+
+    this.imageStream = openshiftObject(`${args.names.name}-is`, backupImageStream(args), self);
+    this.buildConfig = openshiftObject(`${args.names.name}-bc`, backupBuildConfig(args), { ...self, dependsOn: [this.imageStream] });
+    this.imageStreamTag = `${args.names.name}:${args.release}`;
+
+    this.registerOutputs({ imageStreamTag: this.imageStreamTag });
+  }
+}

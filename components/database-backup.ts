@@ -1,0 +1,229 @@
+/**
+ * Nightly logical backups of the Patroni database with the BC Gov backup container
+ * (github.com/bcgov/backup-container), as Kubernetes CronJobs instead of the old always-on
+ * `backup.dc.yml` pod:
+ *
+ * - `<backup>` CronJob: `backup.sh -1` (one backup, prune by the rolling retention, exit);
+ * - `<backup>-verify` CronJob (optional): `backup.sh -s -v all` restores the latest backup into a
+ *   local scratch server and checks it has tables;
+ * - `<backup>-restore` Deployment: 0 pods, except under `maintenance: restore`, when it gives the
+ *   operator a pod with the backup volume and the superuser credentials to run `backup.sh -r` in
+ *   (the old DC's pod, only when needed). See `npm run restore-plan`.
+ *
+ * The backup volume is `netapp-file-backup` (the only class the platform copies off-site), protected
+ * per config and always retained on delete.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { EnvConfig } from "../config";
+import type { DatabaseHandle } from "./database-handle";
+import type { WorkloadScale } from "./maintenance";
+import type { BackupNames, Labels } from "./names";
+import { adoptOptions, statefulOptions } from "./safety";
+
+type EnvVar = k8s.types.input.core.v1.EnvVar;
+type PodSpec = k8s.types.input.core.v1.PodSpec;
+
+/** Where the container reads and writes (the backup container's defaults and the old DC's mounts). */
+export const BACKUP_PATHS = {
+  /** `BACKUP_DIR`: root of the daily/weekly/monthly folders. */
+  backups: "/backups/",
+  /** `serverDataDirectory` of the Postgres plug-in: where verification starts its scratch server. */
+  verificationData: "/var/lib/pgsql/data",
+  /** Folder the ConfigMap is mounted at; `BACKUP_CONF` points at the file in it. */
+  config: "/etc/backup-container",
+} as const;
+
+/** The ConfigMap keys; the containers read each one through a configMapKeyRef. */
+export const BACKUP_CONFIG_KEYS = {
+  conf: "backup.conf",
+  strategy: "BACKUP_STRATEGY",
+  daily: "DAILY_BACKUPS",
+  weekly: "WEEKLY_BACKUPS",
+  monthly: "MONTHLY_BACKUPS",
+} as const;
+
+/** Job limits: a nightly dump of a small database; generous enough not to kill a slow night. */
+const JOB_LIMITS = {
+  /** One retry: a second failure in a row is worth a human look, not a loop on the backup volume. */
+  backoffLimit: 1,
+  /** A run that has not started within the hour is skipped (the next night's run still happens). */
+  startingDeadlineSeconds: 3600,
+  /** Kill a hung dump or verification after two hours (it would otherwise hold the RWO volume). */
+  activeDeadlineSeconds: 7200,
+  successfulJobsHistoryLimit: 3,
+  failedJobsHistoryLimit: 3,
+} as const;
+
+export interface DatabaseBackupArgs {
+  readonly names: BackupNames;
+  /** The database to back up; credentials come from its Secret, never from here. */
+  readonly database: DatabaseHandle;
+  /** Image reference (internal registry, the tools ImageStreamTag of the pinned release). */
+  readonly image: string;
+  readonly backup: EnvConfig["backup"];
+  readonly scale: Pick<WorkloadScale, "backupSuspended" | "restoreToolReplicas">;
+  /** Stack identity, for the safety options and the container's notification labels. */
+  readonly stack: Pick<EnvConfig, "protectStateful" | "adopt" | "namespace" | "appName" | "stack">;
+}
+
+/** `postgres=<service>:<port>/<database>`: a database spec as backup.conf and `backup.sh -r` take it. */
+export function databaseSpec(serviceName: string, port: number, databaseName: string): string {
+  return `postgres=${serviceName}:${port}/${databaseName}`;
+}
+
+/**
+ * backup.conf: the database line, and the verification cron line when verification is on. The
+ * container only runs `-s -v` ("scheduled verify") if backup.conf holds at least one cron line; the
+ * line itself is never executed by cron here, because no pod runs the container's cron mode.
+ */
+export function backupConf(spec: string, verifySchedule: string | undefined): string {
+  const lines = [spec];
+  if (verifySchedule !== undefined) lines.push(`${verifySchedule} default ./backup.sh -s -v all`);
+  return `${lines.join("\n")}\n`;
+}
+
+export class DatabaseBackup extends pulumi.ComponentResource {
+  readonly cronJob: k8s.batch.v1.CronJob;
+  readonly verifyCronJob?: k8s.batch.v1.CronJob;
+  readonly restoreTool: k8s.apps.v1.Deployment;
+  readonly dataVolume: k8s.core.v1.PersistentVolumeClaim;
+  readonly configMap: k8s.core.v1.ConfigMap;
+
+  constructor(name: string, args: DatabaseBackupArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("hcap:backup:DatabaseBackup", name, {}, opts);
+    const { names, database, backup, stack } = args;
+    const self = { parent: this };
+    const verification = backup.verification.enabled ? backup.verification : undefined;
+
+    // --- volumes ------------------------------------------------------------------------------
+    // The backups themselves: protected (per config) and never deleted with the stack.
+    this.dataVolume = new k8s.core.v1.PersistentVolumeClaim(names.dataVolume, {
+      metadata: { name: names.dataVolume, labels: names.labels },
+      spec: {
+        // ReadWriteOnce as the old template created it: access modes cannot change in place.
+        accessModes: ["ReadWriteOnce"],
+        storageClassName: backup.storageClass,
+        resources: { requests: { storage: backup.volumeSize } },
+      },
+    }, { ...self, ...statefulOptions(stack), ...adoptOptions(stack, names.dataVolume) });
+
+    // Scratch space, emptied by every verification: no protection needed. No storage class, as the
+    // old template (the namespace default); the backup class is for backups only.
+    const verificationVolume = verification && new k8s.core.v1.PersistentVolumeClaim(names.verificationVolume, {
+      metadata: { name: names.verificationVolume, labels: names.labels },
+      spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: verification.volumeSize } } },
+    }, { ...self, ...adoptOptions(stack, names.verificationVolume) });
+
+    // --- configuration ------------------------------------------------------------------------
+    const spec = pulumi.output(database.serviceName).apply((svc) => databaseSpec(svc, database.port, database.databaseName));
+    this.configMap = new k8s.core.v1.ConfigMap(names.config, {
+      metadata: { name: names.config, labels: names.labels },
+      data: {
+        [BACKUP_CONFIG_KEYS.conf]: spec.apply((s) => backupConf(s, verification?.schedule)),
+        [BACKUP_CONFIG_KEYS.strategy]: "rolling",
+        [BACKUP_CONFIG_KEYS.daily]: String(backup.retention.daily),
+        [BACKUP_CONFIG_KEYS.weekly]: String(backup.retention.weekly),
+        [BACKUP_CONFIG_KEYS.monthly]: String(backup.retention.monthly),
+      },
+    }, { ...self, ...adoptOptions(stack, names.config) });
+
+    const fromConfig = (envName: string, key: string): EnvVar =>
+      ({ name: envName, valueFrom: { configMapKeyRef: { name: this.configMap.metadata.name, key } } });
+    const env: EnvVar[] = [
+      { name: "BACKUP_DIR", value: BACKUP_PATHS.backups },
+      { name: "BACKUP_CONF", value: `${BACKUP_PATHS.config}/${BACKUP_CONFIG_KEYS.conf}` },
+      fromConfig("BACKUP_STRATEGY", BACKUP_CONFIG_KEYS.strategy),
+      fromConfig("DAILY_BACKUPS", BACKUP_CONFIG_KEYS.daily),
+      fromConfig("WEEKLY_BACKUPS", BACKUP_CONFIG_KEYS.weekly),
+      fromConfig("MONTHLY_BACKUPS", BACKUP_CONFIG_KEYS.monthly),
+      // The rolling strategy decides daily/weekly/monthly by the container's date: same zone as the schedule.
+      { name: "TZ", value: backup.timeZone },
+      // The old DC backed up as the superuser (all roles and schemas); backup.sh reads DATABASE_USER/PASSWORD.
+      { name: "DATABASE_USER", valueFrom: database.secretKeyRef("superuserUsername") },
+      { name: "DATABASE_PASSWORD", valueFrom: database.secretKeyRef("superuserPassword") },
+      // `backup.sh -r` runs psql without -U: the role comes from PGUSER.
+      { name: "PGUSER", valueFrom: database.secretKeyRef("superuserUsername") },
+      // Verification waits this long for its scratch server (the container's default, 120 s, is tight).
+      { name: "DATABASE_SERVER_TIMEOUT", value: "600" },
+      { name: "ENVIRONMENT_NAME", value: stack.namespace },
+      { name: "ENVIRONMENT_FRIENDLY_NAME", value: `${stack.appName} (${stack.stack})` },
+    ];
+
+    // --- pods ---------------------------------------------------------------------------------
+    const volumes = {
+      data: { name: "backup", persistentVolumeClaim: { claimName: this.dataVolume.metadata.name } },
+      config: { name: "config", configMap: { name: this.configMap.metadata.name } },
+      verification: verificationVolume && { name: "verification", persistentVolumeClaim: { claimName: verificationVolume.metadata.name } },
+    };
+    const mounts = {
+      data: { name: "backup", mountPath: BACKUP_PATHS.backups },
+      config: { name: "config", mountPath: BACKUP_PATHS.config, readOnly: true },
+      verification: { name: "verification", mountPath: BACKUP_PATHS.verificationData },
+    };
+    const podSpec = (command: string[], withVerification: boolean, restartPolicy: "Never" | "Always"): PodSpec => ({
+      restartPolicy,
+      terminationGracePeriodSeconds: 30,
+      containers: [{
+        name: "backup",
+        image: args.image,
+        // backup.sh sources its siblings (./backup.usage, ...) relative to the working directory.
+        workingDir: "/",
+        command,
+        env,
+        resources: backup.resources,
+        volumeMounts: withVerification ? [mounts.data, mounts.config, mounts.verification] : [mounts.data, mounts.config],
+      }],
+      volumes: withVerification && volumes.verification ? [volumes.data, volumes.config, volumes.verification] : [volumes.data, volumes.config],
+    });
+    // Job pods carry the backup selector: the NetworkPolicy lets exactly these labels reach Postgres.
+    const cronJob = (jobName: string, schedule: string, command: string[], withVerification: boolean) =>
+      new k8s.batch.v1.CronJob(jobName, {
+        metadata: { name: jobName, labels: names.labels },
+        spec: {
+          schedule,
+          // spec.timeZone, never a CRON_TZ= prefix (the platform's Kyverno policy rejects those).
+          timeZone: backup.timeZone,
+          concurrencyPolicy: "Forbid",
+          suspend: args.scale.backupSuspended,
+          startingDeadlineSeconds: JOB_LIMITS.startingDeadlineSeconds,
+          successfulJobsHistoryLimit: JOB_LIMITS.successfulJobsHistoryLimit,
+          failedJobsHistoryLimit: JOB_LIMITS.failedJobsHistoryLimit,
+          jobTemplate: {
+            metadata: { labels: names.labels },
+            spec: {
+              backoffLimit: JOB_LIMITS.backoffLimit,
+              activeDeadlineSeconds: JOB_LIMITS.activeDeadlineSeconds,
+              template: { metadata: { labels: names.podLabels }, spec: podSpec(command, withVerification, "Never") },
+            },
+          },
+        },
+      }, self);
+
+    this.cronJob = cronJob(names.name, backup.schedule, ["/bin/bash", "/backup.sh", "-1"], false);
+    this.verifyCronJob = verification && cronJob(names.verifyJob, verification.schedule, ["/bin/bash", "/backup.sh", "-s", "-v", "all"], true);
+
+    // The pod the restore runs in. Its own selector, so it never claims the CronJobs' pods; the backup
+    // pod labels on top so the NetworkPolicy lets it reach Postgres.
+    const restoreLabels: Labels = { ...names.podLabels, ...names.restoreToolSelector };
+    this.restoreTool = new k8s.apps.v1.Deployment(names.restoreTool, {
+      metadata: { name: names.restoreTool, labels: { ...names.labels, ...names.restoreToolSelector } },
+      spec: {
+        replicas: args.scale.restoreToolReplicas,
+        selector: { matchLabels: names.restoreToolSelector },
+        // Never two pods on the ReadWriteOnce backup volume.
+        strategy: { type: "Recreate" },
+        template: {
+          metadata: { labels: restoreLabels },
+          spec: podSpec(["/bin/bash", "-c", "exec sleep infinity"], false, "Always"),
+        },
+      },
+    }, self);
+
+    this.registerOutputs({
+      cronJob: this.cronJob.metadata.name,
+      restoreTool: this.restoreTool.metadata.name,
+      dataVolume: this.dataVolume.metadata.name,
+    });
+  }
+}

@@ -1,0 +1,120 @@
+/**
+ * The database restore as an ordered list of commands for one environment, built from the stack's
+ * real names. Pure: `scripts/restore-plan.ts` feeds it the rendered stack; the tests feed it directly.
+ *
+ * Why the steps look the way they do:
+ * - `maintenance: restore` (components/maintenance.ts) does the seed's manual scaling in one `up`:
+ *   server to 0, Patroni to 1, backup CronJobs suspended, and the restore tool pod started.
+ * - The pre-restore backup and the restore run in the restore tool pod, not in Jobs: the backup
+ *   volume is ReadWriteOnce, so two pods on it (a Job and the tool) can block each other on a
+ *   multi-attach when they land on different nodes.
+ * - The superuser password is passed as `"$DATABASE_PASSWORD"` in single quotes: the shell in the
+ *   pod expands it from the Secret-backed env var; it never appears on the operator's terminal.
+ */
+import type { StackNames } from "../components/names";
+import { UsageError } from "./cli";
+
+export interface RestorePlanInput {
+  readonly stack: string;
+  readonly namespace: string;
+  /** Pulumi project name (prefix of config keys). */
+  readonly project: string;
+  readonly names: Pick<StackNames, "backup" | "patroni" | "server">;
+  /** The database line of the rendered backup.conf, e.g. `postgres=hcap-patroni:5432/hcap`. */
+  readonly databaseSpec: string;
+  /** Backup file (full path or the file name) to restore; absent = the operator picks one in step 5. */
+  readonly backupFile?: string;
+  /** `YYYYMMDDHHmm`, for the name of the post-restore backup Job. */
+  readonly timestamp: string;
+}
+
+export interface RestoreStep {
+  readonly title: string;
+  readonly commands: readonly string[];
+  /** What to check before moving on. */
+  readonly check?: string;
+}
+
+/** What the operator types where no file was given. */
+export const BACKUP_FILE_PLACEHOLDER = "<backup-file>";
+
+/** A backup file name or path as `backup.sh -l` prints them: safe to paste into a shell command. */
+export function checkBackupFile(file: string): string {
+  if (!/^\/?[A-Za-z0-9_][A-Za-z0-9._/-]*$/.test(file) || file.includes("..")) {
+    throw new UsageError(`backup file ${JSON.stringify(file)} is not a backup file name such as /backups/daily/2026-01-31/hcap-patroni-hcap_2026-01-31_02-00-00.sql.gz (letters, digits, . _ - / only)`);
+  }
+  return file;
+}
+
+/** `a=b,c=d`, as `oc -l` takes a selector. */
+function selector(labels: Readonly<Record<string, string>>): string {
+  return Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(",");
+}
+
+export function restorePlan(input: RestorePlanInput): RestoreStep[] {
+  const { stack, namespace: ns, names, project, databaseSpec } = input;
+  const file = input.backupFile === undefined ? BACKUP_FILE_PLACEHOLDER : checkBackupFile(input.backupFile);
+  const key = `${project}:maintenance`;
+  const oc = `oc -n ${ns}`;
+  const tool = `deployment/${names.backup.restoreTool}`;
+  // StatefulSet pods are <name>-<ordinal>; with one replica the only member is ordinal 0.
+  const patroniPod = `${names.patroni.name}-0`;
+  const manualJob = `${names.backup.name}-manual-${input.timestamp}`;
+
+  return [
+    {
+      title: `Put ${stack} in restore maintenance (server to 0, Patroni to 1, backups suspended, restore tool up)`,
+      commands: [`pulumi config set ${key} restore -s ${stack}`, `pulumi up -s ${stack}`],
+    },
+    {
+      title: "Check that nothing else uses the database and no backup job is running",
+      commands: [
+        `${oc} get pods -l ${selector(names.server.selector)}`,
+        `${oc} get cronjobs,jobs -l ${selector(names.backup.selector)}`,
+      ],
+      check: "no server pods; the CronJobs show SUSPEND True; no job is still active",
+    },
+    {
+      title: "Confirm Patroni runs as a single leader",
+      commands: [`${oc} rsh ${patroniPod} patronictl -c patroni.yml list`],
+      check: `exactly one member, ${patroniPod}, with role Leader and state running`,
+    },
+    {
+      title: "Wait for the restore tool and take a fresh backup of the current state",
+      commands: [
+        `${oc} rollout status ${tool} --timeout=10m`,
+        `${oc} exec ${tool} -- /bin/bash /backup.sh -1`,
+      ],
+      check: "the output ends with \"Single backup run complete\"",
+    },
+    {
+      title: input.backupFile === undefined ? `List the backups and choose the file to restore (${BACKUP_FILE_PLACEHOLDER} below)` : "List the backups and check the file to restore is there",
+      commands: [`${oc} exec ${tool} -- /bin/bash /backup.sh -l`],
+    },
+    {
+      title: `Restore ${databaseSpec} from ${file} (drops and recreates the database; asks for a key press to confirm)`,
+      commands: [`${oc} exec -it ${tool} -- /bin/bash -c './backup.sh -r ${databaseSpec} -f ${file} -a "$DATABASE_PASSWORD"'`],
+      check: "\"Restore complete\", followed by the restored tables",
+    },
+    {
+      title: `Leave maintenance: everything back to its configured size, backups resumed, restore tool stopped`,
+      commands: [`pulumi config rm ${key} -s ${stack}`, `pulumi up -s ${stack}`],
+    },
+    {
+      title: "Back up the restored database now (the next scheduled run is hours away)",
+      commands: [`${oc} create job --from=cronjob/${names.backup.name} ${manualJob}`, `${oc} logs -f job/${manualJob}`],
+    },
+  ];
+}
+
+/** The plan as the operator reads it: numbered steps, commands indented, checks after them. */
+export function formatRestorePlan(input: RestorePlanInput, steps: readonly RestoreStep[]): string {
+  const lines = [`Database restore plan for stack ${input.stack} (namespace ${input.namespace}). Run the steps in order.`, ""];
+  steps.forEach((step, i) => {
+    lines.push(`${i + 1}. ${step.title}`);
+    for (const c of step.commands) lines.push(`   ${c}`);
+    if (step.check) lines.push(`   check: ${step.check}`);
+    lines.push("");
+  });
+  return lines.join("\n");
+}

@@ -1,0 +1,78 @@
+import { execFileSync } from "node:child_process";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { stackNames } from "../components/names";
+import { UsageError } from "../lib/cli";
+import { PROJECT_DIR } from "../lib/project";
+import { BACKUP_FILE_PLACEHOLDER, formatRestorePlan, restorePlan, type RestorePlanInput } from "../lib/restore-plan";
+
+const input: RestorePlanInput = {
+  stack: "prod",
+  namespace: "f047a2-prod",
+  project: "hcap-infra",
+  names: stackNames("hcap"),
+  databaseSpec: "postgres=hcap-patroni:5432/hcap",
+  backupFile: "/backups/daily/2026-01-31/hcap-patroni-hcap_2026-01-31_02-00-00.sql.gz",
+  timestamp: "202601311200",
+};
+const commands = (i: RestorePlanInput) => restorePlan(i).flatMap((s) => s.commands);
+
+describe("restore plan", () => {
+  it("is the ordered sequence: maintenance on, checks, leader, fresh backup, restore, maintenance off, backup", () => {
+    const c = commands(input);
+    const at = (s: string) => c.indexOf(s);
+    const order = [
+      "pulumi config set hcap-infra:maintenance restore -s prod",
+      "pulumi up -s prod",
+      "oc -n f047a2-prod rsh hcap-patroni-0 patronictl -c patroni.yml list",
+      "oc -n f047a2-prod exec deployment/hcap-backup-restore -- /bin/bash /backup.sh -1",
+      `oc -n f047a2-prod exec -it deployment/hcap-backup-restore -- /bin/bash -c './backup.sh -r postgres=hcap-patroni:5432/hcap -f ${input.backupFile} -a "$DATABASE_PASSWORD"'`,
+      "pulumi config rm hcap-infra:maintenance -s prod",
+      "oc -n f047a2-prod create job --from=cronjob/hcap-backup hcap-backup-manual-202601311200",
+    ];
+    for (const s of order) expect(c, s).toContain(s);
+    expect(order.map(at)).toEqual([...order.map(at)].sort((a, b) => a - b));
+    expect(c.filter((s) => s === "pulumi up -s prod")).toHaveLength(2);
+  });
+
+  it("never prints the password: the pod's shell expands it from the Secret-backed env var", () => {
+    const restore = commands(input).find((s) => s.includes("backup.sh -r"));
+    expect(restore).toContain(`-a "$DATABASE_PASSWORD"'`);
+    expect(commands(input).join("\n")).not.toMatch(/oc (get secret|extract)|base64/);
+  });
+
+  it("without a file, asks the operator to choose one from the list", () => {
+    const text = formatRestorePlan(input, restorePlan({ ...input, backupFile: undefined }));
+    expect(text).toContain(`-f ${BACKUP_FILE_PLACEHOLDER}`);
+    expect(text).toContain("/backup.sh -l");
+  });
+
+  it.each(["x; rm -rf /", "$(id)", "../etc/passwd", "-r"])("refuses %j as a backup file", (file) => {
+    expect(() => restorePlan({ ...input, backupFile: file })).toThrow(UsageError);
+  });
+});
+
+describe("npm run restore-plan", () => {
+  const run = (...args: string[]) => {
+    try {
+      return { status: 0, stderr: "", stdout: execFileSync(process.execPath, ["--import", "tsx", path.join(PROJECT_DIR, "scripts/restore-plan.ts"), ...args], { encoding: "utf8", stdio: "pipe" }) };
+    } catch (e) {
+      return e as { status: number; stdout: string; stderr: string };
+    }
+  };
+
+  it("prints the plan with the stack's real names", () => {
+    const { status, stdout } = run("test", "hcap-patroni-hcap_2026-01-31_02-00-00.sql.gz");
+    expect(status).toBe(0);
+    expect(stdout).toContain("pulumi config set hcap-infra:maintenance restore -s test");
+    expect(stdout).toContain("oc -n f047a2-test rsh hcap-patroni-0 patronictl -c patroni.yml list");
+    expect(stdout).toContain("./backup.sh -r postgres=hcap-patroni:5432/hcap -f hcap-patroni-hcap_2026-01-31_02-00-00.sql.gz");
+  });
+
+  it("refuses a stack that is not an environment, on stderr, exit 2", () => {
+    const { status, stdout, stderr } = run("tools");
+    expect(status).toBe(2);
+    expect(stdout).toBe("");
+    expect(stderr).toContain('"tools" is not an environment stack: a restore runs in one of dev, test, prod');
+  });
+});
