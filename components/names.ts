@@ -63,12 +63,12 @@ export interface StackNames {
   /** Labels every object carries. */
   readonly common: Labels;
   readonly patroni: PatroniNames;
+  /** hcap-server: the API and the web client (one image; the server serves the client build). */
   readonly server: ObjectNames;
-  readonly client: ObjectNames;
   readonly backup: ObjectNames;
   readonly keycloakSecret: string;
   /** ImageStream names in tools. */
-  readonly images: { readonly server: string; readonly client: string; readonly patroni: string; readonly backup: string };
+  readonly images: { readonly server: string; readonly patroni: string; readonly backup: string };
 }
 
 const MANAGED_BY = { "app.kubernetes.io/managed-by": "pulumi" } as const;
@@ -90,7 +90,6 @@ export function stackNames(appName: string): StackNames {
   const patroniSelector = { statefulset: patroniName };
   const patroniBase = part(appName, patroniName, "database", patroniSelector);
   const serverName = `${appName}-server`;
-  const clientName = `${appName}-client`;
   const backupName = `${appName}-backup`;
   return {
     appName,
@@ -106,10 +105,9 @@ export function stackNames(appName: string): StackNames {
       membersService: `${patroniName}-members`,
     },
     server: part(appName, serverName, "api", { name: serverName }),
-    client: part(appName, clientName, "web", { name: clientName }),
     backup: part(appName, backupName, "backup", { cronjob: backupName }),
     keycloakSecret: `${appName}-keycloak`,
-    images: { server: serverName, client: clientName, patroni: patroniName, backup: backupName },
+    images: { server: serverName, patroni: patroniName, backup: backupName },
   };
 }
 

@@ -86,8 +86,8 @@ describe("invalid config names the file, the key and the reason, and declares no
   });
 
   it("reports every problem at once", async () => {
-    const e = await configError("dev", { "hcap-infra:patroniReplicas": 0, "hcap-infra:clientHost": "not a host" });
-    expect(e.issues.map((i) => i.key)).toEqual(["hcap-infra:patroniReplicas", "hcap-infra:clientHost"]);
+    const e = await configError("dev", { "hcap-infra:patroniReplicas": 0, "hcap-infra:serverHost": "not a host" });
+    expect(e.issues.map((i) => i.key)).toEqual(["hcap-infra:patroniReplicas", "hcap-infra:serverHost"]);
   });
 });
 
