@@ -63,12 +63,15 @@ export interface StackNames {
   /** Labels every object carries. */
   readonly common: Labels;
   readonly patroni: PatroniNames;
-  /** hcap-server: the API and the web client (one image; the server serves the client build). */
   readonly server: ObjectNames;
+  /** hcap-client: the static web client (nginx). */
+  readonly client: ObjectNames;
+  /** The Route that sends `/api` on the client's host to hcap-server (the browser stays same-origin). */
+  readonly clientApiRoute: string;
   readonly backup: ObjectNames;
   readonly keycloakSecret: string;
   /** ImageStream names in tools. */
-  readonly images: { readonly server: string; readonly patroni: string; readonly backup: string };
+  readonly images: { readonly server: string; readonly client: string; readonly patroni: string; readonly backup: string };
 }
 
 const MANAGED_BY = { "app.kubernetes.io/managed-by": "pulumi" } as const;
@@ -90,6 +93,7 @@ export function stackNames(appName: string): StackNames {
   const patroniSelector = { statefulset: patroniName };
   const patroniBase = part(appName, patroniName, "database", patroniSelector);
   const serverName = `${appName}-server`;
+  const clientName = `${appName}-client`;
   const backupName = `${appName}-backup`;
   return {
     appName,
@@ -105,9 +109,11 @@ export function stackNames(appName: string): StackNames {
       membersService: `${patroniName}-members`,
     },
     server: part(appName, serverName, "api", { name: serverName }),
+    client: part(appName, clientName, "web", { name: clientName }),
+    clientApiRoute: `${clientName}-api`,
     backup: part(appName, backupName, "backup", { cronjob: backupName }),
     keycloakSecret: `${appName}-keycloak`,
-    images: { server: serverName, patroni: patroniName, backup: backupName },
+    images: { server: serverName, client: clientName, patroni: patroniName, backup: backupName },
   };
 }
 

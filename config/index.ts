@@ -100,8 +100,8 @@ export interface EnvConfig extends CommonConfig {
     readonly volumeSize: string;
     readonly storageClass: "netapp-block-standard" | "netapp-file-standard";
   };
-  /** hcap-server: the API, and the web client it serves from the same image and origin. */
   readonly server: AppTierConfig;
+  readonly client: AppTierConfig;
   readonly keycloak: { readonly realm: string; readonly authUrl: string };
   readonly backup: {
     readonly schedule: string;
@@ -192,15 +192,15 @@ export function parseConfig(stack: string, raw: RawConfig): StackConfig {
     }
   }
 
-  if (issues.length === 0) issues.push(...crossChecks(values as Partial<PlainValues>, raw));
+  if (issues.length === 0) issues.push(...crossChecks(stack, values as Partial<PlainValues>, raw));
   if (issues.length > 0) throw new ConfigError(stack, issues);
   return build(stack, values as PlainValues, secrets);
 }
 
 /** Rules that involve more than one key. */
-function crossChecks(v: Partial<PlainValues>, raw: RawConfig): ConfigIssue[] {
+function crossChecks(stack: StackName, v: Partial<PlainValues>, raw: RawConfig): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
-  for (const tier of ["patroni", "server", "backup"] as const) {
+  for (const tier of ["patroni", "server", "client", "backup"] as const) {
     const cpuReq = v[`${tier}CpuRequest`];
     const cpuLim = v[`${tier}CpuLimit`];
     const memReq = v[`${tier}MemoryRequest`];
@@ -212,10 +212,13 @@ function crossChecks(v: Partial<PlainValues>, raw: RawConfig): ConfigIssue[] {
       issues.push({ file: raw.sourceOf(`${tier}MemoryRequest`), key: q(`${tier}MemoryRequest`), message: `${memReq} is more than the limit ${q(`${tier}MemoryLimit`)} = ${memLim}` });
     }
   }
+  if (stack !== "tools" && v.serverHost && v.serverHost === v.clientHost) {
+    issues.push({ file: raw.sourceOf("clientHost"), key: q("clientHost"), message: `must differ from ${q("serverHost")} (both are ${v.serverHost})` });
+  }
   return issues;
 }
 
-function resources(v: PlainValues, tier: "patroni" | "server" | "backup"): Resources {
+function resources(v: PlainValues, tier: "patroni" | "server" | "client" | "backup"): Resources {
   return {
     requests: { cpu: v[`${tier}CpuRequest`], memory: v[`${tier}MemoryRequest`] },
     limits: { cpu: v[`${tier}CpuLimit`], memory: v[`${tier}MemoryLimit`] },
@@ -258,6 +261,7 @@ function build(stack: StackName, v: PlainValues, secrets: Partial<Record<SecretK
       storageClass: v.patroniStorageClass,
     },
     server: { replicas: v.serverReplicas, resources: resources(v, "server"), host: v.serverHost },
+    client: { replicas: v.clientReplicas, resources: resources(v, "client"), host: v.clientHost },
     keycloak: { realm: v.keycloakRealm, authUrl: v.keycloakAuthUrl },
     backup: {
       schedule: v.backupSchedule,

@@ -61,6 +61,12 @@ export const PLAIN_KEYS = {
   serverMemoryRequest: { scope: "env", field: memory },
   serverMemoryLimit: { scope: "env", field: memory },
   serverHost: { scope: "env", field: hostName },
+  clientReplicas: { scope: "env", field: wholeNumber(0) },
+  clientCpuRequest: { scope: "env", field: cpu },
+  clientCpuLimit: { scope: "env", field: cpu },
+  clientMemoryRequest: { scope: "env", field: memory },
+  clientMemoryLimit: { scope: "env", field: memory },
+  clientHost: { scope: "env", field: hostName },
   keycloakRealm: { scope: "env", field: text },
   keycloakAuthUrl: { scope: "env", field: httpsUrl },
 
