@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ENVIRONMENTS, type EnvConfig, type StackConfig, type ToolsConfig } from "./config";
 import { AppImage } from "./components/app-image";
 import { AppTier, type HttpProbe } from "./components/app-tier";
+import { CLIENT_CONTEXT_DIR, clientDockerfile } from "./components/client-dockerfile";
 import type { DatabaseHandle } from "./components/database-handle";
 import { ImagePullers } from "./components/image-pullers";
 import { KeycloakSecret } from "./components/keycloak-secret";
@@ -56,6 +57,13 @@ function interimDatabaseHandle(names: StackNames): DatabaseHandle {
 const SERVER_READINESS: HttpProbe = { path: "/api/v1/version", initialDelaySeconds: 15, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 3 };
 const SERVER_LIVENESS: HttpProbe = { path: "/api/v1/version", initialDelaySeconds: 60, periodSeconds: 15, timeoutSeconds: 5, failureThreshold: 5 };
 
+/** hcap-client probes: nginx answers `/` with the built index.html as soon as it starts. */
+const CLIENT_READINESS: HttpProbe = { path: "/", initialDelaySeconds: 5, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 3 };
+const CLIENT_LIVENESS: HttpProbe = { path: "/", initialDelaySeconds: 15, periodSeconds: 20, timeoutSeconds: 3, failureThreshold: 3 };
+
+/** The API's path prefix on the client's host (the server's routes live under `/api/v1`). */
+const API_PATH = "/api";
+
 function requireSecret(cfg: EnvConfig, key: "keycloakApiSecret" | "keycloakSaUsername" | "keycloakSaPassword"): pulumi.Output<string> {
   const value = cfg.secrets[key];
   // Config parsing already rejects a missing required secret; this only narrows the type.
@@ -72,8 +80,11 @@ function declareEnvironment(cfg: EnvConfig, opts: pulumi.ComponentResourceOption
   new NetworkPolicies("network", {
     names,
     patroni: { selector: database.podSelector, ports: { postgres: database.port, rest: PORTS.patroniRest } },
-    // hcap-server serves the API and the web client: the only pods behind a Route.
-    routed: [{ selector: names.server.selector, port: PORTS.server }],
+    // The pods behind Routes: hcap-server (its own host, and /api on the client's) and hcap-client.
+    routed: [
+      { selector: names.server.selector, port: PORTS.server },
+      { selector: names.client.selector, port: PORTS.client },
+    ],
     databaseClients: [names.server.selector, names.backup.selector],
   }, opts);
 
@@ -96,10 +107,26 @@ function declareEnvironment(cfg: EnvConfig, opts: pulumi.ComponentResourceOption
     replicas: scale.serverReplicas,
     resources: cfg.server.resources,
     host: cfg.server.host,
+    pathRoutes: [{ name: names.clientApiRoute, host: cfg.client.host, path: API_PATH }],
     env: serverEnv(PORTS.server, database, keycloak),
     readiness: SERVER_READINESS,
     liveness: SERVER_LIVENESS,
     adoption,
+  }, opts);
+
+  // A static build: no database, no Keycloak secret (the client asks the API for its Keycloak settings).
+  new AppTier("client", {
+    names: names.client,
+    image: { namespace: cfg.toolsNamespace, stream: names.images.client, tag: cfg.stack },
+    port: PORTS.client,
+    replicas: scale.clientReplicas,
+    resources: cfg.client.resources,
+    host: cfg.client.host,
+    env: [],
+    readiness: CLIENT_READINESS,
+    liveness: CLIENT_LIVENESS,
+    // The old templates only ever made hcap-server objects: there is no hcap-client to import.
+    adoption: { ...adoption, createdByTemplates: false },
   }, opts);
 }
 
@@ -107,12 +134,22 @@ function declareTools(cfg: ToolsConfig, opts: pulumi.ComponentResourceOptions): 
   const names = stackNames(cfg.appName);
   new NetworkPolicies("network", { names, routed: [], databaseClients: [] }, opts);
 
-  // One image: the app repository's root Dockerfile builds the web client and copies it into the
-  // server image, which serves it. There is no separate client image to build.
+  // The server from the repository's root Dockerfile (which also bundles the client build, unused
+  // here: the client tier serves it); the client from its folder with the inline Dockerfile.
   new AppImage("server-image", {
     stream: names.images.server,
     labels: names.server.labels,
     git: cfg.git,
+    promotions: cfg.promotions,
+  }, opts);
+  // Both images are promoted together: one commit per environment, so the client and the API an
+  // environment runs always come from the same commit.
+  new AppImage("client-image", {
+    stream: names.images.client,
+    labels: names.client.labels,
+    git: cfg.git,
+    contextDir: CLIENT_CONTEXT_DIR,
+    dockerfile: clientDockerfile(),
     promotions: cfg.promotions,
   }, opts);
 

@@ -28,6 +28,11 @@ export interface AppImageArgs {
   /** Dockerfile path relative to the context. @default "Dockerfile" */
   readonly dockerfilePath?: string;
   /**
+   * An inline Dockerfile (`source.dockerfile`), for an image the repository has no Dockerfile for. The
+   * builder writes it as `Dockerfile` in the context folder, replacing any there.
+   */
+  readonly dockerfile?: string;
+  /**
    * Build pod resources (canonical quantities).
    * @default requests 500m / 1Gi, limits 2 / 4Gi (the old template's limits)
    */
@@ -74,6 +79,7 @@ export function buildConfigObject(args: AppImageArgs): BuildConfig {
         type: "Git",
         git: { uri: args.git.repository, ref: args.git.ref },
         ...(args.contextDir !== undefined ? { contextDir: args.contextDir } : {}),
+        ...(args.dockerfile !== undefined ? { dockerfile: args.dockerfile } : {}),
       },
       strategy: { type: "Docker", dockerStrategy: { dockerfilePath: args.dockerfilePath ?? BUILD_DEFAULTS.dockerfilePath } },
       output: { to: { kind: "ImageStreamTag", name: `${args.stream}:${BUILD_OUTPUT_TAG}` } },
@@ -112,6 +118,9 @@ export class AppImage extends pulumi.ComponentResource {
 
   constructor(name: string, args: AppImageArgs, opts?: pulumi.ComponentResourceOptions) {
     super("hcap:images:AppImage", name, {}, opts);
+    if (args.dockerfile !== undefined && args.dockerfilePath !== undefined && args.dockerfilePath !== BUILD_DEFAULTS.dockerfilePath) {
+      throw new Error(`AppImage ${name}: an inline Dockerfile is written as ${BUILD_DEFAULTS.dockerfilePath}; dockerfilePath cannot name another file`);
+    }
     for (const [env, commit] of Object.entries(args.promotions)) {
       if (commit !== undefined && commit !== "" && !/^[0-9a-f]{7,40}$/.test(commit)) {
         throw new Error(`AppImage ${name}: the ${env} commit must be 7 to 40 lower-case hex digits (got ${JSON.stringify(commit)})`);

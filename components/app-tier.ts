@@ -40,12 +40,28 @@ export interface AppTierArgs {
   readonly resources: Resources;
   /** Route host. */
   readonly host: string;
-  /** Container environment; secrets only through `valueFrom`. */
+  /**
+   * Further Routes to this tier's Service for one path on another host: `/api` on the web client's
+   * host reaches hcap-server, so the browser calls the API on its own origin.
+   */
+  readonly pathRoutes?: readonly PathRoute[];
+  /** Container environment; secrets only through `valueFrom`. None for a static web server. */
   readonly env: readonly k8s.types.input.core.v1.EnvVar[];
   readonly readiness: HttpProbe;
   readonly liveness: HttpProbe;
-  /** With `adopt: true` the DC, Service and Route the old templates created are imported. */
-  readonly adoption: { readonly adopt: boolean; readonly namespace: string };
+  /**
+   * With `adopt: true` the DC, Service and Route the old templates created are imported; a tier the
+   * templates never made (`createdByTemplates: false`) is created. Path Routes are always created.
+   */
+  readonly adoption: { readonly adopt: boolean; readonly namespace: string; readonly createdByTemplates?: boolean };
+}
+
+export interface PathRoute {
+  /** Route name. */
+  readonly name: string;
+  readonly host: string;
+  /** Path prefix the router sends to this tier. */
+  readonly path: string;
 }
 
 /**
@@ -111,7 +127,8 @@ export function deploymentConfigObject(args: AppTierArgs): DeploymentConfig {
             // IfNotPresent: the trigger always writes a digest, which never changes content.
             imagePullPolicy: "IfNotPresent",
             ports: [{ name: WEB_PORT_NAME, containerPort: args.port, protocol: "TCP" }],
-            env: [...args.env],
+            // An empty list is not stored (omitted on read), so it is not declared either.
+            ...(args.env.length > 0 ? { env: [...args.env] } : {}),
             readinessProbe: httpGet(args.readiness),
             livenessProbe: httpGet(args.liveness),
             resources: {
@@ -125,17 +142,19 @@ export function deploymentConfigObject(args: AppTierArgs): DeploymentConfig {
   };
 }
 
-export function routeObject(args: Pick<AppTierArgs, "names" | "host">): Route {
+/** The tier's Route on `host` (or, with `path`, for that path prefix only) to its Service. */
+export function routeObject(args: Pick<AppTierArgs, "names" | "host">, pathRoute?: PathRoute): Route {
   return {
     apiVersion: "route.openshift.io/v1",
     kind: "Route",
     metadata: {
-      name: args.names.name,
+      name: pathRoute?.name ?? args.names.name,
       labels: args.names.labels,
       annotations: { "haproxy.router.openshift.io/timeout": ROUTER_TIMEOUT },
     },
     spec: {
-      host: args.host,
+      host: pathRoute?.host ?? args.host,
+      ...(pathRoute ? { path: pathRoute.path } : {}),
       to: { kind: "Service", name: args.names.name, weight: 100 },
       port: { targetPort: WEB_PORT_NAME },
       // TLS only: the router terminates TLS and redirects plain HTTP to HTTPS.
@@ -154,7 +173,12 @@ export class AppTier extends pulumi.ComponentResource {
       throw new Error(`AppTier ${name}: replicas must be a whole number of 0 or more (got ${args.replicas})`);
     }
     const { names } = args;
-    const adopt = adoptOptions(args.adoption, names.name);
+    for (const route of args.pathRoutes ?? []) {
+      if (!route.path.startsWith("/") || route.path === "/") {
+        throw new Error(`AppTier ${name}: route ${route.name} needs a path below "/" (got ${JSON.stringify(route.path)})`);
+      }
+    }
+    const adopt = adoptOptions(args.adoption, names.name, args.adoption.createdByTemplates ?? true);
     const self = { parent: this };
 
     openshiftObject(`${names.name}-dc`, deploymentConfigObject(args), { ...self, ...adopt });
@@ -168,6 +192,9 @@ export class AppTier extends pulumi.ComponentResource {
       },
     }, { ...self, ...adopt });
     openshiftObject(`${names.name}-route`, routeObject(args), { ...self, ...adopt, dependsOn: [service] });
+    for (const route of args.pathRoutes ?? []) {
+      openshiftObject(`${route.name}-route`, routeObject(args, route), { ...self, dependsOn: [service] });
+    }
 
     this.serviceName = service.metadata.name;
     this.registerOutputs({ serviceName: this.serviceName });
