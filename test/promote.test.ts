@@ -84,10 +84,12 @@ describe("npm run promote", () => {
     expect(fs.readFileSync(path.join(dir, "Pulumi.tools.yaml"), "utf8")).toBe(before);
   });
 
-  it("a promoted file renders the moved tag", async () => {
+  it("a promoted file renders the moved tags, server and client", async () => {
     const dir = projectWith("tools", {});
     expect(runPromote(dir, ["prod", "0123456"]).status).toBe(0);
     const { objects } = await render("tools", { projectDir: dir });
-    expect((find(objects, "ImageStreamTag", "hcap-server:prod").tag as { from: unknown }).from).toEqual({ kind: "ImageStreamTag", name: "hcap-server:0123456" });
+    for (const stream of ["hcap-server", "hcap-client"]) {
+      expect((find(objects, "ImageStreamTag", `${stream}:prod`).tag as { from: unknown }).from).toEqual({ kind: "ImageStreamTag", name: `${stream}:0123456` });
+    }
   });
 });
