@@ -4,14 +4,20 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { EnvConfig, StackConfig, ToolsConfig } from "./config";
+import { ENVIRONMENTS, type EnvConfig, type StackConfig, type ToolsConfig } from "./config";
+import { AppImage } from "./components/app-image";
+import { AppTier, type HttpProbe } from "./components/app-tier";
+import { CLIENT_CONTEXT_DIR, clientDockerfile } from "./components/client-dockerfile";
+import type { DatabaseHandle } from "./components/database-handle";
 import { BackupImage } from "./components/backup-image";
 import { DatabaseBackup } from "./components/database-backup";
-import type { DatabaseHandle } from "./components/database-handle";
+import { ImagePullers } from "./components/image-pullers";
+import { KeycloakSecret } from "./components/keycloak-secret";
 import { workloadScale } from "./components/maintenance";
 import { PATRONI_SECRET_KEYS, internalImage, stackNames, type StackNames } from "./components/names";
 import { NetworkPolicies } from "./components/network-policies";
 import { PORTS } from "./components/ports";
+import { serverEnv } from "./components/server-env";
 
 export interface StackOutputs {
   readonly namespace: string;
@@ -30,24 +36,101 @@ function stackProvider(cfg: StackConfig): k8s.Provider {
 }
 
 /**
- * WIRING POINT, interim: the database handle built from names until the PatroniCluster component
- * (which creates the Secret and the Service) is wired here; then `patroni.handle` replaces this
- * function and its call, and nothing else changes for the consumers.
+ * WIRING POINT: the database handle built from names alone (Secret `<app>-patroni` with the keys of
+ * PATRONI_SECRET_KEYS, leader Service `<app>-patroni`, database named after the app). The
+ * PatroniCluster component replaces this with its own handle at integration, which also gives
+ * Pulumi the dependency edge from the server to the database objects.
  */
-function interimDatabaseHandle(cfg: EnvConfig, names: StackNames): DatabaseHandle {
+function interimDatabaseHandle(names: StackNames): DatabaseHandle {
   return {
     secretKeyRef: (key) => ({ secretKeyRef: { name: names.patroni.name, key: PATRONI_SECRET_KEYS[key] } }),
     serviceName: pulumi.output(names.patroni.name),
-    databaseName: cfg.appName,
+    databaseName: names.appName,
     port: PORTS.postgres,
     podSelector: names.patroni.selector,
   };
 }
 
+/**
+ * hcap-server probes. `/api/v1/version` answers without the database or Keycloak, so a database
+ * failover does not restart the pods; the server listens only after its migrations ran, hence the
+ * liveness grace.
+ */
+const SERVER_READINESS: HttpProbe = { path: "/api/v1/version", initialDelaySeconds: 15, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 3 };
+const SERVER_LIVENESS: HttpProbe = { path: "/api/v1/version", initialDelaySeconds: 60, periodSeconds: 15, timeoutSeconds: 5, failureThreshold: 5 };
+
+/** hcap-client probes: nginx answers `/` with the built index.html as soon as it starts. */
+const CLIENT_READINESS: HttpProbe = { path: "/", initialDelaySeconds: 5, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 3 };
+const CLIENT_LIVENESS: HttpProbe = { path: "/", initialDelaySeconds: 15, periodSeconds: 20, timeoutSeconds: 3, failureThreshold: 3 };
+
+/** The API's path prefix on the client's host (the server's routes live under `/api/v1`). */
+const API_PATH = "/api";
+
+function requireSecret(cfg: EnvConfig, key: "keycloakApiSecret" | "keycloakSaUsername" | "keycloakSaPassword"): pulumi.Output<string> {
+  const value = cfg.secrets[key];
+  // Config parsing already rejects a missing required secret; this only narrows the type.
+  if (value === undefined) throw new Error(`${cfg.stackFile}: hcap-infra:${key} is required`);
+  return value;
+}
+
 function declareEnvironment(cfg: EnvConfig, opts: pulumi.ComponentResourceOptions): void {
   const names = stackNames(cfg.appName);
   const scale = workloadScale(cfg);
-  const database = interimDatabaseHandle(cfg, names);
+  const adoption = { adopt: cfg.adopt, namespace: cfg.namespace };
+  const database = interimDatabaseHandle(names);
+
+  new NetworkPolicies("network", {
+    names,
+    patroni: { selector: database.podSelector, ports: { postgres: database.port, rest: PORTS.patroniRest } },
+    // The pods behind Routes: hcap-server (its own host, and /api on the client's) and hcap-client.
+    routed: [
+      { selector: names.server.selector, port: PORTS.server },
+      { selector: names.client.selector, port: PORTS.client },
+    ],
+    databaseClients: [names.server.selector, names.backup.selector],
+  }, opts);
+
+  const keycloak = new KeycloakSecret("keycloak", {
+    name: names.keycloakSecret,
+    labels: names.common,
+    appName: cfg.appName,
+    realm: cfg.keycloak.realm,
+    authUrl: cfg.keycloak.authUrl,
+    apiSecret: requireSecret(cfg, "keycloakApiSecret"),
+    serviceAccountUsername: requireSecret(cfg, "keycloakSaUsername"),
+    serviceAccountPassword: requireSecret(cfg, "keycloakSaPassword"),
+    adoption,
+  }, opts);
+
+  new AppTier("server", {
+    names: names.server,
+    image: { namespace: cfg.toolsNamespace, stream: names.images.server, tag: cfg.stack },
+    port: PORTS.server,
+    replicas: scale.serverReplicas,
+    resources: cfg.server.resources,
+    host: cfg.server.host,
+    pathRoutes: [{ name: names.clientApiRoute, host: cfg.client.host, path: API_PATH }],
+    env: serverEnv(PORTS.server, database, keycloak),
+    readiness: SERVER_READINESS,
+    liveness: SERVER_LIVENESS,
+    adoption,
+  }, opts);
+
+  // A static build: no database, no Keycloak secret (the client asks the API for its Keycloak settings).
+  new AppTier("client", {
+    names: names.client,
+    image: { namespace: cfg.toolsNamespace, stream: names.images.client, tag: cfg.stack },
+    port: PORTS.client,
+    replicas: scale.clientReplicas,
+    resources: cfg.client.resources,
+    host: cfg.client.host,
+    env: [],
+    readiness: CLIENT_READINESS,
+    liveness: CLIENT_LIVENESS,
+    // The old templates only ever made hcap-server objects: there is no hcap-client to import.
+    adoption: { ...adoption, createdByTemplates: false },
+  }, opts);
+
   new DatabaseBackup("backup", {
     names: names.backup,
     database,
@@ -56,20 +139,37 @@ function declareEnvironment(cfg: EnvConfig, opts: pulumi.ComponentResourceOption
     scale,
     stack: cfg,
   }, opts);
-  new NetworkPolicies("network", {
-    names,
-    patroni: { selector: names.patroni.selector, ports: { postgres: PORTS.postgres, rest: PORTS.patroniRest } },
-    routed: [
-      { selector: names.server.selector, port: PORTS.server },
-      { selector: names.client.selector, port: PORTS.client },
-    ],
-    databaseClients: [names.server.selector, names.backup.selector],
-  }, opts);
 }
 
 function declareTools(cfg: ToolsConfig, opts: pulumi.ComponentResourceOptions): void {
   const names = stackNames(cfg.appName);
   new NetworkPolicies("network", { names, routed: [], databaseClients: [] }, opts);
+
+  // The server from the repository's root Dockerfile (which also bundles the client build, unused
+  // here: the client tier serves it); the client from its folder with the inline Dockerfile.
+  new AppImage("server-image", {
+    stream: names.images.server,
+    labels: names.server.labels,
+    git: cfg.git,
+    promotions: cfg.promotions,
+  }, opts);
+  // Both images are promoted together: one commit per environment, so the client and the API an
+  // environment runs always come from the same commit.
+  new AppImage("client-image", {
+    stream: names.images.client,
+    labels: names.client.labels,
+    git: cfg.git,
+    contextDir: CLIENT_CONTEXT_DIR,
+    dockerfile: clientDockerfile(),
+    promotions: cfg.promotions,
+  }, opts);
+
+  new ImagePullers("image-pullers", {
+    name: `${cfg.appName}-image-pullers`,
+    labels: names.common,
+    namespaces: ENVIRONMENTS.map((env) => `${cfg.licencePlate}-${env}`),
+  }, opts);
+
   new BackupImage("backup-image", {
     names: { ...names.backup, name: names.images.backup },
     release: cfg.backupImageRef,

@@ -80,7 +80,10 @@ export interface StackNames {
   readonly common: Labels;
   readonly patroni: PatroniNames;
   readonly server: ObjectNames;
+  /** hcap-client: the static web client (nginx). */
   readonly client: ObjectNames;
+  /** The Route that sends `/api` on the client's host to hcap-server (the browser stays same-origin). */
+  readonly clientApiRoute: string;
   readonly backup: BackupNames;
   readonly keycloakSecret: string;
   /** ImageStream names in tools. */
@@ -123,6 +126,7 @@ export function stackNames(appName: string): StackNames {
     },
     server: part(appName, serverName, "api", { name: serverName }),
     client: part(appName, clientName, "web", { name: clientName }),
+    clientApiRoute: `${clientName}-api`,
     backup: {
       ...part(appName, backupName, "backup", { cronjob: backupName }),
       dataVolume: `${backupName}-data`,

@@ -85,6 +85,16 @@ describe("invalid config names the file, the key and the reason, and declares no
     expect(registeredCount()).toBe(0);
   });
 
+  it("the client's route host equal to the server's", async () => {
+    const e = await configError("test", { "hcap-infra:clientHost": "hcap-api-f047a2-test.apps.gold.devops.gov.bc.ca" });
+    expect(e.message).toContain("Pulumi.test.yaml: hcap-infra:clientHost: must differ from hcap-infra:serverHost (both are hcap-api-f047a2-test.apps.gold.devops.gov.bc.ca)");
+  });
+
+  it("client request above its limit", async () => {
+    const e = await configError("prod", { "hcap-infra:clientCpuRequest": "500m" });
+    expect(e.message).toContain("Pulumi.prod.yaml: hcap-infra:clientCpuRequest: 500m is more than the limit hcap-infra:clientCpuLimit = 250m");
+  });
+
   it("reports every problem at once", async () => {
     const e = await configError("dev", { "hcap-infra:patroniReplicas": 0, "hcap-infra:clientHost": "not a host" });
     expect(e.issues.map((i) => i.key)).toEqual(["hcap-infra:patroniReplicas", "hcap-infra:clientHost"]);

@@ -136,8 +136,8 @@ describe("secrets in the diff", () => {
     if (!k8s) throw new Error("dev renders no Kubernetes object");
     const withSecret = (value: string): StackEvaluation => {
       const r: DeclaredResource = {
-        ...k8s, urn: `${k8s.urn}-secret`, type: "kubernetes:core/v1:Secret", name: "hcap-keycloak",
-        inputs: { apiVersion: "v1", kind: "Secret", metadata: { name: "hcap-keycloak" }, stringData: new SecretValue({ apiSecret: value }) },
+        ...k8s, urn: `${k8s.urn}-secret`, type: "kubernetes:core/v1:Secret", name: "diff-test-secret",
+        inputs: { apiVersion: "v1", kind: "Secret", metadata: { name: "diff-test-secret" }, stringData: new SecretValue({ apiSecret: value }) },
       };
       return { ...ev, resources: [...ev.resources, r] };
     };
@@ -148,7 +148,7 @@ describe("secrets in the diff", () => {
     expect(JSON.stringify(a)).not.toContain("fake-secret-one");
     expect(hasChanges(diffSnapshots(a, same))).toBe(false);
     const d = diffSnapshots(a, b);
-    expect(d.changed).toEqual([{ key: `Secret/${NS}/hcap-keycloak`, fields: [{ path: "stringData.apiSecret", kind: "secret" }] }]);
+    expect(d.changed).toEqual([{ key: `Secret/${NS}/diff-test-secret`, fields: [{ path: "stringData.apiSecret", kind: "secret" }] }]);
     expect(toMarkdown(d, META)).not.toMatch(/fake-secret|hmac/);
   });
 });

@@ -162,8 +162,11 @@ export interface ImageStream {
 export interface ImageStreamTag {
   readonly apiVersion: "image.openshift.io/v1";
   readonly kind: "ImageStreamTag";
-  /** `<stream>:<tag>` */
-  readonly metadata: ObjectMeta;
+  /**
+   * `name` is `<stream>:<tag>`. An ImageStreamTag is a view of its ImageStream, so labels and
+   * annotations written here are not kept as sent (and tag annotations must equal these): leave both out.
+   */
+  readonly metadata: { readonly name: string };
   readonly tag: TagReference;
   readonly lookupPolicy?: { readonly local: boolean };
 }

@@ -1,0 +1,66 @@
+/**
+ * A promotion as a config change: record that environment `env` runs the image CI tagged `<sha>`,
+ * by setting `hcap-infra:<env>Commit` in the tools stack file. Pure (text in, text out) so the
+ * command and the tests share it; comments and key order of the file are kept.
+ */
+import { isMap, isScalar, parseDocument, Scalar } from "yaml";
+import { ENVIRONMENTS, PROJECT, isEnvName, type EnvName } from "../config";
+import { commitSha } from "../config/fields";
+import { UsageError } from "./cli";
+
+/** The stack that owns the environment tags. */
+export const PROMOTION_STACK = "tools";
+
+export interface Promotion {
+  readonly env: EnvName;
+  readonly commit: string;
+  /** `hcap-infra:<env>Commit` */
+  readonly key: string;
+  /** The commit the stack file recorded before, or undefined. */
+  readonly previous: string | undefined;
+  /** The new stack file text (identical to the input when nothing changes). */
+  readonly text: string;
+}
+
+export function promotionKey(env: EnvName): string {
+  return `${PROJECT}:${env}Commit`;
+}
+
+/** Checks the arguments; throws a UsageError that says what is wrong. */
+export function parsePromotionArgs(env: string, commit: string): { env: EnvName; commit: string } {
+  if (!isEnvName(env)) {
+    throw new UsageError(`unknown environment ${JSON.stringify(env)}: must be one of ${ENVIRONMENTS.join(", ")}`);
+  }
+  const parsed = commitSha.safeParse(commit);
+  if (commit === "" || !parsed.success) {
+    throw new UsageError(`${JSON.stringify(commit)} is not a commit: a commit SHA is 7 to 40 lower-case hex digits (the image tag CI wrote, e.g. 2a5b7fa)`);
+  }
+  return { env, commit };
+}
+
+/** Applies the promotion to the text of `Pulumi.tools.yaml`. */
+export function promote(stackFileText: string, envArg: string, commitArg: string): Promotion {
+  const { env, commit } = parsePromotionArgs(envArg, commitArg);
+  const doc = parseDocument(stackFileText);
+  if (doc.errors.length > 0) throw new UsageError(`the stack file is not valid YAML: ${doc.errors[0].message}`);
+  if (doc.contents !== null && !isMap(doc.contents)) throw new UsageError("the stack file must be a YAML mapping");
+  const key = promotionKey(env);
+  let config = doc.get("config", true);
+  if (config === undefined || config === null || (isScalar(config) && config.value === null)) {
+    doc.set("config", doc.createNode({}));
+    config = doc.get("config", true);
+  }
+  if (!isMap(config)) throw new UsageError("the stack file's `config` must be a mapping");
+  // `config: {}` is written in flow style; a promoted file reads better as a block.
+  config.flow = false;
+
+  const before = config.get(key);
+  const previous = before === undefined || before === null ? undefined : String(before);
+  if (previous === commit) return { env, commit, key, previous, text: stackFileText };
+
+  // Always quoted: an all-digit SHA (e.g. 0123456) would otherwise be read back as a number.
+  const value = new Scalar(commit);
+  value.type = Scalar.QUOTE_DOUBLE;
+  config.set(key, value);
+  return { env, commit, key, previous, text: doc.toString() };
+}

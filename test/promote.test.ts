@@ -1,0 +1,95 @@
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { UsageError } from "../lib/cli";
+import { PROJECT_DIR } from "../lib/project";
+import { promote } from "../lib/promote";
+import { find, projectWith, render } from "./harness";
+
+const TOOLS_FILE = `# tools stack
+config:
+  # which repository
+  hcap-infra:gitRef: main
+  hcap-infra:devCommit: "1a2b3c4"
+`;
+
+function runPromote(projectDir: string, args: string[]): { status: number; stdout: string; stderr: string } {
+  try {
+    const stdout = execFileSync(process.execPath, ["--import", "tsx", path.join(PROJECT_DIR, "scripts/promote.ts"), ...args], {
+      env: { ...process.env, HCAP_INFRA_PROJECT_DIR: projectDir }, encoding: "utf8", stdio: "pipe",
+    });
+    return { status: 0, stdout, stderr: "" };
+  } catch (e) {
+    const err = e as { status: number; stdout: string; stderr: string };
+    return { status: err.status, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+describe("promote (pure)", () => {
+  it("sets only that environment's commit, keeping comments and key order", () => {
+    const r = promote(TOOLS_FILE, "test", "5d6e7f8");
+    expect(r.previous).toBeUndefined();
+    expect(r.text).toBe(`${TOOLS_FILE}  hcap-infra:testCommit: "5d6e7f8"\n`);
+  });
+
+  it("moves an existing commit in place", () => {
+    const r = promote(TOOLS_FILE, "dev", "99aa99b");
+    expect(r.previous).toBe("1a2b3c4");
+    expect(r.text).toBe(TOOLS_FILE.replace('"1a2b3c4"', '"99aa99b"'));
+  });
+
+  it("writes an all-digit SHA as a string, so it reads back unchanged", () => {
+    const r = promote("config: {}\n", "prod", "0123456");
+    expect(parse(r.text)).toEqual({ config: { "hcap-infra:prodCommit": "0123456" } });
+  });
+
+  it.each([
+    ["staging", "1a2b3c4", 'unknown environment "staging": must be one of dev, test, prod'],
+    ["tools", "1a2b3c4", 'unknown environment "tools": must be one of dev, test, prod'],
+    ["dev", "1A2B3C4", '"1A2B3C4" is not a commit: a commit SHA is 7 to 40 lower-case hex digits'],
+    ["dev", "abc12", '"abc12" is not a commit'],
+    ["dev", "", '"" is not a commit'],
+    ["dev", "a".repeat(41), "is not a commit"],
+    ["dev", "main", '"main" is not a commit'],
+  ])("rejects %s %s with a clear message", (env, sha, message) => {
+    expect(() => promote(TOOLS_FILE, env, sha)).toThrow(UsageError);
+    expect(() => promote(TOOLS_FILE, env, sha)).toThrow(message);
+  });
+});
+
+describe("npm run promote", () => {
+  it("records the promotion and prints the commands that apply it", () => {
+    const dir = projectWith("tools", {});
+    const r = runPromote(dir, ["test", "5d6e7f8"]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain("hcap-infra:testCommit: (none) -> 5d6e7f8 in Pulumi.tools.yaml");
+    expect(r.stdout).toContain("pulumi preview -s tools --diff");
+    expect(r.stdout).toContain("pulumi up -s tools");
+    expect(parse(fs.readFileSync(path.join(dir, "Pulumi.tools.yaml"), "utf8")).config).toEqual({ "hcap-infra:testCommit": "5d6e7f8" });
+  });
+
+  it.each([
+    [["dev", "not-a-sha"], '"not-a-sha" is not a commit'],
+    [["qa", "5d6e7f8"], 'unknown environment "qa"'],
+    [["dev"], "usage: npm run promote -- <dev|test|prod> <commit-sha>"],
+  ])("%j: exits 2, message on stderr, nothing on stdout, nothing written", (args, message) => {
+    const dir = projectWith("tools", {});
+    const before = fs.readFileSync(path.join(dir, "Pulumi.tools.yaml"), "utf8");
+    const r = runPromote(dir, args);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(message);
+    expect(r.stdout).toBe("");
+    expect(fs.readFileSync(path.join(dir, "Pulumi.tools.yaml"), "utf8")).toBe(before);
+  });
+
+  it("a promoted file renders the moved tags, server and client", async () => {
+    const dir = projectWith("tools", {});
+    expect(runPromote(dir, ["prod", "0123456"]).status).toBe(0);
+    const { objects } = await render("tools", { projectDir: dir });
+    for (const stream of ["hcap-server", "hcap-client"]) {
+      expect((find(objects, "ImageStreamTag", `${stream}:prod`).tag as { from: unknown }).from).toEqual({ kind: "ImageStreamTag", name: `${stream}:0123456` });
+    }
+  });
+});
