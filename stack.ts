@@ -4,9 +4,12 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { EnvConfig, StackConfig, ToolsConfig } from "./config";
+import { ENVIRONMENTS, namespaceFor, type EnvConfig, type StackConfig, type ToolsConfig } from "./config";
+import { ImagePullGrants } from "./components/image-pull-grants";
 import { stackNames } from "./components/names";
 import { NetworkPolicies } from "./components/network-policies";
+import { PatroniCluster } from "./components/patroni-cluster";
+import { PatroniImage } from "./components/patroni-image";
 import { PORTS } from "./components/ports";
 
 export interface StackOutputs {
@@ -27,9 +30,10 @@ function stackProvider(cfg: StackConfig): k8s.Provider {
 
 function declareEnvironment(cfg: EnvConfig, opts: pulumi.ComponentResourceOptions): void {
   const names = stackNames(cfg.appName);
+  const database = new PatroniCluster("database", { names, config: cfg }, opts);
   new NetworkPolicies("network", {
     names,
-    patroni: { selector: names.patroni.selector, ports: { postgres: PORTS.postgres, rest: PORTS.patroniRest } },
+    patroni: { selector: database.podSelector, ports: { postgres: database.port, rest: PORTS.patroniRest } },
     routed: [
       { selector: names.server.selector, port: PORTS.server },
       { selector: names.client.selector, port: PORTS.client },
@@ -41,6 +45,11 @@ function declareEnvironment(cfg: EnvConfig, opts: pulumi.ComponentResourceOption
 function declareTools(cfg: ToolsConfig, opts: pulumi.ComponentResourceOptions): void {
   const names = stackNames(cfg.appName);
   new NetworkPolicies("network", { names, routed: [], databaseClients: [] }, opts);
+  new PatroniImage("patroni-image", { names, sourceImage: cfg.patroniSourceImage, tag: cfg.patroniImageTag }, opts);
+  new ImagePullGrants("image-pull-grants", {
+    names,
+    namespaces: ENVIRONMENTS.map((env) => namespaceFor(cfg.licencePlate, env)),
+  }, opts);
 }
 
 export function declareStack(cfg: StackConfig): StackOutputs {
