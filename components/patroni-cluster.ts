@@ -48,6 +48,10 @@ const DATA_MOUNT = "/home/postgres/pgdata";
 /** The image's readiness check (asks the local Patroni REST API). */
 const HEALTH_CHECK = "/usr/share/scripts/patroni/health_check.sh";
 
+/** Name of the Postgres port on the container and the Service (the Service targets it by name). */
+const POSTGRES_PORT_NAME = "postgresql";
+const PATRONI_PORT_NAME = "patroni";
+
 /**
  * Each password: the Secret key it fills, the config secret that supplies it (adoption), and the
  * length when generated. Alphanumeric, like the templates, so it survives any connection string.
@@ -189,10 +193,6 @@ export class PatroniCluster extends pulumi.ComponentResource implements Database
     return { secretKeyRef: { name: this.secret.metadata.name, key: PATRONI_SECRET_KEYS[key] } };
   }
 }
-
-/** Name of the Postgres port on the container and the Service (the Service targets it by name). */
-const POSTGRES_PORT_NAME = "postgresql";
-const PATRONI_PORT_NAME = "patroni";
 
 export interface PatroniStatefulSetInputs {
   readonly names: PatroniNames;
