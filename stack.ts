@@ -4,18 +4,19 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ENVIRONMENTS, type EnvConfig, type StackConfig, type ToolsConfig } from "./config";
+import { ENVIRONMENTS, namespaceFor, type EnvConfig, type StackConfig, type ToolsConfig } from "./config";
 import { AppImage } from "./components/app-image";
 import { AppTier, type HttpProbe } from "./components/app-tier";
 import { CLIENT_CONTEXT_DIR, clientDockerfile } from "./components/client-dockerfile";
-import type { DatabaseHandle } from "./components/database-handle";
 import { BackupImage } from "./components/backup-image";
 import { DatabaseBackup } from "./components/database-backup";
-import { ImagePullers } from "./components/image-pullers";
+import { ImagePullGrants } from "./components/image-pull-grants";
 import { KeycloakSecret } from "./components/keycloak-secret";
 import { workloadScale } from "./components/maintenance";
-import { PATRONI_SECRET_KEYS, internalImage, stackNames, type StackNames } from "./components/names";
+import { internalImage, stackNames } from "./components/names";
 import { NetworkPolicies } from "./components/network-policies";
+import { PatroniCluster } from "./components/patroni-cluster";
+import { PatroniImage } from "./components/patroni-image";
 import { PORTS } from "./components/ports";
 import { serverEnv } from "./components/server-env";
 
@@ -33,22 +34,6 @@ function stackProvider(cfg: StackConfig): k8s.Provider {
     // Secret data changes update in place instead of delete-and-recreate (no window without the Secret).
     enableSecretMutable: true,
   });
-}
-
-/**
- * WIRING POINT: the database handle built from names alone (Secret `<app>-patroni` with the keys of
- * PATRONI_SECRET_KEYS, leader Service `<app>-patroni`, database named after the app). The
- * PatroniCluster component replaces this with its own handle at integration, which also gives
- * Pulumi the dependency edge from the server to the database objects.
- */
-function interimDatabaseHandle(names: StackNames): DatabaseHandle {
-  return {
-    secretKeyRef: (key) => ({ secretKeyRef: { name: names.patroni.name, key: PATRONI_SECRET_KEYS[key] } }),
-    serviceName: pulumi.output(names.patroni.name),
-    databaseName: names.appName,
-    port: PORTS.postgres,
-    podSelector: names.patroni.selector,
-  };
 }
 
 /**
@@ -77,7 +62,7 @@ function declareEnvironment(cfg: EnvConfig, opts: pulumi.ComponentResourceOption
   const names = stackNames(cfg.appName);
   const scale = workloadScale(cfg);
   const adoption = { adopt: cfg.adopt, namespace: cfg.namespace };
-  const database = interimDatabaseHandle(names);
+  const database = new PatroniCluster("database", { names, config: cfg }, opts);
 
   new NetworkPolicies("network", {
     names,
@@ -164,10 +149,11 @@ function declareTools(cfg: ToolsConfig, opts: pulumi.ComponentResourceOptions): 
     promotions: cfg.promotions,
   }, opts);
 
-  new ImagePullers("image-pullers", {
-    name: `${cfg.appName}-image-pullers`,
-    labels: names.common,
-    namespaces: ENVIRONMENTS.map((env) => `${cfg.licencePlate}-${env}`),
+  new PatroniImage("patroni-image", { names, sourceImage: cfg.patroniSourceImage, tag: cfg.patroniImageTag }, opts);
+  // One grant per environment covers every image in tools (server, client, Patroni, backup).
+  new ImagePullGrants("image-pull-grants", {
+    names,
+    namespaces: ENVIRONMENTS.map((env) => namespaceFor(cfg.licencePlate, env)),
   }, opts);
 
   new BackupImage("backup-image", {

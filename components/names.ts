@@ -27,7 +27,11 @@ export interface PatroniNames extends ObjectNames {
   readonly leaderSelector: Labels;
   /** Name of the volume claim template (data volumes are `<vct>-<name>-<ordinal>`). */
   readonly volumeClaimTemplate: string;
-  /** The headless Service that governs the StatefulSet and reaches every member. */
+  /**
+   * Name reserved for a headless Service reaching every member. Not declared: the StatefulSet's
+   * `serviceName` must stay `name` (immutable, as the templates created it) and Patroni advertises pod
+   * IPs, so no client needs per-member DNS (see components/patroni-cluster.ts).
+   */
   readonly membersService: string;
 }
 
@@ -88,6 +92,11 @@ export interface StackNames {
   readonly keycloakSecret: string;
   /** ImageStream names in tools. */
   readonly images: { readonly server: string; readonly client: string; readonly patroni: string; readonly backup: string };
+  /**
+   * Our RoleBinding in tools letting the service accounts of `namespace` pull images. OpenShift
+   * auto-manages `system:image-pullers` bindings, so ours carry our own name.
+   */
+  readonly imagePullerBinding: (namespace: string) => string;
 }
 
 const MANAGED_BY = { "app.kubernetes.io/managed-by": "pulumi" } as const;
@@ -138,6 +147,7 @@ export function stackNames(appName: string): StackNames {
     },
     keycloakSecret: `${appName}-keycloak`,
     images: { server: serverName, client: clientName, patroni: patroniName, backup: backupName },
+    imagePullerBinding: (namespace) => `${appName}-image-puller-${namespace}`,
   };
 }
 

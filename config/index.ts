@@ -7,9 +7,10 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse as parseYaml } from "yaml";
+import { stackNames } from "../components/names";
 import { cpuMillis, quantityBytes } from "./fields";
 import {
-  PLAIN_KEYS, SECRET_KEYS, type PlainKeyName, type PlainValues, type Scope, type SecretKeyName,
+  PLAIN_KEYS, SECRET_KEYS, type PatroniStorageClass, type PlainKeyName, type PlainValues, type Scope, type SecretKeyName,
 } from "./keys";
 
 export const PROJECT = "hcap-infra";
@@ -27,6 +28,11 @@ export function isEnvName(s: string): s is EnvName {
 
 export function stackFileName(stack: string): string {
   return `Pulumi.${stack}.yaml`;
+}
+
+/** The one namespace a stack writes to: `<licence plate>-<stack>`. */
+export function namespaceFor(licencePlate: string, stack: StackName): string {
+  return `${licencePlate}-${stack}`;
 }
 
 /** One problem with one key. */
@@ -98,7 +104,7 @@ export interface EnvConfig extends CommonConfig {
     readonly replicas: number;
     readonly resources: Resources;
     readonly volumeSize: string;
-    readonly storageClass: "netapp-block-standard" | "netapp-file-standard";
+    readonly storageClass: PatroniStorageClass;
   };
   readonly server: AppTierConfig;
   readonly client: AppTierConfig;
@@ -214,8 +220,46 @@ function crossChecks(stack: StackName, v: Partial<PlainValues>, raw: RawConfig):
       issues.push({ file: raw.sourceOf(`${tier}MemoryRequest`), key: q(`${tier}MemoryRequest`), message: `${memReq} is more than the limit ${q(`${tier}MemoryLimit`)} = ${memLim}` });
     }
   }
+  if (stack !== "tools") issues.push(...volumeLockChecks(stack, v, raw));
   if (stack !== "tools" && v.serverHost && v.serverHost === v.clientHost) {
     issues.push({ file: raw.sourceOf("clientHost"), key: q("clientHost"), message: `must differ from ${q("serverHost")} (both are ${v.serverHost})` });
+  }
+  return issues;
+}
+
+/**
+ * A StatefulSet's volume claim template cannot change in place: the provider would delete and
+ * recreate the database StatefulSet. So the size and class must stay what the StatefulSet was created
+ * with (`patroniVolumeLock`); the message says what to do instead.
+ */
+function volumeLockChecks(stack: StackName, v: Partial<PlainValues>, raw: RawConfig): ConfigIssue[] {
+  const lock = v.patroniVolumeLock;
+  if (!lock || !v.appName || !v.licencePlate) return [];
+  const issues: ConfigIssue[] = [];
+  const names = stackNames(v.appName).patroni;
+  const created = `the ${names.name} StatefulSet's volume claim template was created with`;
+  const immutable = "Kubernetes cannot change a volume claim template in place (applying it would delete and recreate the database StatefulSet)";
+  const size = v.patroniVolumeSize;
+  if (size && size !== lock.volumeSize) {
+    const grow = quantityBytes(size) > quantityBytes(lock.volumeSize)
+      ? `grow the existing volumes instead (NetApp volumes grow online), once per member: ` +
+        `oc -n ${namespaceFor(v.licencePlate, stack)} patch pvc ${names.volumeClaimTemplate}-${names.name}-<ordinal> ` +
+        `-p '{"spec":{"resources":{"requests":{"storage":"${size}"}}}}' (README: Database)`
+      : "NetApp volumes cannot shrink; to get smaller volumes, build a new cluster and restore a backup into it (README: Database)";
+    issues.push({
+      file: raw.sourceOf("patroniVolumeSize"), key: q("patroniVolumeSize"),
+      message: `is ${size}, but ${created} ${lock.volumeSize} (${q("patroniVolumeLock")}) and ${immutable}. ` +
+        `Keep ${q("patroniVolumeSize")} at ${lock.volumeSize} and ${grow}`,
+    });
+  }
+  const storageClass = v.patroniStorageClass;
+  if (storageClass && storageClass !== lock.storageClass) {
+    issues.push({
+      file: raw.sourceOf("patroniStorageClass"), key: q("patroniStorageClass"),
+      message: `is ${storageClass}, but ${created} ${lock.storageClass} (${q("patroniVolumeLock")}) and ${immutable}. ` +
+        `Keep ${q("patroniStorageClass")} at ${lock.storageClass}; a volume cannot change class, so moving the database ` +
+        "to another class means a new cluster restored from a backup (README: Database)",
+    });
   }
   return issues;
 }
@@ -232,8 +276,8 @@ function build(stack: StackName, v: PlainValues, secrets: Partial<Record<SecretK
     stackFile: stackFileName(stack),
     appName: v.appName,
     licencePlate: v.licencePlate,
-    namespace: `${v.licencePlate}-${stack}`,
-    toolsNamespace: `${v.licencePlate}-tools`,
+    namespace: namespaceFor(v.licencePlate, stack),
+    toolsNamespace: namespaceFor(v.licencePlate, "tools"),
     kube: { context: v.kubeContext, kubeconfig: v.kubeconfig },
     patroniImageTag: v.patroniImageTag,
     backupImageRef: v.backupImageRef,

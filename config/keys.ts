@@ -26,6 +26,31 @@ export interface SecretKey {
   readonly requiredWhen: (values: Readonly<Record<string, unknown>>) => boolean;
 }
 
+/** Storage classes a Patroni data volume may use (RWO block is the one recommended for databases). */
+export const PATRONI_STORAGE_CLASSES = ["netapp-block-standard", "netapp-file-standard"] as const;
+export type PatroniStorageClass = (typeof PATRONI_STORAGE_CLASSES)[number];
+const patroniStorageClass = z.enum(PATRONI_STORAGE_CLASSES, { error: "must be netapp-block-standard (recommended for databases) or netapp-file-standard" });
+
+/**
+ * The volume claim template the Patroni StatefulSet was created with, `<size>/<storage class>`, or
+ * `none` while the namespace has no database yet. Kubernetes cannot change a volume claim template in
+ * place, so the size and class keys are checked against this record (see config/index.ts).
+ */
+const patroniVolumeLock = z.string({ error: "must be a string" }).transform((s, ctx) => {
+  if (s === "none") return null;
+  const [size, storageClass, ...rest] = s.split("/");
+  const sizeOk = size !== undefined && memory.safeParse(size).success;
+  const classOk = storageClass !== undefined && patroniStorageClass.safeParse(storageClass).success;
+  if (rest.length > 0 || !sizeOk || !classOk) {
+    ctx.addIssue({
+      code: "custom",
+      message: `must be none or <size>/<storage class> as the StatefulSet was created, e.g. 1Gi/netapp-block-standard (got ${JSON.stringify(s)})`,
+    });
+    return z.NEVER;
+  }
+  return { volumeSize: size, storageClass: storageClass as PatroniStorageClass };
+});
+
 const always = (): boolean => true;
 const whenAdopting = (v: Readonly<Record<string, unknown>>): boolean => v.adopt === true;
 
@@ -51,7 +76,8 @@ export const PLAIN_KEYS = {
   patroniMemoryRequest: { scope: "env", field: memory },
   patroniMemoryLimit: { scope: "env", field: memory },
   patroniVolumeSize: { scope: "env", field: memory },
-  patroniStorageClass: { scope: "env", field: z.enum(["netapp-block-standard", "netapp-file-standard"], { error: "must be netapp-block-standard (recommended for databases) or netapp-file-standard" }) },
+  patroniStorageClass: { scope: "env", field: patroniStorageClass },
+  patroniVolumeLock: { scope: "env", field: patroniVolumeLock },
   patroniImageTag: { scope: "all", field: text },
 
   // Environments: application

@@ -1,0 +1,35 @@
+/**
+ * `system:image-puller` in tools for every service account of each environment namespace, so the
+ * environments' pods (Patroni, server, client, backups) pull images from tools' ImageStreams
+ * through the internal registry. One RoleBinding per environment, with our own name: OpenShift
+ * auto-manages the `system:image-pullers` bindings and would fight any change to them.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { StackNames } from "./names";
+
+export interface ImagePullGrantsArgs {
+  readonly names: StackNames;
+  /** Namespaces whose service accounts may pull (`system:serviceaccounts:<namespace>`). */
+  readonly namespaces: readonly string[];
+}
+
+const IMAGE_PULLER_ROLE = "system:image-puller";
+
+export class ImagePullGrants extends pulumi.ComponentResource {
+  readonly bindings: readonly k8s.rbac.v1.RoleBinding[];
+
+  constructor(name: string, args: ImagePullGrantsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("hcap:images:ImagePullGrants", name, {}, opts);
+    const { names } = args;
+    this.bindings = args.namespaces.map((namespace) => {
+      const bindingName = names.imagePullerBinding(namespace);
+      return new k8s.rbac.v1.RoleBinding(bindingName, {
+        metadata: { name: bindingName, labels: names.common },
+        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: IMAGE_PULLER_ROLE },
+        subjects: [{ apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: `system:serviceaccounts:${namespace}` }],
+      }, { parent: this });
+    });
+    this.registerOutputs({});
+  }
+}

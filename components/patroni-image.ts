@@ -1,0 +1,49 @@
+/**
+ * The Patroni image the environments run, in tools: an ImageStream importing BC Gov's published
+ * Patroni image (Postgres 12.4) as `<app>-patroni:<tag>`. The StatefulSets pull it by that tag through
+ * the internal registry (`internalImage`), which needs the pull grants of {@link ImagePullGrants}.
+ */
+import type * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { StackNames } from "./names";
+import { openshiftObject } from "./openshift/resource";
+
+export interface PatroniImageArgs {
+  readonly names: StackNames;
+  /** The published image, e.g. `artifacts.developer.gov.bc.ca/bcgov-docker-local/patroni-postgres:12.4-latest`. */
+  readonly sourceImage: string;
+  /** The tag the environments run. */
+  readonly tag: string;
+}
+
+export class PatroniImage extends pulumi.ComponentResource {
+  readonly imageStream: k8s.apiextensions.CustomResource;
+
+  constructor(name: string, args: PatroniImageArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("hcap:images:PatroniImage", name, {}, opts);
+    const { names } = args;
+    const stream = names.images.patroni;
+    this.imageStream = openshiftObject(stream, {
+      apiVersion: "image.openshift.io/v1",
+      kind: "ImageStream",
+      metadata: { name: stream, labels: { ...names.common, "app.kubernetes.io/component": "database" } },
+      spec: {
+        lookupPolicy: { local: false },
+        tags: [{
+          name: args.tag,
+          from: { kind: "DockerImage", name: args.sourceImage },
+          // Local: pulls of this tag go through the internal registry, which fetches the layers from
+          // Artifactory with tools' own credentials and mirrors them. The environments need only
+          // `system:image-puller` in tools, never an Artifactory pull secret of their own, and keep
+          // pulling if Artifactory is briefly down.
+          referencePolicy: { type: "Local" },
+          // No importPolicy: the tag is imported once (and on `oc import-image`), never on a
+          // schedule. A database image must not change under the cluster because the upstream tag
+          // (`12.4-latest`) moved; `scheduled: false` is not written because the server omits it and
+          // the custom resource would show it as drift.
+        }],
+      },
+    }, { parent: this });
+    this.registerOutputs({});
+  }
+}
