@@ -11,6 +11,16 @@ import {
   splitStreamTag, triggerManagedContainers, type CheckObject,
 } from "./objects";
 
+/** What a namespace is for: it decides which platform rules apply. */
+export type NamespaceRole = "prod" | "env" | "tools";
+
+/** Role of a namespace from its name (`<plate>-prod`, `<plate>-tools`; anything else runs the app). */
+export function roleOfNamespace(namespace: string): NamespaceRole {
+  if (namespace.endsWith("-prod")) return "prod";
+  if (namespace.endsWith("-tools")) return "tools";
+  return "env";
+}
+
 /** What a rule knows about the namespace it looks at. */
 export interface NamespaceView {
   readonly namespace: string;

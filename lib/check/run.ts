@@ -3,13 +3,12 @@
  * objects of several namespaces that run together). Pure over its inputs; loading stacks or files is
  * lib/check/load.ts, printing is lib/check/format.ts.
  */
-import { PLATFORM_POLICIES, applyWaiver, runPolicies } from "./policies";
+import { PLATFORM_POLICIES, applyWaiver, runPolicies, type NamespaceRole } from "./policies";
+
+export { roleOfNamespace, type NamespaceRole } from "./policies";
 import { REFERENCE_RULES, checkReferences } from "./references";
 import { checkSchema, type OpenApiDocument, type SchemaCoverage } from "./schema";
 import type { CheckObject } from "./objects";
-
-/** What a namespace is for: it decides which platform rules apply. */
-export type NamespaceRole = "prod" | "env" | "tools";
 
 /** The objects of one namespace, from one stack or one YAML file. */
 export interface CheckSource {
@@ -50,13 +49,6 @@ export interface CheckReport {
 
 export interface CheckOptions {
   readonly openapi?: OpenApiDocument;
-}
-
-/** Role of a namespace from its name (`<plate>-prod`, `<plate>-tools`; anything else runs the app). */
-export function roleOfNamespace(namespace: string): NamespaceRole {
-  if (namespace.endsWith("-prod")) return "prod";
-  if (namespace.endsWith("-tools")) return "tools";
-  return "env";
 }
 
 /** Every rule id with its one-line rationale (schema, references, platform policy). */
