@@ -300,6 +300,11 @@ function checkRoleBinding(idx: Index, ns: string, o: CheckObject, out: Out): voi
   }
 }
 
+/*
+ * Builds, tags and image-stream tags may start from a tag that CI creates at build time (the
+ * `:<commit>` tags `oc tag` writes), so only their stream must be declared; what pods run (triggers,
+ * images) must be a declared or built tag.
+ */
 function checkBuild(idx: Index, ns: string, o: CheckObject, out: Out): void {
   const to = asObject(at(o, "spec.output.to"));
   if (to.kind === "ImageStreamTag" && typeof to.name === "string") {
@@ -309,13 +314,13 @@ function checkBuild(idx: Index, ns: string, o: CheckObject, out: Out): void {
   for (const field of ["dockerStrategy", "sourceStrategy", "customStrategy"]) {
     const from = asObject(asObject(strategy[field]).from);
     if (from.kind === "ImageStreamTag" && typeof from.name === "string") {
-      checkStreamTag(idx, o, out, asString(from.namespace) ?? ns, from.name, `spec.strategy.${field}.from`);
+      checkStreamTag(idx, o, out, asString(from.namespace) ?? ns, from.name, `spec.strategy.${field}.from`, false);
     }
   }
   asArray(at(o, "spec.triggers")).forEach((t, i) => {
     const from = asObject(at(t, "imageChange.from"));
     if (from.kind === "ImageStreamTag" && typeof from.name === "string") {
-      checkStreamTag(idx, o, out, asString(from.namespace) ?? ns, from.name, `spec.triggers[${i}].imageChange.from`);
+      checkStreamTag(idx, o, out, asString(from.namespace) ?? ns, from.name, `spec.triggers[${i}].imageChange.from`, false);
     }
   });
 }
@@ -325,14 +330,14 @@ function checkImageStreamObjects(idx: Index, ns: string, o: CheckObject, out: Ou
     const { stream } = splitStreamTag(o.metadata.name);
     if (!idx.get(ns, "ImageStream", stream)) out({ rule: "ref-image", object: o, path: "metadata.name", message: `ImageStream ${stream} is not declared in ${ns}` });
     const from = asObject(at(o, "tag.from"));
-    if (from.kind === "ImageStreamTag" && typeof from.name === "string") checkStreamTag(idx, o, out, asString(from.namespace) ?? ns, from.name, "tag.from");
+    if (from.kind === "ImageStreamTag" && typeof from.name === "string") checkStreamTag(idx, o, out, asString(from.namespace) ?? ns, from.name, "tag.from", false);
   }
   if (o.kind === "ImageStream") {
     asArray(at(o, "spec.tags")).forEach((t, i) => {
       const from = asObject(asObject(t).from);
       if (from.kind === "ImageStreamTag" && typeof from.name === "string") {
         const name = from.name.includes(":") ? from.name : `${o.metadata.name}:${from.name}`;
-        checkStreamTag(idx, o, out, asString(from.namespace) ?? ns, name, `spec.tags[${i}].from`);
+        checkStreamTag(idx, o, out, asString(from.namespace) ?? ns, name, `spec.tags[${i}].from`, false);
       }
     });
   }
