@@ -1,0 +1,218 @@
+/**
+ * The plain-object view of Kubernetes and OpenShift objects that every check reads: typed accessors
+ * for the few places rules look (pod templates, containers, volumes, image references), so a rule
+ * never walks a raw object by hand.
+ */
+
+/** A Kubernetes/OpenShift object as rendered or read from YAML. */
+export interface CheckObject {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata: {
+    readonly name: string;
+    readonly namespace?: string;
+    readonly labels?: Readonly<Record<string, string>>;
+    readonly annotations?: Readonly<Record<string, string>>;
+    readonly [k: string]: unknown;
+  };
+  readonly [field: string]: unknown;
+}
+
+export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+export type JsonObject = { readonly [k: string]: unknown };
+
+export function isObject(v: unknown): v is JsonObject {
+  return v !== null && typeof v === "object" && !Array.isArray(v);
+}
+
+export function asObject(v: unknown): JsonObject {
+  return isObject(v) ? v : {};
+}
+
+export function asArray(v: unknown): readonly unknown[] {
+  return Array.isArray(v) ? v : [];
+}
+
+export function asString(v: unknown): string | undefined {
+  return typeof v === "string" ? v : undefined;
+}
+
+export function asStringMap(v: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, x] of Object.entries(asObject(v))) if (typeof x === "string") out[k] = x;
+  return out;
+}
+
+/** Value at a dotted path (`spec.template.spec`); undefined when any step is missing. */
+export function at(obj: unknown, path: string): unknown {
+  let cur: unknown = obj;
+  for (const step of path.split(".")) {
+    if (!isObject(cur)) return undefined;
+    cur = cur[step];
+  }
+  return cur;
+}
+
+export function ref(o: CheckObject): string {
+  return `${o.kind}/${o.metadata.name}`;
+}
+
+/** Workloads whose pods run until replaced (they serve traffic or hold data). */
+export const LONG_RUNNING_KINDS = ["StatefulSet", "Deployment", "DeploymentConfig", "DaemonSet", "ReplicaSet"] as const;
+
+export function isLongRunning(o: CheckObject): boolean {
+  return (LONG_RUNNING_KINDS as readonly string[]).includes(o.kind);
+}
+
+export interface PodTemplate {
+  /** Field path of the pod template (`spec.template`). */
+  readonly path: string;
+  readonly labels: Record<string, string>;
+  readonly spec: JsonObject;
+}
+
+/** The pod template of a workload object, if it has one. */
+export function podTemplate(o: CheckObject): PodTemplate | undefined {
+  const path =
+    o.kind === "CronJob" ? "spec.jobTemplate.spec.template"
+    : o.kind === "Pod" ? undefined
+    : ["StatefulSet", "Deployment", "DeploymentConfig", "DaemonSet", "ReplicaSet", "Job", "ReplicationController"].includes(o.kind) ? "spec.template"
+    : undefined;
+  if (o.kind === "Pod") return { path: "", labels: asStringMap(o.metadata.labels), spec: asObject(o.spec) };
+  if (path === undefined) return undefined;
+  const template = at(o, path);
+  if (!isObject(template)) return undefined;
+  return { path, labels: asStringMap(at(template, "metadata.labels")), spec: asObject(template.spec) };
+}
+
+export interface ContainerAt {
+  /** Field path of the container (`spec.template.spec.containers[0]`). */
+  readonly path: string;
+  readonly init: boolean;
+  readonly container: JsonObject;
+  readonly name: string;
+}
+
+/** Containers (and init containers) of a pod template. */
+export function containers(t: PodTemplate): ContainerAt[] {
+  const prefix = t.path === "" ? "spec" : `${t.path}.spec`;
+  const list = (field: "containers" | "initContainers", init: boolean): ContainerAt[] =>
+    asArray(t.spec[field]).map((c, i) => ({
+      path: `${prefix}.${field}[${i}]`,
+      init,
+      container: asObject(c),
+      name: asString(asObject(c).name) ?? "",
+    }));
+  return [...list("initContainers", true), ...list("containers", false)];
+}
+
+/** Prefix of a pod spec's field paths (`spec.template.spec`). */
+export function podSpecPath(t: PodTemplate): string {
+  return t.path === "" ? "spec" : `${t.path}.spec`;
+}
+
+/** An image reference split into its parts (`registry/ns/name:tag@digest`). */
+export interface ImageRef {
+  readonly registry?: string;
+  readonly repository: string;
+  readonly tag?: string;
+  readonly digest?: string;
+}
+
+export function parseImage(image: string): ImageRef {
+  let rest = image;
+  let digest: string | undefined;
+  const at = rest.indexOf("@");
+  if (at >= 0) {
+    digest = rest.slice(at + 1);
+    rest = rest.slice(0, at);
+  }
+  const slash = rest.indexOf("/");
+  let registry: string | undefined;
+  if (slash >= 0) {
+    const first = rest.slice(0, slash);
+    if (first.includes(".") || first.includes(":") || first === "localhost") {
+      registry = first;
+      rest = rest.slice(slash + 1);
+    }
+  }
+  const colon = rest.lastIndexOf(":");
+  const tag = colon >= 0 ? rest.slice(colon + 1) : undefined;
+  const repository = colon >= 0 ? rest.slice(0, colon) : rest;
+  return { registry, repository, tag, digest };
+}
+
+/** The OpenShift internal registry host, as pods pull from it. */
+export const INTERNAL_REGISTRY = "image-registry.openshift-image-registry.svc:5000";
+
+/** `<ns>/<stream>` of an internal-registry image, with its tag or digest. */
+export function internalImageStream(image: string): { namespace: string; stream: string; tag?: string; digest?: string } | undefined {
+  const p = parseImage(image);
+  if (p.registry !== INTERNAL_REGISTRY) return undefined;
+  const parts = p.repository.split("/");
+  if (parts.length !== 2) return undefined;
+  return { namespace: parts[0], stream: parts[1], tag: p.tag, digest: p.digest };
+}
+
+/** `name:tag` of an ImageStreamTag reference (`hcap-server:dev`). */
+export function splitStreamTag(name: string): { stream: string; tag: string } {
+  const i = name.lastIndexOf(":");
+  return i < 0 ? { stream: name, tag: "latest" } : { stream: name.slice(0, i), tag: name.slice(i + 1) };
+}
+
+/** An image trigger: an ImageStreamTag that sets the image of named containers. */
+export interface ImageTrigger {
+  readonly path: string;
+  readonly from: { readonly kind: string; readonly name: string; readonly namespace?: string };
+  /** Containers the trigger names (DeploymentConfig `containerNames`, or the annotation's fieldPath). */
+  readonly containerNames: readonly string[];
+}
+
+const TRIGGER_ANNOTATION = "image.openshift.io/triggers";
+
+/**
+ * Image triggers of a workload: DeploymentConfig ImageChange triggers, and the
+ * `image.openshift.io/triggers` annotation on Deployments/StatefulSets/CronJobs.
+ */
+export function imageTriggers(o: CheckObject): ImageTrigger[] {
+  const out: ImageTrigger[] = [];
+  if (o.kind === "DeploymentConfig") {
+    asArray(at(o, "spec.triggers")).forEach((t, i) => {
+      const tr = asObject(t);
+      if (tr.type !== "ImageChange") return;
+      const params = asObject(tr.imageChangeParams);
+      const from = asObject(params.from);
+      out.push({
+        path: `spec.triggers[${i}].imageChangeParams`,
+        from: { kind: asString(from.kind) ?? "", name: asString(from.name) ?? "", namespace: asString(from.namespace) },
+        containerNames: asArray(params.containerNames).filter((n): n is string => typeof n === "string"),
+      });
+    });
+  }
+  const annotation = o.metadata.annotations?.[TRIGGER_ANNOTATION];
+  if (annotation !== undefined) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(annotation);
+    } catch {
+      parsed = [];
+    }
+    asArray(parsed).forEach((t) => {
+      const tr = asObject(t);
+      const from = asObject(tr.from);
+      const field = asString(tr.fieldPath) ?? "";
+      const m = /\?\(@\.name==["']([^"']+)["']\)/.exec(field);
+      out.push({
+        path: `metadata.annotations.${TRIGGER_ANNOTATION}`,
+        from: { kind: asString(from.kind) ?? "", name: asString(from.name) ?? "", namespace: asString(from.namespace) },
+        containerNames: m ? [m[1]] : [],
+      });
+    });
+  }
+  return out;
+}
+
+/** Names of containers whose image an image trigger sets. */
+export function triggerManagedContainers(o: CheckObject): Set<string> {
+  return new Set(imageTriggers(o).flatMap((t) => t.containerNames));
+}
