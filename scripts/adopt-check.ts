@@ -12,7 +12,7 @@ import { UsageError, runCli } from "../lib/cli";
 import { compareObjects } from "../lib/adopt/compare";
 import { declaredObjects, providerSwitches } from "../lib/adopt/declared";
 import { LiveDumpError, parseLiveDump, type LiveObject } from "../lib/adopt/live";
-import { formatReport } from "../lib/adopt/report";
+import { exitCode, formatReport } from "../lib/adopt/report";
 import { evaluateStack } from "../lib/offline";
 import { PROJECT_DIR } from "../lib/project";
 
@@ -45,5 +45,5 @@ runCli(async () => {
     live,
   });
   process.stdout.write(formatReport(stack, report));
-  if (report.errors.length > 0) process.exitCode = 1;
+  process.exitCode = exitCode(report);
 });

@@ -429,7 +429,7 @@ export function compareObjects(input: CompareInput): AdoptReport {
     if (replaced) {
       const paths = diff.changes.filter((c) => c.replace).map((c) => c.path);
       const stateful = d.kind === "StatefulSet" || d.kind === "PersistentVolumeClaim" || d.kind === "Secret";
-      errors.push(`${key} would be REPLACED (deleted, then created again)${stateful ? " - for the database this means data loss" : ""}: ${paths.join(", ")}`);
+      errors.push(`${key} would be REPLACED (deleted, then created again)${stateful ? " - data or credentials would be lost" : ""}: ${paths.join(", ")}`);
     }
     for (const c of diff.changes) if (c.refused) errors.push(`${key}: ${c.path}: ${c.refused} (live ${c.live}, declared ${c.declared})`);
     const managers = otherManagers(l);

@@ -12,6 +12,11 @@ function changeLine(c: FieldChange): string {
   return `    ${MARK[c.change]} ${c.path}: ${values}${flag}`;
 }
 
+/** What the command exits with: 1 when anything would be replaced, refused or fail. */
+export function exitCode(report: AdoptReport): number {
+  return report.errors.length > 0 ? 1 : 0;
+}
+
 /** The last line: the figures a reviewer looks for first. */
 export function summaryLine(report: AdoptReport): string {
   const n = counts(report);
