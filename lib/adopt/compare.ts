@@ -1,0 +1,471 @@
+/**
+ * The adoption check proper: declared objects + live objects → what the first `pulumi up` with
+ * `adopt: true` does to each. Pure (no I/O, no Pulumi runtime), so it can be tested on hand-made objects.
+ *
+ * Two comparisons, mirroring pulumi-kubernetes (provider/pkg/provider: Read on import, Diff, diff.go):
+ * - Ordinary fields: only what the program declares is compared. Server-side apply writes only declared
+ *   fields; everything else the server or another field manager set stays as it is.
+ * - Fields the provider can only change by replacing the object ("force-new": a StatefulSet's
+ *   volumeClaimTemplates, a Secret's type, a Service's clusterIP, …): after an import the provider diffs
+ *   the program against the WHOLE live value there, so a live field the program does not declare
+ *   counts as a removal and forces a replacement too. Those are compared strictly, both ways.
+ */
+import { OFFLINE_SECRET, SecretValue } from "../offline";
+import type { DeclaredObject, ProviderSwitches } from "./declared";
+import type { LiveObject } from "./live";
+import { quantityValue, sameQuantity } from "./quantity";
+
+export type ChangeKind = "add" | "update" | "remove";
+
+/** One field the first `up` changes. Values are display strings; secret material is never included. */
+export interface FieldChange {
+  readonly path: string;
+  readonly change: ChangeKind;
+  readonly live?: string;
+  readonly declared?: string;
+  /** Pulumi can make this change only by deleting and re-creating the object. */
+  readonly replace: boolean;
+  /** Set when the API server would refuse the change (e.g. shrinking a volume claim). */
+  readonly refused?: string;
+}
+
+export type SecretKeyStatus = "same" | "differs" | "added" | "not set offline";
+
+export interface SecretKeyCheck {
+  readonly key: string;
+  readonly status: SecretKeyStatus;
+}
+
+export interface ObjectRef {
+  readonly kind: string;
+  readonly name: string;
+}
+
+export interface ImportedObject extends ObjectRef {
+  /** The `import` ID the program sets; null when it sets none. */
+  readonly importId: string | null;
+  readonly changes: readonly FieldChange[];
+  /** Secret keys compared by value (same/differs only). */
+  readonly secretKeys: readonly SecretKeyCheck[];
+  /** Items of name-keyed lists and Secret keys only the live object has: server-side apply leaves them. */
+  readonly liveOnly: readonly string[];
+  readonly replaced: boolean;
+}
+
+export interface AdoptReport {
+  readonly namespace: string;
+  readonly adopt: boolean;
+  readonly imported: readonly ImportedObject[];
+  readonly created: readonly ObjectRef[];
+  readonly leftAlone: readonly ObjectRef[];
+  readonly errors: readonly string[];
+  readonly notes: readonly string[];
+}
+
+export interface CompareInput {
+  /** The stack's namespace; live objects elsewhere are refused. */
+  readonly namespace: string;
+  readonly adopt: boolean;
+  readonly switches: ProviderSwitches;
+  readonly declared: readonly DeclaredObject[];
+  readonly live: readonly LiveObject[];
+}
+
+/** Force-new paths of pulumi-kubernetes (provider/pkg/provider/diff.go), by kind. */
+function forceNewPaths(kind: string, apiVersion: string, switches: ProviderSwitches): readonly string[] {
+  switch (kind) {
+    case "StatefulSet":
+      return ["spec.podManagementPolicy", "spec.revisionHistoryLimit", "spec.selector", "spec.serviceName", "spec.volumeClaimTemplates"];
+    case "Deployment":
+    case "DaemonSet":
+      return ["spec.selector"];
+    case "Job":
+      return ["spec.completions", "spec.parallelism", "spec.selector", "spec.template"];
+    case "PersistentVolumeClaim":
+      return ["spec.accessModes", "spec.selector", "spec.storageClassName", "spec.volumeName"];
+    case "Secret":
+      return switches.secretMutable ? ["type"] : ["type", "data", "stringData"];
+    case "ConfigMap":
+      return switches.configMapMutable ? [] : ["data", "binaryData"];
+    case "Service":
+      return ["spec.clusterIP"];
+    case "RoleBinding":
+    case "ClusterRoleBinding":
+      return ["roleRef"];
+    case "PodDisruptionBudget":
+      return apiVersion === "policy/v1beta1" ? ["spec"] : [];
+    default:
+      return [];
+  }
+}
+
+/** Fields the server owns on every object: never compared. */
+const SERVER_METADATA = new Set(["uid", "resourceVersion", "managedFields", "creationTimestamp", "generation", "selfLink"]);
+const SERVER_ANNOTATION = (key: string): boolean =>
+  key === "kubectl.kubernetes.io/last-applied-configuration" || key.startsWith("openshift.io/") || key.includes(".openshift.io/");
+/** Fields an image trigger writes back (DeploymentConfig `lastTriggeredImage`, BuildConfig `lastTriggeredImageID`). */
+const TRIGGER_RESULTS = new Set(["lastTriggeredImage", "lastTriggeredImageID"]);
+
+type Segment = { readonly key: string } | { readonly index: number } | { readonly item: string };
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === "object" && !Array.isArray(v) && !(v instanceof SecretValue);
+}
+
+/** `spec.containers[hcap-server].env[PGHOST].value` */
+function displayPath(path: readonly Segment[]): string {
+  let out = "";
+  for (const s of path) {
+    if ("key" in s) out += /^[A-Za-z_][\w-]*$/.test(s.key) ? (out ? `.${s.key}` : s.key) : `["${s.key}"]`;
+    else if ("index" in s) out += `[${s.index}]`;
+    else out += `[${s.item}]`;
+  }
+  return out;
+}
+
+/** Keys only, as the force-new table and quantity rules name fields. */
+function schemaPath(path: readonly Segment[]): string {
+  return path.flatMap((s) => ("key" in s ? [s.key] : [])).join(".");
+}
+
+function show(v: unknown, secret: boolean): string {
+  if (secret) return "(secret)";
+  if (v === undefined) return "(absent)";
+  const text = JSON.stringify(v) ?? String(v);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+function containsSecret(v: unknown): boolean {
+  if (v instanceof SecretValue) return true;
+  if (Array.isArray(v)) return v.some(containsSecret);
+  if (isRecord(v)) return Object.values(v).some(containsSecret);
+  return false;
+}
+
+/** Secret wrappers removed (in memory only: the result never reaches a report). */
+function reveal(v: unknown): unknown {
+  if (v instanceof SecretValue) return reveal(v.value);
+  if (Array.isArray(v)) return v.map(reveal);
+  if (isRecord(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, reveal(x)]));
+  return v;
+}
+
+/** Lists whose items carry a `name` are merged by name (containers, env, volumes, ports, triggers' containers…). */
+function namedItems(list: readonly unknown[]): Map<string, unknown> | undefined {
+  const out = new Map<string, unknown>();
+  for (const item of list) {
+    const plain = item instanceof SecretValue ? item.value : item;
+    if (!isRecord(plain) || typeof plain.name !== "string" || out.has(plain.name)) return undefined;
+    out.set(plain.name, item);
+  }
+  return out.size > 0 ? out : undefined;
+}
+
+class ObjectDiff {
+  readonly changes: FieldChange[] = [];
+  readonly liveOnly: string[] = [];
+  private readonly forceNew: readonly string[];
+  private readonly triggeredContainers: ReadonlySet<string>;
+
+  constructor(
+    private readonly declared: DeclaredObject,
+    private readonly live: LiveObject,
+    switches: ProviderSwitches,
+  ) {
+    this.forceNew = forceNewPaths(declared.kind, declared.apiVersion, switches);
+    this.triggeredContainers = declared.kind === "DeploymentConfig" ? imageTriggerContainers(live, reveal(declared.body)) : new Set();
+  }
+
+  run(skipTopLevel: ReadonlySet<string> = new Set()): void {
+    const body = this.declared.body;
+    const live = this.live as unknown as Record<string, unknown>;
+    const keys = new Set([...Object.keys(body), ...this.forceNew.filter((p) => !p.includes(".")).filter((k) => k in live)]);
+    for (const key of keys) {
+      if (key === "status" || key === "apiVersion" || key === "kind" || skipTopLevel.has(key)) continue;
+      this.value([{ key }], body[key], live[key], false, this.forceNew.includes(key));
+    }
+  }
+
+  private ignored(path: readonly Segment[]): boolean {
+    const keys = path.flatMap((s) => ("key" in s ? [s.key] : []));
+    const top = path[0];
+    if (top && "key" in top && top.key === "metadata" && path.length >= 2) {
+      const second = path[1];
+      if ("key" in second && SERVER_METADATA.has(second.key) && path.length === 2) return true;
+      if ("key" in second && second.key === "annotations" && path.length === 3) {
+        const third = path[2];
+        if ("key" in third && SERVER_ANNOTATION(third.key)) return true;
+      }
+    }
+    if (keys.some((k) => TRIGGER_RESULTS.has(k))) return true;
+    // The image an ImageChange trigger resolved into a DeploymentConfig container is the trigger's, not the program's.
+    if (this.triggeredContainers.size > 0 && schemaPath(path) === "spec.template.spec.containers.image") {
+      const item = path.find((s): s is { item: string } => "item" in s);
+      if (item && this.triggeredContainers.has(item.item)) return true;
+    }
+    const dotted = displayPath(path);
+    const indexed = pulumiPath(path, this.live as unknown as Record<string, unknown>);
+    return this.declared.ignoreChanges.some((p) => [dotted, indexed, schemaPath(path)].some((x) => x === p || x.startsWith(`${p}.`) || x.startsWith(`${p}[`)));
+  }
+
+  private isForceNew(path: readonly Segment[]): boolean {
+    return this.forceNew.includes(schemaPath(path));
+  }
+
+  private record(path: readonly Segment[], change: ChangeKind, declared: unknown, live: unknown, strict: boolean, secret: boolean): void {
+    const secretValue = secret || containsSecret(declared);
+    this.changes.push({
+      path: displayPath(path),
+      change,
+      ...(change !== "add" ? { live: show(live, secretValue) } : {}),
+      ...(change !== "remove" ? { declared: show(reveal(declared), secretValue) } : {}),
+      replace: strict,
+      ...refusal(this.declared.kind, path, declared, live),
+    });
+  }
+
+  /** Compares one declared value with the live one. `strict`: inside a force-new field, live-only data counts. */
+  private value(path: readonly Segment[], declared: unknown, live: unknown, secret: boolean, strict: boolean): void {
+    if (this.ignored(path)) return;
+    if (declared instanceof SecretValue) {
+      this.value(path, declared.value, live, true, strict);
+      return;
+    }
+    const absent = declared === undefined || declared === null;
+    const liveAbsent = live === undefined || live === null;
+    if (absent) {
+      if (strict && !liveAbsent) this.record(path, "remove", undefined, live, true, secret);
+      return;
+    }
+    if (liveAbsent) {
+      this.record(path, "add", declared, undefined, strict, secret);
+      return;
+    }
+    if (isRecord(declared)) {
+      if (!isRecord(live)) return this.record(path, "update", declared, live, strict, secret);
+      const keys = new Set(Object.keys(declared));
+      for (const key of Object.keys(live)) {
+        const child = [...path, { key }];
+        if (!keys.has(key) && (strict || this.isForceNew(child))) keys.add(key);
+      }
+      for (const key of keys) {
+        const child = [...path, { key }];
+        this.value(child, declared[key], live[key], secret, strict || this.isForceNew(child));
+      }
+      return;
+    }
+    if (Array.isArray(declared)) {
+      if (!Array.isArray(live)) return this.record(path, "update", declared, live, strict, secret);
+      const declaredByName = namedItems(declared);
+      const liveByName = declaredByName ? namedItems(live) : undefined;
+      if (declaredByName && liveByName) {
+        for (const [name, item] of declaredByName) this.value([...path, { item: name }], item, liveByName.get(name), secret, strict);
+        for (const [name, item] of liveByName) {
+          if (declaredByName.has(name)) continue;
+          if (strict) this.record([...path, { item: name }], "remove", undefined, item, true, secret);
+          else this.liveOnly.push(displayPath([...path, { item: name }]));
+        }
+        return;
+      }
+      if (declared.length !== live.length) return this.record(path, "update", declared, live, strict, secret);
+      declared.forEach((item, index) => this.value([...path, { index }], item, live[index], secret, strict));
+      return;
+    }
+    if (!sameScalar(path, declared, live)) this.record(path, "update", declared, live, strict, secret);
+  }
+}
+
+/** `spec.template.spec.containers[0].image`: the form `ignoreChanges` uses, with live indices. */
+function pulumiPath(path: readonly Segment[], live: Record<string, unknown>): string {
+  let out = "";
+  let node: unknown = live;
+  for (const s of path) {
+    if ("key" in s) {
+      out += out ? `.${s.key}` : s.key;
+      node = isRecord(node) ? node[s.key] : undefined;
+    } else if ("index" in s) {
+      out += `[${s.index}]`;
+      node = Array.isArray(node) ? node[s.index] : undefined;
+    } else {
+      const list = Array.isArray(node) ? node : [];
+      const index = list.findIndex((x) => isRecord(x) && x.name === s.item);
+      out += `[${index}]`;
+      node = list[index];
+    }
+  }
+  return out;
+}
+
+function sameScalar(path: readonly Segment[], declared: unknown, live: unknown): boolean {
+  if (declared === live) return true;
+  // int-or-string fields (ports, targetPort) and numbers the API returns as numbers.
+  if (String(declared) === String(live)) return true;
+  const keys = schemaPath(path).split(".");
+  const isQuantity = keys.includes("resources") || keys.includes("limits") || keys.includes("requests") || keys.at(-1) === "storage";
+  return isQuantity && sameQuantity(declared, live);
+}
+
+/** Changes the API server refuses outright: a volume claim can grow but never shrink. */
+function refusal(kind: string, path: readonly Segment[], declared: unknown, live: unknown): { refused?: string } {
+  if (kind === "PersistentVolumeClaim" && schemaPath(path) === "spec.resources.requests.storage") {
+    const wanted = quantityValue(reveal(declared));
+    const has = quantityValue(live);
+    if (wanted !== undefined && has !== undefined && wanted < has) return { refused: "a volume claim can grow but never shrink" };
+  }
+  return {};
+}
+
+/** Containers a DeploymentConfig's ImageChange triggers set the image of. */
+function imageTriggerContainers(...objects: unknown[]): Set<string> {
+  const out = new Set<string>();
+  for (const o of objects) {
+    const triggers = isRecord(o) && isRecord(o.spec) && Array.isArray(o.spec.triggers) ? o.spec.triggers : [];
+    for (const t of triggers) {
+      const params = isRecord(t) && isRecord(t.imageChangeParams) ? t.imageChangeParams : undefined;
+      if (params && Array.isArray(params.containerNames)) for (const n of params.containerNames) if (typeof n === "string") out.add(n);
+    }
+  }
+  return out;
+}
+
+function decodeBase64(v: unknown): string | undefined {
+  return typeof v === "string" ? Buffer.from(v, "base64").toString("utf8") : undefined;
+}
+
+/**
+ * A Secret's values, compared key by key as same/differs only. Declared `stringData` is plain text,
+ * declared and live `data` are base64. Nothing here ever leaves as text but the key names.
+ */
+function compareSecretData(declared: DeclaredObject, live: LiveObject, switches: ProviderSwitches, diff: ObjectDiff): SecretKeyCheck[] {
+  const wanted = new Map<string, string>();
+  const body = reveal(declared.body) as Record<string, unknown>;
+  if (isRecord(body.data)) for (const [k, v] of Object.entries(body.data)) if (typeof v === "string") wanted.set(k, decodeBase64(v) ?? "");
+  if (isRecord(body.stringData)) for (const [k, v] of Object.entries(body.stringData)) if (typeof v === "string") wanted.set(k, v);
+  const has = new Map<string, string>();
+  if (isRecord(live.data)) for (const [k, v] of Object.entries(live.data)) has.set(k, decodeBase64(v) ?? "");
+  if (isRecord(live.stringData)) for (const [k, v] of Object.entries(live.stringData)) if (typeof v === "string") has.set(k, v);
+
+  const checks: SecretKeyCheck[] = [];
+  // Without enableSecretMutable the provider replaces a Secret whose data changes in any way.
+  const replace = !switches.secretMutable;
+  for (const [key, value] of [...wanted].sort(([a], [b]) => a.localeCompare(b))) {
+    const current = has.get(key);
+    const status: SecretKeyStatus = value.includes(OFFLINE_SECRET)
+      ? "not set offline"
+      : current === undefined ? "added" : current === value ? "same" : "differs";
+    checks.push({ key, status });
+    if (status === "added" || status === "differs") {
+      diff.changes.push({
+        path: `data["${key}"]`, change: status === "added" ? "add" : "update",
+        ...(status === "differs" ? { live: "(secret)" } : {}), declared: "(secret)", replace,
+      });
+    }
+  }
+  for (const key of [...has.keys()].sort()) {
+    if (wanted.has(key)) continue;
+    if (replace) diff.changes.push({ path: `data["${key}"]`, change: "remove", live: "(secret)", replace: true });
+    else diff.liveOnly.push(`data["${key}"]`);
+  }
+  return checks;
+}
+
+function ref(o: { kind: string; name: string }): string {
+  return `${o.kind}/${o.name}`;
+}
+
+function otherManagers(live: LiveObject): string[] {
+  const fields = live.metadata.managedFields;
+  if (!Array.isArray(fields)) return [];
+  const names = fields.flatMap((f) => (isRecord(f) && typeof f.manager === "string" && !f.manager.startsWith("pulumi") ? [f.manager] : []));
+  return [...new Set(names)].sort();
+}
+
+/** What the first `pulumi up` of a stack does to the live namespace, object by object. */
+export function compareObjects(input: CompareInput): AdoptReport {
+  const errors: string[] = [];
+  const notes: string[] = [];
+  const byKey = (kind: string, name: string): string => `${kind}/${name}`;
+
+  const live = new Map<string, LiveObject>();
+  for (const o of input.live) {
+    const ns = o.metadata.namespace;
+    if (ns !== undefined && ns !== input.namespace) {
+      errors.push(`${ref({ kind: o.kind, name: o.metadata.name })}: the live dump is from namespace ${ns}, but this stack writes only to ${input.namespace}`);
+      continue;
+    }
+    const key = byKey(o.kind, o.metadata.name);
+    if (live.has(key)) notes.push(`${key} appears more than once in the live dumps; the first one is used`);
+    else live.set(key, o);
+  }
+
+  const declared = [...input.declared].sort((a, b) => a.kind.localeCompare(b.kind) || a.name.localeCompare(b.name));
+  const seen = new Set<string>();
+  const imported: ImportedObject[] = [];
+  const created: ObjectRef[] = [];
+  const exists: string[] = [];
+  for (const d of declared) {
+    const key = byKey(d.kind, d.name);
+    if (seen.has(key)) {
+      errors.push(`${key} is declared twice`);
+      continue;
+    }
+    seen.add(key);
+    const l = live.get(key);
+    const expectedId = `${input.namespace}/${d.name}`;
+    if (!l) {
+      created.push({ kind: d.kind, name: d.name });
+      if (d.importId) errors.push(`${key}: import ID ${d.importId} is set but the object is not in the live dump; pulumi up would fail to import it`);
+      continue;
+    }
+    if (!d.importId) exists.push(key);
+    else if (d.importId !== expectedId) errors.push(`${key}: import ID is ${d.importId}, expected ${expectedId}`);
+
+    const diff = new ObjectDiff(d, l, input.switches);
+    const secretKeys = d.kind === "Secret" ? compareSecretData(d, l, input.switches, diff) : [];
+    diff.run(d.kind === "Secret" ? new Set(["data", "stringData"]) : new Set());
+    const replaced = diff.changes.some((c) => c.replace);
+    imported.push({ kind: d.kind, name: d.name, importId: d.importId ?? null, changes: diff.changes, secretKeys, liveOnly: diff.liveOnly, replaced });
+
+    if (replaced) {
+      const paths = diff.changes.filter((c) => c.replace).map((c) => c.path);
+      const stateful = d.kind === "StatefulSet" || d.kind === "PersistentVolumeClaim" || d.kind === "Secret";
+      errors.push(`${key} would be REPLACED (deleted, then created again)${stateful ? " - data or credentials would be lost" : ""}: ${paths.join(", ")}`);
+    }
+    for (const c of diff.changes) if (c.refused) errors.push(`${key}: ${c.path}: ${c.refused} (live ${c.live}, declared ${c.declared})`);
+    const managers = otherManagers(l);
+    if (diff.changes.some((c) => c.change !== "add") && managers.length > 0) {
+      notes.push(`${key}: changed fields are owned by ${managers.join(", ")}; server-side apply reports a conflict unless the provider forces it (enablePatchForce) or the object is annotated pulumi.com/patchForce: "true"`);
+    }
+  }
+
+  if (exists.length > 0) {
+    errors.push(input.adopt
+      ? `${exists.length} object(s) exist but the program sets no import ID for them; pulumi up would stop with AlreadyExists: ${exists.join(", ")}`
+      : `adopt is off, but ${exists.length} declared object(s) already exist; pulumi up would stop with AlreadyExists (set hcap-infra:adopt true): ${exists.join(", ")}`);
+  }
+
+  const leftAlone = [...live.values()]
+    .filter((o) => !seen.has(byKey(o.kind, o.metadata.name)))
+    .map((o) => ({ kind: o.kind, name: o.metadata.name }))
+    .sort((a, b) => a.kind.localeCompare(b.kind) || a.name.localeCompare(b.name));
+
+  return { namespace: input.namespace, adopt: input.adopt, imported, created, leftAlone, errors, notes };
+}
+
+export interface ReportCounts {
+  readonly imported: number;
+  readonly created: number;
+  readonly leftAlone: number;
+  readonly updated: number;
+  readonly replaced: number;
+}
+
+export function counts(report: AdoptReport): ReportCounts {
+  return {
+    imported: report.imported.length,
+    created: report.created.length,
+    leftAlone: report.leftAlone.length,
+    updated: report.imported.reduce((n, o) => n + o.changes.filter((c) => !c.replace).length, 0),
+    replaced: report.imported.filter((o) => o.replaced).length,
+  };
+}

@@ -1,0 +1,43 @@
+/**
+ * Reads what `oc get <kinds> -o yaml` wrote: one `List` (what `oc get a,b,c -o yaml` prints), any
+ * `<Kind>List`, or multi-document YAML of single objects (what `oc get … -o yaml` per kind, concatenated,
+ * gives). Every object must have a kind and a name.
+ */
+import { parseAllDocuments } from "yaml";
+
+export interface LiveObject {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly metadata: { readonly name: string; readonly namespace?: string; readonly [k: string]: unknown };
+  readonly [field: string]: unknown;
+}
+
+export class LiveDumpError extends Error {}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === "object" && !Array.isArray(v);
+}
+
+function flatten(doc: unknown, where: string, out: LiveObject[]): void {
+  if (doc === null || doc === undefined) return;
+  if (!isRecord(doc)) throw new LiveDumpError(`${where}: not a Kubernetes object (got ${Array.isArray(doc) ? "a list" : typeof doc})`);
+  if (typeof doc.kind === "string" && doc.kind.endsWith("List") && Array.isArray(doc.items)) {
+    doc.items.forEach((item, i) => flatten(item, `${where} items[${i}]`, out));
+    return;
+  }
+  const meta = doc.metadata;
+  if (typeof doc.kind !== "string" || !isRecord(meta) || typeof meta.name !== "string") {
+    throw new LiveDumpError(`${where}: every object needs kind and metadata.name`);
+  }
+  out.push(doc as unknown as LiveObject);
+}
+
+/** The objects of one dump; `source` names it in errors. */
+export function parseLiveDump(text: string, source: string): LiveObject[] {
+  const out: LiveObject[] = [];
+  parseAllDocuments(text).forEach((doc, i) => {
+    if (doc.errors.length > 0) throw new LiveDumpError(`${source}: document ${i + 1}: ${doc.errors[0].message}`);
+    flatten(doc.toJS({ maxAliasCount: -1 }), `${source}: document ${i + 1}`, out);
+  });
+  return out;
+}

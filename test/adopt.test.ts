@@ -1,0 +1,303 @@
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { compareObjects, counts, type AdoptReport, type CompareInput } from "../lib/adopt/compare";
+import { parseLiveDump, type LiveObject } from "../lib/adopt/live";
+import { exitCode, formatReport, summaryLine } from "../lib/adopt/report";
+import { OFFLINE_SECRET } from "../lib/offline";
+import { PROJECT_DIR } from "../lib/project";
+import { LIVE_DIR, LIVE_FILES, liveEnvironment } from "./fixtures/api-server";
+import { declaredDev, type DeclaredOptions } from "./fixtures/declared";
+import { FAKE, type Obj } from "./fixtures/oc-process";
+
+const SWITCHES = { secretMutable: true, configMapMutable: false };
+
+function liveDev(edit: (objects: Obj[]) => Obj[] = (o) => o): LiveObject[] {
+  return edit(liveEnvironment({ env: "dev", app: "hcap", toolsNamespace: "f047a2-tools" })) as unknown as LiveObject[];
+}
+
+function check(options: { declared?: DeclaredOptions; live?: LiveObject[]; input?: Partial<CompareInput> } = {}): AdoptReport {
+  return compareObjects({
+    namespace: "f047a2-dev", adopt: true, switches: SWITCHES,
+    declared: declaredDev(options.declared), live: options.live ?? liveDev(), ...options.input,
+  });
+}
+
+function imported(report: AdoptReport, kind: string, name: string) {
+  const hit = report.imported.find((o) => o.kind === kind && o.name === name);
+  if (!hit) throw new Error(`${kind}/${name} is not imported; imported: ${report.imported.map((o) => `${o.kind}/${o.name}`).join(", ")}`);
+  return hit;
+}
+
+/** The live StatefulSet with its volume claim template edited. */
+function withVct(edit: (vct: Obj) => Obj): LiveObject[] {
+  return liveDev((objects) => objects.map((o) => {
+    if (o.kind !== "StatefulSet") return o;
+    const spec = o.spec as Obj;
+    return { ...o, spec: { ...spec, volumeClaimTemplates: (spec.volumeClaimTemplates as Obj[]).map(edit) } };
+  }));
+}
+
+const ALL_FAKES = Object.values(FAKE).flatMap((v) => [v, Buffer.from(v).toString("base64")]);
+
+describe("adopting the template-made dev namespace", () => {
+  it("a faithful declaration imports every template object with no replacement and no error", () => {
+    const report = check();
+    expect(report.errors).toEqual([]);
+    expect(counts(report).replaced).toBe(0);
+    expect(report.imported.map((o) => `${o.kind}/${o.name}`)).toEqual(expect.arrayContaining([
+      "StatefulSet/hcap-patroni", "Secret/hcap-patroni", "Secret/hcap-keycloak", "Service/hcap-patroni", "ServiceAccount/hcap-patroni",
+      "Role/hcap-patroni", "RoleBinding/hcap-patroni", "DeploymentConfig/hcap-server", "Service/hcap-server", "Route/hcap-server",
+      "PersistentVolumeClaim/hcap-backup-data", "PersistentVolumeClaim/hcap-backup-verification",
+    ]));
+    for (const o of report.imported) expect(o.importId).toBe(`f047a2-dev/${o.name}`);
+    expect(exitCode(report)).toBe(0);
+  });
+
+  it("lists the fields the first up changes: the program's labels are added, nothing else on the StatefulSet", () => {
+    const sts = imported(check(), "StatefulSet", "hcap-patroni");
+    expect(sts.changes.map((c) => c.path).sort()).toEqual([
+      'metadata.labels["app.kubernetes.io/component"]', 'metadata.labels["app.kubernetes.io/managed-by"]',
+      'metadata.labels["app.kubernetes.io/name"]', 'metadata.labels["app.kubernetes.io/part-of"]',
+      "metadata.labels.cluster-name", "metadata.labels.statefulset",
+    ].sort());
+    expect(sts.changes.every((c) => c.change === "add" && !c.replace)).toBe(true);
+  });
+
+  it("ignores what the server and triggers filled in: defaults, status, the resolved image, lastTriggeredImage", () => {
+    const dc = imported(check(), "DeploymentConfig", "hcap-server");
+    const paths = dc.changes.map((c) => c.path);
+    expect(paths.filter((p) => !p.startsWith("metadata.labels"))).toEqual([]);
+    // Env vars only the live DC has stay as they are (server-side apply does not remove them): listed, not changed.
+    expect(dc.liveOnly).toContain("spec.template.spec.containers[hcap-server].env[MONGO_HOST]");
+  });
+
+  it("a declared field that differs is an update, with quantities compared by value", () => {
+    const live = liveDev((objects) => objects.map((o) => (o.kind === "StatefulSet"
+      ? { ...o, spec: { ...(o.spec as Obj), replicas: 2 } }
+      : o)));
+    const sts = imported(check({ live }), "StatefulSet", "hcap-patroni");
+    expect(sts.changes).toContainEqual(expect.objectContaining({ path: "spec.replicas", change: "update", live: "2", declared: "3", replace: false }));
+
+    const sameMemory = check({ declared: { statefulSet: (s) => mapContainer(s, (c) => ({ ...c, resources: { requests: { cpu: "0.25", memory: "1024Mi" }, limits: { cpu: "500m", memory: "2Gi" } } })) } });
+    expect(imported(sameMemory, "StatefulSet", "hcap-patroni").changes.filter((c) => c.path.includes("resources"))).toEqual([]);
+  });
+});
+
+function mapContainer(sts: Obj, f: (c: Obj) => Obj): Obj {
+  const spec = sts.spec as Obj;
+  const template = spec.template as Obj;
+  const pod = template.spec as Obj;
+  return { ...sts, spec: { ...spec, template: { ...template, spec: { ...pod, containers: (pod.containers as Obj[]).map(f) } } } };
+}
+
+describe("changes Kubernetes cannot make in place are errors", () => {
+  it("a volume claim template of another size means the StatefulSet is replaced, and the check fails", () => {
+    const live = withVct((v) => ({ ...v, spec: { ...(v.spec as Obj), resources: { requests: { storage: "2Gi" } } } }));
+    const report = check({ live });
+    const sts = imported(report, "StatefulSet", "hcap-patroni");
+    expect(sts.replaced).toBe(true);
+    expect(sts.changes).toContainEqual(expect.objectContaining({
+      path: "spec.volumeClaimTemplates[0].spec.resources.requests.storage", live: '"2Gi"', declared: '"1Gi"', replace: true,
+    }));
+    expect(report.errors.join("\n")).toContain("StatefulSet/hcap-patroni would be REPLACED");
+    expect(counts(report).replaced).toBe(1);
+    expect(exitCode(report)).toBe(1);
+    expect(formatReport("dev", report).trimEnd().split("\n").at(-1)).toMatch(/, 1 replacements$/);
+  });
+
+  it("a different storage-class annotation on the volume claim template is a replacement", () => {
+    const live = withVct((v) => ({ ...v, metadata: { ...(v.metadata as Obj), annotations: { "volume.beta.kubernetes.io/storage-class": "netapp-file-standard" } } }));
+    const sts = imported(check({ live }), "StatefulSet", "hcap-patroni");
+    expect(sts.changes).toContainEqual(expect.objectContaining({
+      path: 'spec.volumeClaimTemplates[0].metadata.annotations["volume.beta.kubernetes.io/storage-class"]', replace: true,
+    }));
+  });
+
+  it("a live volume claim template field the program leaves out is a replacement too (the import diffs the whole template)", () => {
+    const report = check({ declared: { statefulSet: (s) => {
+      const spec = s.spec as Obj;
+      return { ...s, spec: { ...spec, volumeClaimTemplates: (spec.volumeClaimTemplates as Obj[]).map(({ status: _s, ...v }) => v) } };
+    } } });
+    expect(imported(report, "StatefulSet", "hcap-patroni").changes).toContainEqual(expect.objectContaining({ path: "spec.volumeClaimTemplates[0].status", change: "remove", replace: true }));
+  });
+
+  it("a different selector or serviceName is a replacement", () => {
+    const report = check({ declared: { statefulSet: (s) => ({ ...s, spec: { ...(s.spec as Obj), serviceName: "hcap-patroni-members", selector: { matchLabels: { statefulset: "hcap-patroni", app: "hcap" } } } }) } });
+    const paths = imported(report, "StatefulSet", "hcap-patroni").changes.filter((c) => c.replace).map((c) => c.path);
+    expect(paths).toEqual(expect.arrayContaining(["spec.serviceName", "spec.selector.matchLabels.app"]));
+  });
+
+  it("a Service whose clusterIP the program neither sets nor ignores is a replacement", () => {
+    const report = check({ declared: { forgetClusterIp: true } });
+    expect(imported(report, "Service", "hcap-patroni").changes).toContainEqual(expect.objectContaining({ path: "spec.clusterIP", change: "remove", replace: true }));
+  });
+
+  it("Secret type and RoleBinding roleRef are replacements", () => {
+    const live = liveDev((objects) => objects.map((o) => {
+      if (o.kind === "Secret" && (o.metadata as Obj).name === "hcap-keycloak") return { ...o, type: "kubernetes.io/basic-auth" };
+      if (o.kind === "RoleBinding" && (o.metadata as Obj).name === "hcap-patroni") return { ...o, roleRef: { ...(o.roleRef as Obj), name: "other" } };
+      return o;
+    }));
+    const report = check({ live });
+    expect(imported(report, "Secret", "hcap-keycloak").changes).toContainEqual(expect.objectContaining({ path: "type", replace: true }));
+    expect(imported(report, "RoleBinding", "hcap-patroni").changes).toContainEqual(expect.objectContaining({ path: "roleRef.name", replace: true }));
+  });
+
+  it("a backup volume claim may grow but not shrink, nor change storage class", () => {
+    const live = liveDev((objects) => objects.map((o) => {
+      const name = (o.metadata as Obj).name;
+      if (o.kind !== "PersistentVolumeClaim") return o;
+      if (name === "hcap-backup-data") return { ...o, spec: { ...(o.spec as Obj), resources: { requests: { storage: "10Gi" } } } };
+      if (name === "hcap-backup-verification") return { ...o, spec: { ...(o.spec as Obj), resources: { requests: { storage: "512Mi" } } } };
+      return o;
+    }));
+    const report = check({ live });
+    expect(report.errors.join("\n")).toContain("PersistentVolumeClaim/hcap-backup-data: spec.resources.requests.storage: a volume claim can grow but never shrink");
+    expect(report.errors.join("\n")).not.toContain("hcap-backup-verification");
+    // The verification claim's class was the cluster default; the program names none, so nothing changes there.
+    expect(imported(report, "PersistentVolumeClaim", "hcap-backup-verification").replaced).toBe(false);
+  });
+});
+
+describe("objects on one side only", () => {
+  it("a live object the program does not declare is listed and left alone, never an error", () => {
+    const extra = { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "someone-elses-config", namespace: "f047a2-dev" }, data: { a: "b" } };
+    const report = check({ live: [...liveDev(), extra as unknown as LiveObject] });
+    expect(report.leftAlone).toContainEqual({ kind: "ConfigMap", name: "someone-elses-config" });
+    expect(report.leftAlone).toEqual(expect.arrayContaining([
+      { kind: "ConfigMap", name: "hcap-patroni-leader" }, { kind: "ConfigMap", name: "hcap-patroni-config" },
+      { kind: "PersistentVolumeClaim", name: "postgresql-hcap-patroni-0" }, { kind: "NetworkPolicy", name: "deny-by-default" },
+    ]));
+    expect(report.errors).toEqual([]);
+    expect(formatReport("dev", report)).toMatch(/Left alone \(\d+\)[^\n]*\n(?:  .*\n)*  ConfigMap\/someone-elses-config\n/);
+  });
+
+  it("a declared object missing from the live dump is created; with an import ID that is an error", () => {
+    const live = liveDev((objects) => objects.filter((o) => !(o.kind === "Route")));
+    const report = check({ live });
+    expect(report.created).toContainEqual({ kind: "Route", name: "hcap-server" });
+    expect(report.errors.join("\n")).toContain("Route/hcap-server: import ID f047a2-dev/hcap-server is set but the object is not in the live dump");
+  });
+
+  it("with adopt on, a live object declared without an import ID is an error (up would stop with AlreadyExists)", () => {
+    const declared = declaredDev().map((d) => (d.kind === "Role" ? { ...d, importId: undefined } : d));
+    const report = compareObjects({ namespace: "f047a2-dev", adopt: true, switches: SWITCHES, declared, live: liveDev() });
+    expect(report.errors.join("\n")).toMatch(/no import ID for them; pulumi up would stop with AlreadyExists: Role\/hcap-patroni/);
+  });
+
+  it("live objects from another namespace are refused", () => {
+    const other = { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "x", namespace: "f047a2-prod" } };
+    const report = check({ live: [...liveDev(), other as unknown as LiveObject] });
+    expect(report.errors).toContain("ConfigMap/x: the live dump is from namespace f047a2-prod, but this stack writes only to f047a2-dev");
+  });
+});
+
+describe("secret values", () => {
+  it("are compared as same / differs, key by key", () => {
+    const report = check({ declared: { secretValues: { "superuser-password": "FAKE-rotated-Zk1" } } });
+    const secret = imported(report, "Secret", "hcap-patroni");
+    expect(secret.secretKeys).toContainEqual({ key: "superuser-password", status: "differs" });
+    expect(secret.secretKeys).toContainEqual({ key: "db-password", status: "same" });
+    expect(secret.changes).toContainEqual({ path: 'data["superuser-password"]', change: "update", live: "(secret)", declared: "(secret)", replace: false });
+    expect(report.errors).toEqual([]);
+  });
+
+  it("without enableSecretMutable a differing value replaces the Secret", () => {
+    const report = check({ declared: { secretValues: { "db-password": "FAKE-rotated-Zk2" } }, input: { switches: { secretMutable: false, configMapMutable: false } } });
+    expect(imported(report, "Secret", "hcap-patroni").replaced).toBe(true);
+  });
+
+  it("an offline placeholder is reported as not comparable, not as a difference", () => {
+    const report = check({ declared: { secretValues: { "api-secret": OFFLINE_SECRET } } });
+    const keycloak = imported(report, "Secret", "hcap-keycloak");
+    expect(keycloak.secretKeys).toContainEqual({ key: "api-secret", status: "not set offline" });
+    expect(keycloak.changes).toEqual(expect.not.arrayContaining([expect.objectContaining({ path: 'data["api-secret"]' })]));
+    expect(formatReport("dev", report)).toContain("secret values cannot compare offline (not set): api-secret");
+  });
+
+  it("never appear in the output, in clear or base64, whether they match or not", () => {
+    const differing = Object.fromEntries(Object.entries({ "superuser-password": "FAKE-new-su-Aa1", "sa-password": "FAKE-new-sa-Bb2" }));
+    for (const report of [check(), check({ declared: { secretValues: differing } }), check({ input: { switches: { secretMutable: false, configMapMutable: false } }, declared: { secretValues: differing } })]) {
+      const text = formatReport("dev", report) + JSON.stringify(report);
+      for (const secret of [...ALL_FAKES, ...Object.values(differing)]) expect(text).not.toContain(secret);
+    }
+  });
+});
+
+describe("live dumps", () => {
+  it("reads a List, a <Kind>List and multi-document YAML alike", () => {
+    const list = parseLiveDump("apiVersion: v1\nkind: List\nitems:\n- {kind: Secret, apiVersion: v1, metadata: {name: a}}\n", "x");
+    const kindList = parseLiveDump("apiVersion: v1\nkind: SecretList\nitems:\n- {kind: Secret, apiVersion: v1, metadata: {name: a}}\n", "x");
+    const docs = parseLiveDump("kind: Secret\napiVersion: v1\nmetadata: {name: a}\n---\nkind: ConfigMap\napiVersion: v1\nmetadata: {name: b}\n", "x");
+    expect(list.map((o) => o.metadata.name)).toEqual(["a"]);
+    expect(kindList.map((o) => o.metadata.name)).toEqual(["a"]);
+    expect(docs.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(["Secret/a", "ConfigMap/b"]);
+    expect(() => parseLiveDump("kind: Secret\n", "live.yaml")).toThrow("live.yaml: document 1: every object needs kind and metadata.name");
+  });
+
+  it.each(Object.keys(LIVE_FILES))("test/fixtures/live/%s is what the generator writes", (file) => {
+    expect(fs.readFileSync(path.join(LIVE_DIR, file), "utf8")).toBe(LIVE_FILES[file as keyof typeof LIVE_FILES]());
+  });
+
+  it("the committed dev dump gives the same report as the generated objects", () => {
+    const fromFile = parseLiveDump(fs.readFileSync(path.join(LIVE_DIR, "dev.yaml"), "utf8"), "dev.yaml");
+    expect(summaryLine(check({ live: fromFile }))).toBe(summaryLine(check()));
+  });
+});
+
+function runCli(args: string[], env: Record<string, string> = {}): { status: number; stdout: string; stderr: string } {
+  try {
+    const stdout = execFileSync(process.execPath, ["--import", "tsx", path.join(PROJECT_DIR, "scripts/adopt-check.ts"), ...args], {
+      cwd: PROJECT_DIR, env: { ...process.env, ...env }, encoding: "utf8", stdio: "pipe",
+    });
+    return { status: 0, stdout, stderr: "" };
+  } catch (e) {
+    const err = e as { status: number; stdout: string; stderr: string };
+    return { status: err.status, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+describe("npm run adopt-check on what the stacks render today", () => {
+  it("dev: its NetworkPolicies are created, every template object is left alone, exit 0, summary last", () => {
+    const { status, stdout } = runCli(["dev", "--live", path.join(LIVE_DIR, "dev.yaml")]);
+    expect(status).toBe(0);
+    const createBlock = stdout.split("Create (")[1].split("Left alone")[0];
+    expect(createBlock).toContain("NetworkPolicy/hcap-deny-by-default");
+    expect(stdout).toMatch(/Left alone[^\n]*\n(?:  .*\n)*  NetworkPolicy\/deny-by-default\n/);
+    expect(stdout).toMatch(/Left alone[^\n]*\n(?:  .*\n)*  StatefulSet\/hcap-patroni\n/);
+    expect(stdout.trimEnd().split("\n").at(-1)).toMatch(/^adopt-check: 0 import, \d+ create, \d+ left alone, 0 fields updated, 0 replacements$/);
+    for (const secret of ALL_FAKES) expect(stdout).not.toContain(secret);
+  });
+
+  it("tools: BuildConfigs and ImageStreams of the templates are left alone until the tools components declare them", () => {
+    const { status, stdout } = runCli(["tools", "--live", path.join(LIVE_DIR, "tools.yaml")]);
+    expect(status).toBe(0);
+    expect(stdout).toContain("  BuildConfig/hcap-server\n");
+  });
+
+  it("a dump from the wrong namespace fails", () => {
+    const { status, stdout } = runCli(["prod", "--live", path.join(LIVE_DIR, "dev.yaml")]);
+    expect(status).toBe(1);
+    expect(stdout).toContain("the live dump is from namespace f047a2-dev, but this stack writes only to f047a2-prod");
+  });
+
+  it("usage errors exit 2 with nothing on stdout", () => {
+    const missing = runCli(["dev"]);
+    expect(missing.status).toBe(2);
+    expect(missing.stdout).toBe("");
+    expect(missing.stderr).toContain("usage: npm run adopt-check -- <dev|test|prod|tools> --live <file.yaml>");
+    const noFile = runCli(["dev", "--live", "nope.yaml"]);
+    expect(noFile.status).toBe(2);
+    expect(noFile.stderr).toContain("nope.yaml: no such file");
+  });
+});
+
+describe("bound volume claims", () => {
+  it("an imported claim whose bound volume the program neither names nor ignores would be replaced", () => {
+    const report = check({ declared: { forgetVolumeName: true } });
+    expect(imported(report, "PersistentVolumeClaim", "hcap-backup-data").changes).toContainEqual(expect.objectContaining({ path: "spec.volumeName", change: "remove", replace: true }));
+    expect(exitCode(report)).toBe(1);
+  });
+});
