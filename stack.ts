@@ -31,8 +31,13 @@ function stackProvider(cfg: StackConfig): k8s.Provider {
     context: cfg.kube.context,
     kubeconfig: cfg.kube.kubeconfig,
     enableServerSideApply: true,
-    // Secret data changes update in place instead of delete-and-recreate (no window without the Secret).
+    // Secret and ConfigMap data changes update in place instead of delete-and-recreate (no window
+    // without the object, and an adopted ConfigMap whose content changes is not replaced).
     enableSecretMutable: true,
+    enableConfigMapMutable: true,
+    // Adoption only: the old objects' fields belong to `oc`/kubectl client-side apply, so the first
+    // server-side apply must take them over. Off again once `adopt` is removed.
+    enablePatchForce: cfg.adopt,
   });
 }
 
@@ -128,6 +133,7 @@ function declareEnvironment(cfg: EnvConfig, opts: pulumi.ComponentResourceOption
 
 function declareTools(cfg: ToolsConfig, opts: pulumi.ComponentResourceOptions): void {
   const names = stackNames(cfg.appName);
+  const adoption = { adopt: cfg.adopt, namespace: cfg.namespace };
   new NetworkPolicies("network", { names, routed: [], databaseClients: [] }, opts);
 
   // The server from the repository's root Dockerfile (which also bundles the client build, unused
@@ -137,6 +143,7 @@ function declareTools(cfg: ToolsConfig, opts: pulumi.ComponentResourceOptions): 
     labels: names.server.labels,
     git: cfg.git,
     promotions: cfg.promotions,
+    adoption,
   }, opts);
   // Both images are promoted together: one commit per environment, so the client and the API an
   // environment runs always come from the same commit.
@@ -147,9 +154,11 @@ function declareTools(cfg: ToolsConfig, opts: pulumi.ComponentResourceOptions): 
     contextDir: CLIENT_CONTEXT_DIR,
     dockerfile: clientDockerfile(),
     promotions: cfg.promotions,
+    // The old templates never built a client: nothing to import.
+    adoption: { ...adoption, createdByTemplates: false },
   }, opts);
 
-  new PatroniImage("patroni-image", { names, sourceImage: cfg.patroniSourceImage, tag: cfg.patroniImageTag }, opts);
+  new PatroniImage("patroni-image", { names, sourceImage: cfg.patroniSourceImage, tag: cfg.patroniImageTag, adoption }, opts);
   // One grant per environment covers every image in tools (server, client, Patroni, backup).
   new ImagePullGrants("image-pull-grants", {
     names,

@@ -11,6 +11,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { EnvName } from "../config";
 import type { Labels } from "./names";
 import { openshiftObject } from "./openshift/resource";
+import { adoptOptions, type Adoption } from "./safety";
 import type { BuildConfig, ImageStream, ImageStreamTag } from "./openshift/types";
 
 export interface BuildResources {
@@ -32,6 +33,8 @@ export interface AppImageArgs {
    * builder writes it as `Dockerfile` in the context folder, replacing any there.
    */
   readonly dockerfile?: string;
+  /** Adoption of the old template-made objects (ImageStream, BuildConfig, `oc tag`-made env tags). */
+  readonly adoption: Adoption;
   /**
    * Build pod resources (canonical quantities).
    * @default requests 500m / 1Gi, limits 2 / 4Gi (the old template's limits)
@@ -128,14 +131,17 @@ export class AppImage extends pulumi.ComponentResource {
     }
 
     const self = { parent: this };
-    const stream = openshiftObject(`${args.stream}-stream`, imageStreamObject(args), self);
-    openshiftObject(`${args.stream}-build`, buildConfigObject(args), self);
+    const adopted = (objectName: string) =>
+      adoptOptions(args.adoption, objectName, args.adoption.createdByTemplates ?? true);
+    const stream = openshiftObject(`${args.stream}-stream`, imageStreamObject(args), { ...self, ...adopted(args.stream) });
+    openshiftObject(`${args.stream}-build`, buildConfigObject(args), { ...self, ...adopted(args.stream) });
 
     const tags: Partial<Record<EnvName, string>> = {};
     for (const [env, commit] of Object.entries(args.promotions) as [EnvName, string | undefined][]) {
       if (!commit) continue;
       const tag = promotionTagObject(args.stream, env, commit);
-      openshiftObject(`${args.stream}-${env}`, tag, { ...self, dependsOn: [stream] });
+      // The old flow's `oc tag` made these tags, so an adopted namespace already has them.
+      openshiftObject(`${args.stream}-${env}`, tag, { ...self, dependsOn: [stream], ...adopted(tag.metadata.name) });
       tags[env] = tag.metadata.name;
     }
 

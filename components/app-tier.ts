@@ -16,7 +16,7 @@ import type { Resources } from "../config";
 import type { ObjectNames } from "./names";
 import { openshiftObject } from "./openshift/resource";
 import type { DeploymentConfig, DeploymentTriggerPolicy, Route } from "./openshift/types";
-import { adoptOptions } from "./safety";
+import { type Adoption, ASSIGNED_BY_CLUSTER, adoptOptions } from "./safety";
 
 /** Name of the container port, the Service port and the Route's target: one name for all three. */
 export const WEB_PORT_NAME = "web";
@@ -53,7 +53,7 @@ export interface AppTierArgs {
    * With `adopt: true` the DC, Service and Route the old templates created are imported; a tier the
    * templates never made (`createdByTemplates: false`) is created. Path Routes are always created.
    */
-  readonly adoption: { readonly adopt: boolean; readonly namespace: string; readonly createdByTemplates?: boolean };
+  readonly adoption: Adoption;
 }
 
 export interface PathRoute {
@@ -190,7 +190,7 @@ export class AppTier extends pulumi.ComponentResource {
         selector: names.selector,
         ports: [{ name: WEB_PORT_NAME, protocol: "TCP", port: args.port, targetPort: WEB_PORT_NAME }],
       },
-    }, { ...self, ...adopt });
+    }, { ...self, ...adopt, ignoreChanges: [...ASSIGNED_BY_CLUSTER.service] });
     openshiftObject(`${names.name}-route`, routeObject(args), { ...self, ...adopt, dependsOn: [service] });
     for (const route of args.pathRoutes ?? []) {
       openshiftObject(`${route.name}-route`, routeObject(args, route), { ...self, dependsOn: [service] });

@@ -19,7 +19,10 @@ import type { EnvConfig } from "../config";
 import type { DatabaseHandle } from "./database-handle";
 import type { WorkloadScale } from "./maintenance";
 import type { BackupNames, Labels } from "./names";
-import { adoptOptions, statefulOptions } from "./safety";
+import { ASSIGNED_BY_CLUSTER, adoptOptions, statefulOptions, waive } from "./safety";
+
+/** Class of the verification scratch volume: the namespace default the old template got. */
+const VERIFICATION_STORAGE_CLASS = "netapp-file-standard";
 
 type EnvVar = k8s.types.input.core.v1.EnvVar;
 type PodSpec = k8s.types.input.core.v1.PodSpec;
@@ -99,21 +102,37 @@ export class DatabaseBackup extends pulumi.ComponentResource {
     // --- volumes ------------------------------------------------------------------------------
     // The backups themselves: protected (per config) and never deleted with the stack.
     this.dataVolume = new k8s.core.v1.PersistentVolumeClaim(names.dataVolume, {
-      metadata: { name: names.dataVolume, labels: names.labels },
+      metadata: {
+        name: names.dataVolume,
+        labels: names.labels,
+        annotations: waive("storage-class", "besides the backup jobs, only the restore tool mounts it, and that runs only under maintenance: restore"),
+      },
       spec: {
         // ReadWriteOnce as the old template created it: access modes cannot change in place.
         accessModes: ["ReadWriteOnce"],
         storageClassName: backup.storageClass,
         resources: { requests: { storage: backup.volumeSize } },
       },
-    }, { ...self, ...statefulOptions(stack), ...adoptOptions(stack, names.dataVolume) });
+    }, {
+      ...self, ...statefulOptions(stack), ...adoptOptions(stack, names.dataVolume),
+      ignoreChanges: [...ASSIGNED_BY_CLUSTER.persistentVolumeClaim],
+    });
 
-    // Scratch space, emptied by every verification: no protection needed. No storage class, as the
-    // old template (the namespace default); the backup class is for backups only.
+    // Scratch space, emptied by every verification: nothing of record, so not protected. The storage
+    // class is written out: the old template left it to the namespace default (netapp-file-standard),
+    // and an unset class would read as a change, which for a claim means replacement.
     const verificationVolume = verification && new k8s.core.v1.PersistentVolumeClaim(names.verificationVolume, {
-      metadata: { name: names.verificationVolume, labels: names.labels },
-      spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: verification.volumeSize } } },
-    }, { ...self, ...adoptOptions(stack, names.verificationVolume) });
+      metadata: {
+        name: names.verificationVolume,
+        labels: names.labels,
+        annotations: waive("protect-stateful", "scratch volume that verification restores into and empties; holds no data of record"),
+      },
+      spec: {
+        accessModes: ["ReadWriteOnce"],
+        storageClassName: VERIFICATION_STORAGE_CLASS,
+        resources: { requests: { storage: verification.volumeSize } },
+      },
+    }, { ...self, ...adoptOptions(stack, names.verificationVolume), ignoreChanges: [...ASSIGNED_BY_CLUSTER.persistentVolumeClaim] });
 
     // --- configuration ------------------------------------------------------------------------
     const spec = pulumi.output(database.serviceName).apply((svc) => databaseSpec(svc, database.port, database.databaseName));
@@ -207,7 +226,11 @@ export class DatabaseBackup extends pulumi.ComponentResource {
     // pod labels on top so the NetworkPolicy lets it reach Postgres.
     const restoreLabels: Labels = { ...names.podLabels, ...names.restoreToolSelector };
     this.restoreTool = new k8s.apps.v1.Deployment(names.restoreTool, {
-      metadata: { name: names.restoreTool, labels: { ...names.labels, ...names.restoreToolSelector } },
+      metadata: {
+        name: names.restoreTool,
+        labels: { ...names.labels, ...names.restoreToolSelector },
+        annotations: waive("readiness-probe", "an idle shell an operator execs into during a restore; no Service routes to it"),
+      },
       spec: {
         replicas: args.scale.restoreToolReplicas,
         selector: { matchLabels: names.restoreToolSelector },

@@ -29,7 +29,7 @@ import {
   internalImage, PATRONI_SECRET_KEYS, type Labels, type PatroniNames, type PatroniSecretKey, type StackNames,
 } from "./names";
 import { PORTS } from "./ports";
-import { adoptOptions, statefulOptions } from "./safety";
+import { ASSIGNED_BY_CLUSTER, adoptOptions, statefulOptions } from "./safety";
 
 type EnvVarSource = k8s.types.input.core.v1.EnvVarSource;
 
@@ -112,6 +112,9 @@ export class PatroniCluster extends pulumi.ComponentResource implements Database
 
     const secret = new k8s.core.v1.Secret(names.name, {
       metadata: { name: names.name, labels: names.labels },
+      // Declared although it is the default: a Secret's type cannot change in place, and an adopted
+      // Secret would otherwise read as "type removed" and be replaced.
+      type: "Opaque",
       stringData: {
         [PATRONI_SECRET_KEYS.superuserUsername]: SUPERUSER,
         [PATRONI_SECRET_KEYS.superuserPassword]: passwords.superuserPassword,
@@ -156,7 +159,7 @@ export class PatroniCluster extends pulumi.ComponentResource implements Database
         selector: names.leaderSelector,
         ports: [{ name: POSTGRES_PORT_NAME, port: PORTS.postgres, targetPort: POSTGRES_PORT_NAME, protocol: "TCP" }],
       },
-    }, { ...self, ...adopted(names.name) });
+    }, { ...self, ...adopted(names.name), ignoreChanges: [...ASSIGNED_BY_CLUSTER.service] });
     this.serviceName = leader.metadata.name;
 
     // --- the members --------------------------------------------------------------------------

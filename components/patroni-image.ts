@@ -7,6 +7,7 @@ import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { StackNames } from "./names";
 import { openshiftObject } from "./openshift/resource";
+import { adoptOptions, type Adoption } from "./safety";
 
 export interface PatroniImageArgs {
   readonly names: StackNames;
@@ -14,6 +15,8 @@ export interface PatroniImageArgs {
   readonly sourceImage: string;
   /** The tag the environments run. */
   readonly tag: string;
+  /** `patroni.bc.yml` made the `<app>-patroni` ImageStream: adopted namespaces already have it. */
+  readonly adoption: Adoption;
 }
 
 export class PatroniImage extends pulumi.ComponentResource {
@@ -43,7 +46,7 @@ export class PatroniImage extends pulumi.ComponentResource {
           // the custom resource would show it as drift.
         }],
       },
-    }, { parent: this });
+    }, { parent: this, ...adoptOptions(args.adoption, stream) });
     this.registerOutputs({});
   }
 }

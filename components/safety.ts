@@ -4,6 +4,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { EnvConfig } from "../config";
+import { WAIVER_PREFIX } from "../lib/check/policies";
 
 /**
  * Options for a stateful resource (the database, its volumes, its credentials, backup volumes):
@@ -12,6 +13,14 @@ import type { EnvConfig } from "../config";
  */
 export function statefulOptions(cfg: Pick<EnvConfig, "protectStateful">): pulumi.CustomResourceOptions {
   return { protect: cfg.protectStateful, retainOnDelete: true };
+}
+
+/** Whether a component's objects are adopted: the stack's switch and namespace. */
+export interface Adoption {
+  readonly adopt: boolean;
+  readonly namespace: string;
+  /** False for objects the old templates never made (created even when adopting). @default true */
+  readonly createdByTemplates?: boolean;
 }
 
 /**
@@ -25,4 +34,23 @@ export function adoptOptions(
   createdByTemplates = true,
 ): pulumi.CustomResourceOptions {
   return cfg.adopt === true && createdByTemplates ? { import: `${cfg.namespace}/${name}` } : {};
+}
+
+/**
+ * Fields the cluster assigns and that force a replacement if they ever differ from the program.
+ * An imported object's old inputs are the whole live object, so without these a first `pulumi up`
+ * after adoption would see "clusterIP removed" / "volumeName removed" and delete-and-recreate the
+ * Service or the volume. Whole, non-array paths only (array-indexed ignoreChanges are unreliable).
+ */
+export const ASSIGNED_BY_CLUSTER = {
+  service: ["spec.clusterIP"],
+  persistentVolumeClaim: ["spec.volumeName"],
+} as const;
+
+/**
+ * The annotation that waives one platform rule of `npm run check` / the policy pack for one object,
+ * with the reason a reviewer reads (a waiver without a reason does not count).
+ */
+export function waive(ruleId: string, reason: string): Record<string, string> {
+  return { [`${WAIVER_PREFIX}${ruleId}`]: reason };
 }

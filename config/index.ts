@@ -80,6 +80,8 @@ export interface AppTierConfig {
 
 interface CommonConfig {
   readonly stack: StackName;
+  /** First `up` over namespaces the old templates made: import what exists instead of creating it. */
+  readonly adopt: boolean;
   readonly stackFile: string;
   readonly appName: string;
   readonly licencePlate: string;
@@ -98,7 +100,6 @@ export interface EnvConfig extends CommonConfig {
   readonly role: "env";
   readonly stack: EnvName;
   readonly protectStateful: boolean;
-  readonly adopt: boolean;
   readonly maintenance: "none" | "restore";
   readonly patroni: {
     readonly replicas: number;
@@ -279,6 +280,7 @@ function build(stack: StackName, v: PlainValues, secrets: Partial<Record<SecretK
     namespace: namespaceFor(v.licencePlate, stack),
     toolsNamespace: namespaceFor(v.licencePlate, "tools"),
     kube: { context: v.kubeContext, kubeconfig: v.kubeconfig },
+    adopt: v.adopt,
     patroniImageTag: v.patroniImageTag,
     backupImageRef: v.backupImageRef,
     secrets,
@@ -299,7 +301,6 @@ function build(stack: StackName, v: PlainValues, secrets: Partial<Record<SecretK
     role: "env",
     stack,
     protectStateful: v.protectStateful,
-    adopt: v.adopt,
     maintenance: v.maintenance,
     patroni: {
       replicas: v.patroniReplicas,

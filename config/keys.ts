@@ -66,7 +66,7 @@ export const PLAIN_KEYS = {
 
   // Environments: safety switches
   protectStateful: { scope: "env", field: flag },
-  adopt: { scope: "env", field: flag },
+  adopt: { scope: "all", field: flag },
   maintenance: { scope: "env", field: z.enum(["none", "restore"], { error: "must be none or restore" }) },
 
   // Environments: database

@@ -39,7 +39,7 @@ runCli(async () => {
   const ev = await evaluateStack(stack, { projectDir: PROJECT_DIR });
   const report = compareObjects({
     namespace: ev.config.namespace,
-    adopt: ev.config.role === "env" && ev.config.adopt,
+    adopt: ev.config.adopt,
     switches: providerSwitches(ev),
     declared: declaredObjects(ev),
     live,

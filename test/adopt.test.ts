@@ -8,6 +8,7 @@ import { exitCode, formatReport, summaryLine } from "../lib/adopt/report";
 import { OFFLINE_SECRET } from "../lib/offline";
 import { PROJECT_DIR } from "../lib/project";
 import { LIVE_DIR, LIVE_FILES, liveEnvironment } from "./fixtures/api-server";
+import { projectWith } from "./harness";
 import { declaredDev, type DeclaredOptions } from "./fixtures/declared";
 import { FAKE, type Obj } from "./fixtures/oc-process";
 
@@ -259,22 +260,41 @@ function runCli(args: string[], env: Record<string, string> = {}): { status: num
   }
 }
 
-describe("npm run adopt-check on what the stacks render today", () => {
-  it("dev: its NetworkPolicies are created, every template object is left alone, exit 0, summary last", () => {
-    const { status, stdout } = runCli(["dev", "--live", path.join(LIVE_DIR, "dev.yaml")]);
+describe("npm run adopt-check against the template-made namespaces", () => {
+  const adopting = (stack: string) => ({ HCAP_INFRA_PROJECT_DIR: projectWith(stack, { "hcap-infra:adopt": true }) });
+
+  it("dev with adopt: imports every template object with its ID, replaces nothing, leaves Patroni's own objects alone", () => {
+    const { status, stdout } = runCli(["dev", "--live", path.join(LIVE_DIR, "dev.yaml")], adopting("dev"));
     expect(status).toBe(0);
-    const createBlock = stdout.split("Create (")[1].split("Left alone")[0];
-    expect(createBlock).toContain("NetworkPolicy/hcap-deny-by-default");
-    expect(stdout).toMatch(/Left alone[^\n]*\n(?:  .*\n)*  NetworkPolicy\/deny-by-default\n/);
-    expect(stdout).toMatch(/Left alone[^\n]*\n(?:  .*\n)*  StatefulSet\/hcap-patroni\n/);
-    expect(stdout.trimEnd().split("\n").at(-1)).toMatch(/^adopt-check: 0 import, \d+ create, \d+ left alone, 0 fields updated, 0 replacements$/);
+    const importBlock = stdout.split("Import (")[1].split("Create (")[0];
+    for (const [kind, name] of [
+      ["StatefulSet", "hcap-patroni"], ["Secret", "hcap-patroni"], ["Service", "hcap-patroni"], ["ServiceAccount", "hcap-patroni"],
+      ["Role", "hcap-patroni"], ["RoleBinding", "hcap-patroni"], ["Secret", "hcap-keycloak"], ["DeploymentConfig", "hcap-server"],
+      ["Service", "hcap-server"], ["Route", "hcap-server"], ["PersistentVolumeClaim", "hcap-backup-data"], ["ConfigMap", "hcap-backup-config"],
+    ]) expect(importBlock).toContain(`  ${kind}/${name} <- f047a2-dev/${name}\n`);
+    const leftAlone = stdout.split("Left alone (")[1];
+    for (const name of ["ConfigMap/hcap-patroni-leader", "ConfigMap/hcap-patroni-config", "NetworkPolicy/deny-by-default", "PersistentVolumeClaim/postgresql-hcap-patroni-0"]) {
+      expect(leftAlone).toContain(`  ${name}\n`);
+    }
+    expect(stdout.trimEnd().split("\n").at(-1)).toMatch(/^adopt-check: 12 import, \d+ create, \d+ left alone, \d+ fields updated, 0 replacements$/);
     for (const secret of ALL_FAKES) expect(stdout).not.toContain(secret);
   });
 
-  it("tools: BuildConfigs and ImageStreams of the templates are left alone until the tools components declare them", () => {
-    const { status, stdout } = runCli(["tools", "--live", path.join(LIVE_DIR, "tools.yaml")]);
+  it("dev without adopt: every existing object would stop pulumi up with AlreadyExists", () => {
+    const { status, stdout } = runCli(["dev", "--live", path.join(LIVE_DIR, "dev.yaml")]);
+    expect(status).toBe(1);
+    expect(stdout).toContain("adopt is off, but 12 declared object(s) already exist; pulumi up would stop with AlreadyExists (set hcap-infra:adopt true)");
+  });
+
+  it("tools with adopt: the server build, its image stream, the oc-tag-made env tags and the Patroni stream are imported", () => {
+    const { status, stdout } = runCli(["tools", "--live", path.join(LIVE_DIR, "tools.yaml")], adopting("tools"));
     expect(status).toBe(0);
-    expect(stdout).toContain("  BuildConfig/hcap-server\n");
+    const importBlock = stdout.split("Import (")[1].split("Create (")[0];
+    for (const name of ["BuildConfig/hcap-server", "ImageStream/hcap-server", "ImageStream/hcap-patroni", "ImageStreamTag/hcap-server:prod"]) {
+      expect(importBlock).toContain(`  ${name} <- f047a2-tools/`);
+    }
+    expect(stdout).toContain("  BuildConfig/hcap-patroni\n");
+    expect(stdout.trimEnd().split("\n").at(-1)).toMatch(/ 0 replacements$/);
   });
 
   it("a dump from the wrong namespace fails", () => {

@@ -11,9 +11,9 @@ type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-exp
 /** Both application tiers: the DC/Service/Route name and the ImageStream its trigger follows. */
 const TIERS = ["hcap-server", "hcap-client"] as const;
 const HOSTS = {
-  dev: { server: "hcap-api-f047a2-dev.apps.gold.devops.gov.bc.ca", client: "hcap-f047a2-dev.apps.gold.devops.gov.bc.ca" },
-  test: { server: "hcap-api-f047a2-test.apps.gold.devops.gov.bc.ca", client: "hcap-f047a2-test.apps.gold.devops.gov.bc.ca" },
-  prod: { server: "hcap-api-f047a2-prod.apps.gold.devops.gov.bc.ca", client: "hcap-f047a2-prod.apps.gold.devops.gov.bc.ca" },
+  dev: { server: "hcap-server-f047a2-dev.apps.gold.devops.gov.bc.ca", client: "hcap-f047a2-dev.apps.gold.devops.gov.bc.ca" },
+  test: { server: "hcap-server-f047a2-test.apps.gold.devops.gov.bc.ca", client: "hcap-f047a2-test.apps.gold.devops.gov.bc.ca" },
+  prod: { server: "hcap-server-f047a2-prod.apps.gold.devops.gov.bc.ca", client: "hcap-f047a2-prod.apps.gold.devops.gov.bc.ca" },
 } as const;
 
 const COMMITS = { "hcap-infra:devCommit": "1a2b3c4", "hcap-infra:testCommit": "5d6e7f8", "hcap-infra:prodCommit": "0123456" };
@@ -55,7 +55,8 @@ describe("tools: build and promotion tags", () => {
   });
 
   it("declares no environment tag while nothing is promoted, and one per promoted environment", async () => {
-    expect(ofKind((await render("tools")).objects, "ImageStreamTag")).toEqual([]);
+    const unpromoted = projectWith("tools", { "hcap-infra:devCommit": "", "hcap-infra:testCommit": "", "hcap-infra:prodCommit": "" });
+    expect(ofKind((await render("tools", { projectDir: unpromoted })).objects, "ImageStreamTag")).toEqual([]);
     const { objects } = await render("tools", { projectDir: projectWith("tools", COMMITS) });
     expect(ofKind(objects, "ImageStreamTag").map((o) => o.metadata.name).sort()).toEqual([
       "hcap-client:dev", "hcap-client:prod", "hcap-client:test", "hcap-server:dev", "hcap-server:prod", "hcap-server:test",

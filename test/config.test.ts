@@ -86,8 +86,8 @@ describe("invalid config names the file, the key and the reason, and declares no
   });
 
   it("the client's route host equal to the server's", async () => {
-    const e = await configError("test", { "hcap-infra:clientHost": "hcap-api-f047a2-test.apps.gold.devops.gov.bc.ca" });
-    expect(e.message).toContain("Pulumi.test.yaml: hcap-infra:clientHost: must differ from hcap-infra:serverHost (both are hcap-api-f047a2-test.apps.gold.devops.gov.bc.ca)");
+    const e = await configError("test", { "hcap-infra:clientHost": "hcap-server-f047a2-test.apps.gold.devops.gov.bc.ca" });
+    expect(e.message).toContain("Pulumi.test.yaml: hcap-infra:clientHost: must differ from hcap-infra:serverHost (both are hcap-server-f047a2-test.apps.gold.devops.gov.bc.ca)");
   });
 
   it("client request above its limit", async () => {

@@ -32,6 +32,31 @@ function flatten(doc: unknown, where: string, out: LiveObject[]): void {
   out.push(doc as unknown as LiveObject);
 }
 
+/**
+ * An ImageStreamTag is a view of one `spec.tags` entry of its ImageStream (what `oc tag` writes), and
+ * `oc get is` does not list them. So each tag of a live ImageStream counts as a live ImageStreamTag
+ * `<stream>:<tag>`, unless the dump holds that ImageStreamTag itself.
+ */
+function imageStreamTags(objects: readonly LiveObject[]): LiveObject[] {
+  const present = new Set(objects.filter((o) => o.kind === "ImageStreamTag").map((o) => o.metadata.name));
+  const out: LiveObject[] = [];
+  for (const is of objects.filter((o) => o.kind === "ImageStream")) {
+    const tags = isRecord(is.spec) && Array.isArray(is.spec.tags) ? is.spec.tags : [];
+    for (const tag of tags) {
+      if (!isRecord(tag) || typeof tag.name !== "string") continue;
+      const name = `${is.metadata.name}:${tag.name}`;
+      if (present.has(name)) continue;
+      out.push({
+        apiVersion: "image.openshift.io/v1",
+        kind: "ImageStreamTag",
+        metadata: { name, ...(is.metadata.namespace ? { namespace: is.metadata.namespace } : {}) },
+        tag,
+      });
+    }
+  }
+  return out;
+}
+
 /** The objects of one dump; `source` names it in errors. */
 export function parseLiveDump(text: string, source: string): LiveObject[] {
   const out: LiveObject[] = [];
@@ -39,5 +64,5 @@ export function parseLiveDump(text: string, source: string): LiveObject[] {
     if (doc.errors.length > 0) throw new LiveDumpError(`${source}: document ${i + 1}: ${doc.errors[0].message}`);
     flatten(doc.toJS({ maxAliasCount: -1 }), `${source}: document ${i + 1}`, out);
   });
-  return out;
+  return [...out, ...imageStreamTags(out)];
 }
