@@ -3,7 +3,7 @@ import { ENVIRONMENTS, STACKS } from "../config";
 import { find, render } from "./harness";
 
 describe("every stack lands in its own namespace", () => {
-  it.each(STACKS)("%s: every object is in f047a2-%s, through the stack's own provider", async (stack) => {
+  it.each(STACKS)("%s: every object is in f047a2-<stack>, through the stack's own provider", async (stack) => {
     const { objects, plan } = await render(stack);
     expect(objects.length).toBeGreaterThan(0);
     for (const o of objects) expect(o.metadata.namespace).toBe(`f047a2-${stack}`);
