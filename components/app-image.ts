@@ -8,16 +8,14 @@
  * `spec.tags`, so the two writers never touch the same field.
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { EnvName } from "../config";
+import type { EnvName, Resources } from "../config";
 import type { Labels } from "./names";
 import { openshiftObject } from "./openshift/resource";
 import { adoptOptions, type Adoption } from "./safety";
 import type { BuildConfig, ImageStream, ImageStreamTag } from "./openshift/types";
 
-export interface BuildResources {
-  readonly requests: { readonly cpu: string; readonly memory: string };
-  readonly limits: { readonly cpu: string; readonly memory: string };
-}
+/** Build pod requests and limits: the same shape as a workload's. */
+export type BuildResources = Resources;
 
 export interface AppImageArgs {
   /** ImageStream and BuildConfig name. */
