@@ -166,7 +166,8 @@ export function parseConfig(stack: string, raw: RawConfig): StackConfig {
   const values: Record<string, unknown> = {};
   for (const [key, spec] of Object.entries(PLAIN_KEYS) as [PlainKeyName, (typeof PLAIN_KEYS)[PlainKeyName]][]) {
     if (!inScope(spec.scope, stack)) continue;
-    const value = raw.values[key];
+    const given = raw.values[key];
+    const value = given === "" && "emptyIsUnset" in spec && spec.emptyIsUnset ? undefined : given;
     if (raw.secretKeys.has(key)) {
       issues.push({ file: raw.sourceOf(key), key: q(key), message: "is a plain setting and must not be a secret" });
       continue;

@@ -15,6 +15,11 @@ export interface PlainKey {
   readonly field: z.ZodType;
   /** Optional keys may be absent; every other key must have a value (default or stack file). */
   readonly optional?: boolean;
+  /**
+   * `""` counts as not set. Pulumi requires every key declared in Pulumi.yaml without a default from
+   * every stack, so keys without a sensible project-wide value are declared with the default `""`.
+   */
+  readonly emptyIsUnset?: boolean;
 }
 
 export interface SecretKey {
@@ -61,8 +66,8 @@ export const PLAIN_KEYS = {
   // Every stack
   appName: { scope: "all", field: dnsLabel },
   licencePlate: { scope: "all", field: dnsLabel.regex(/^[a-z0-9]{6}$/, { error: "must be the six-character licence plate, e.g. f047a2" }) },
-  kubeContext: { scope: "all", field: text, optional: true },
-  kubeconfig: { scope: "all", field: text, optional: true },
+  kubeContext: { scope: "all", field: text, optional: true, emptyIsUnset: true },
+  kubeconfig: { scope: "all", field: text, optional: true, emptyIsUnset: true },
 
   // Environments: safety switches
   protectStateful: { scope: "env", field: flag },
@@ -86,15 +91,15 @@ export const PLAIN_KEYS = {
   serverCpuLimit: { scope: "env", field: cpu },
   serverMemoryRequest: { scope: "env", field: memory },
   serverMemoryLimit: { scope: "env", field: memory },
-  serverHost: { scope: "env", field: hostName },
+  serverHost: { scope: "env", field: hostName, emptyIsUnset: true },
   clientReplicas: { scope: "env", field: wholeNumber(0) },
   clientCpuRequest: { scope: "env", field: cpu },
   clientCpuLimit: { scope: "env", field: cpu },
   clientMemoryRequest: { scope: "env", field: memory },
   clientMemoryLimit: { scope: "env", field: memory },
-  clientHost: { scope: "env", field: hostName },
+  clientHost: { scope: "env", field: hostName, emptyIsUnset: true },
   keycloakRealm: { scope: "env", field: text },
-  keycloakAuthUrl: { scope: "env", field: httpsUrl },
+  keycloakAuthUrl: { scope: "env", field: httpsUrl, emptyIsUnset: true },
 
   // Environments: backups
   backupSchedule: { scope: "env", field: cronSchedule(MIN_CRON_MINUTES_WITH_VOLUME) },

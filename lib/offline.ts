@@ -132,6 +132,13 @@ export async function evaluateStack(stack: string, options: EvaluateOptions): Pr
 
 async function evaluate(stack: string, options: EvaluateOptions): Promise<StackEvaluation> {
   const files = readStackFiles(options.projectDir, stack);
+  if (files.missingDeclared.length > 0) {
+    throw new ConfigError(stack, files.missingDeclared.map((key) => ({
+      file: files.stackFile,
+      key: `${PROJECT}:${key}`,
+      message: "is declared in Pulumi.yaml without a default, so Pulumi requires this stack to set it",
+    })));
+  }
   const values: Record<string, string> = { ...files.values };
   const secretKeys = new Set<string>(files.encryptedKeys);
   const placeholders = new Set<string>(files.encryptedKeys);

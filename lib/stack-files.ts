@@ -17,6 +17,11 @@ export interface StackFiles {
   readonly stackFileKeys: Set<string>;
   readonly stackFile: string;
   readonly stackFileExists: boolean;
+  /**
+   * Keys Pulumi.yaml declares without a default that the stack file does not set: the Pulumi CLI
+   * refuses to run such a stack ("missing configuration value"), so the offline render does too.
+   */
+  readonly missingDeclared: string[];
 }
 
 type Json = string | number | boolean | null | Json[] | { [k: string]: Json };
@@ -41,6 +46,7 @@ function readYaml(file: string): Record<string, Json> {
 export function readStackFiles(projectDir: string, stack: string): StackFiles {
   const project = readYaml(path.join(projectDir, "Pulumi.yaml"));
   const values: Record<string, string> = {};
+  const noDefault = new Set<string>();
   const projectConfig = (project.config ?? {}) as Record<string, Json>;
   for (const [rawKey, decl] of Object.entries(projectConfig)) {
     const key = stripPrefix(rawKey);
@@ -48,6 +54,7 @@ export function readStackFiles(projectDir: string, stack: string): StackFiles {
     if (decl !== null && typeof decl === "object" && !Array.isArray(decl)) {
       if ("default" in decl) values[key] = asConfigString(decl.default);
       else if ("value" in decl) values[key] = asConfigString(decl.value);
+      else noDefault.add(key);
     } else if (decl !== null) {
       values[key] = asConfigString(decl);
     }
@@ -73,5 +80,6 @@ export function readStackFiles(projectDir: string, stack: string): StackFiles {
       }
     }
   }
-  return { values, encryptedKeys, stackFileKeys, stackFile, stackFileExists };
+  const missingDeclared = [...noDefault].filter((k) => !stackFileKeys.has(k));
+  return { values, encryptedKeys, stackFileKeys, stackFile, stackFileExists, missingDeclared };
 }

@@ -19,6 +19,10 @@ describe("Pulumi.yaml declares every key the program reads", () => {
     }
   });
 
+  it("every declared key has a default, since the Pulumi CLI demands a declared key without one from every stack", () => {
+    for (const [key, d] of Object.entries(declared)) expect(d, key).toHaveProperty("default");
+  });
+
   it("secrets are never given defaults in Pulumi.yaml", () => {
     for (const key of Object.keys(SECRET_KEYS)) expect(declared[key]).toBeUndefined();
   });

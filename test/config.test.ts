@@ -1,4 +1,5 @@
 import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../config";
@@ -115,5 +116,16 @@ describe("npm run render on bad input", () => {
     expect(result.status).toBe(2);
     expect(result.stdout).toBe("");
     expect(result.stderr).toContain("Pulumi.dev.yaml: hcap-infra:patroniReplicas: must be 1 or more (got -3)");
+  });
+});
+
+describe("keys declared in Pulumi.yaml without a default", () => {
+  it("are refused offline exactly as the Pulumi CLI refuses them", async () => {
+    const projectDir = projectWith("dev", {});
+    const file = path.join(projectDir, "Pulumi.yaml");
+    fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace('  kubeContext:\n    type: string\n    default: ""\n', "  kubeContext:\n    type: string\n"));
+    await expect(render("dev", { projectDir })).rejects.toThrow(
+      "Pulumi.dev.yaml: hcap-infra:kubeContext: is declared in Pulumi.yaml without a default, so Pulumi requires this stack to set it",
+    );
   });
 });
