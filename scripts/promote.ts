@@ -23,7 +23,7 @@ runCli(async () => {
   }
   fs.writeFileSync(file, result.text);
   process.stdout.write([
-    `${result.key}: ${result.previous ?? "(none)"} -> ${result.commit} in ${path.basename(file)}`,
+    `${result.key}: ${result.previous || "(none)"} -> ${result.commit} in ${path.basename(file)}`,
     "",
     "Review the tag move, then apply it (the environment's DeploymentConfig deploys when its tag moves):",
     `  pulumi preview -s ${PROMOTION_STACK} --diff`,

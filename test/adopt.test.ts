@@ -287,7 +287,11 @@ describe("npm run adopt-check against the template-made namespaces", () => {
   });
 
   it("tools with adopt: the server build, its image stream, the oc-tag-made env tags and the Patroni stream are imported", () => {
-    const { status, stdout } = runCli(["tools", "--live", path.join(LIVE_DIR, "tools.yaml")], adopting("tools"));
+    // As the migration says: each environment's commit set to what it runs now, before adopting.
+    const projectDir = projectWith("tools", {
+      "hcap-infra:adopt": true, "hcap-infra:devCommit": "2a5b7fa", "hcap-infra:testCommit": "2a5b7fa", "hcap-infra:prodCommit": "2a5b7fa",
+    });
+    const { status, stdout } = runCli(["tools", "--live", path.join(LIVE_DIR, "tools.yaml")], { HCAP_INFRA_PROJECT_DIR: projectDir });
     expect(status).toBe(0);
     const importBlock = stdout.split("Import (")[1].split("Create (")[0];
     for (const name of ["BuildConfig/hcap-server", "ImageStream/hcap-server", "ImageStream/hcap-patroni", "ImageStreamTag/hcap-server:prod"]) {

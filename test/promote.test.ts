@@ -64,12 +64,12 @@ describe("npm run promote", () => {
     const dir = projectWith("tools", {});
     const r = runPromote(dir, ["test", "5d6e7f8"]);
     expect(r.status).toBe(0);
-    expect(r.stdout).toContain("hcap-infra:testCommit: 2a5b7fa -> 5d6e7f8 in Pulumi.tools.yaml");
+    expect(r.stdout).toContain("hcap-infra:testCommit: (none) -> 5d6e7f8 in Pulumi.tools.yaml");
     expect(r.stdout).toContain("pulumi preview -s tools --diff");
     expect(r.stdout).toContain("pulumi up -s tools");
     // Only the promoted environment's line moves.
     expect(parse(fs.readFileSync(path.join(dir, "Pulumi.tools.yaml"), "utf8")).config).toEqual({
-      "hcap-infra:devCommit": "2a5b7fa", "hcap-infra:testCommit": "5d6e7f8", "hcap-infra:prodCommit": "2a5b7fa",
+      "hcap-infra:devCommit": "", "hcap-infra:testCommit": "5d6e7f8", "hcap-infra:prodCommit": "",
     });
   });
 

@@ -180,11 +180,19 @@ function checkPodRefs(idx: Index, ns: string, o: CheckObject, t: PodTemplate, ou
 }
 
 /** Whether the image-stream tag `stream:tag` in `namespace` is declared or built; findings when not. */
-function checkStreamTag(idx: Index, o: CheckObject, out: Out, namespace: string, name: string, path: string, needTag = true): void {
+/** Environment tags (`<stream>:dev|test|prod`) exist only once `npm run promote` named a commit. */
+const ENVIRONMENT_TAGS: ReadonlySet<string> = new Set(["dev", "test", "prod"]);
+
+function checkStreamTag(
+  idx: Index, o: CheckObject, out: Out, namespace: string, name: string, path: string, needTag = true, triggerWaits = false,
+): void {
   if (!idx.hasNamespace(namespace)) return; // outside this installation (e.g. the shared `openshift` namespace)
   const { stream, tag } = splitStreamTag(name);
   if (!idx.get(namespace, "ImageStream", stream)) {
     out({ rule: "ref-image", object: o, path, message: `ImageStream ${stream} is not declared in ${namespace}` });
+  } else if (needTag && !idx.hasTag(namespace, stream, tag) && triggerWaits && ENVIRONMENT_TAGS.has(tag)) {
+    // A trigger on an environment tag nobody promoted yet is a valid state: the workload waits.
+    out({ rule: "ref-image", severity: "warning", object: o, path, message: `tag ${stream}:${tag} in ${namespace} is not promoted yet: nothing deploys until npm run promote -- ${tag} <sha>` });
   } else if (needTag && !idx.hasTag(namespace, stream, tag)) {
     out({ rule: "ref-image", object: o, path, message: `tag ${stream}:${tag} in ${namespace} is neither declared (ImageStream spec.tags, ImageStreamTag) nor built (BuildConfig output)` });
   }
@@ -241,7 +249,7 @@ function checkImages(idx: Index, ns: string, o: CheckObject, t: PodTemplate, out
     if (tr.containerNames.length === 0) out({ rule: "ref-trigger", object: o, path: tr.path, message: "image trigger names no container" });
     if (tr.from.kind !== "ImageStreamTag") continue;
     const sourceNs = tr.from.namespace ?? ns;
-    checkStreamTag(idx, o, out, sourceNs, tr.from.name, `${tr.path}.from`);
+    checkStreamTag(idx, o, out, sourceNs, tr.from.name, `${tr.path}.from`, true, true);
     checkPull(idx, ns, o, t, out, sourceNs, `ImageStreamTag ${tr.from.name}`, `${tr.path}.from`);
   }
 }
