@@ -48,6 +48,12 @@ function stackProvider(cfg: StackConfig): k8s.Provider {
  */
 const SERVER_READINESS: HttpProbe = { path: "/api/v1/version", initialDelaySeconds: 15, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 3 };
 const SERVER_LIVENESS: HttpProbe = { path: "/api/v1/version", initialDelaySeconds: 60, periodSeconds: 15, timeoutSeconds: 5, failureThreshold: 5 };
+/**
+ * The server listens only after connecting to the database, reading Keycloak and running its
+ * migrations: give that up to 20 minutes before liveness may restart it (a restart mid-migration
+ * leaves it half applied).
+ */
+const SERVER_STARTUP: HttpProbe = { path: "/api/v1/version", initialDelaySeconds: 15, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 120 };
 
 /** hcap-client probes: nginx answers `/` with the built index.html as soon as it starts. */
 const CLIENT_READINESS: HttpProbe = { path: "/", initialDelaySeconds: 5, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 3 };
@@ -103,6 +109,7 @@ function declareEnvironment(cfg: EnvConfig, opts: pulumi.ComponentResourceOption
     env: serverEnv(PORTS.server, database, keycloak),
     readiness: SERVER_READINESS,
     liveness: SERVER_LIVENESS,
+    startup: SERVER_STARTUP,
     adoption,
   }, opts);
 

@@ -49,6 +49,8 @@ export interface AppTierArgs {
   readonly env: readonly k8s.types.input.core.v1.EnvVar[];
   readonly readiness: HttpProbe;
   readonly liveness: HttpProbe;
+  /** Holds liveness off until the app first answers (e.g. while start-up migrations run). */
+  readonly startup?: HttpProbe;
   /**
    * With `adopt: true` the DC, Service and Route the old templates created are imported; a tier the
    * templates never made (`createdByTemplates: false`) is created. Path Routes are always created.
@@ -111,7 +113,15 @@ export function deploymentConfigObject(args: AppTierArgs): DeploymentConfig {
   return {
     apiVersion: "apps.openshift.io/v1",
     kind: "DeploymentConfig",
-    metadata: { name: names.name, labels: names.labels },
+    metadata: {
+      name: names.name,
+      labels: names.labels,
+      // `spec.triggers` is an atomic list (no list-map keys in the API), and the trigger controller
+      // writes `lastTriggeredImage` into it with an Update, which makes it the list's owner. Without
+      // force, the next server-side apply of any DC change (replicas, env, resources) would stop on a
+      // field-manager conflict. The list this program sends is constant, so forcing it only re-asserts it.
+      annotations: { "pulumi.com/patchForce": "true" },
+    },
     spec: {
       replicas: args.replicas,
       revisionHistoryLimit: REVISION_HISTORY_LIMIT,
@@ -131,6 +141,7 @@ export function deploymentConfigObject(args: AppTierArgs): DeploymentConfig {
             ...(args.env.length > 0 ? { env: [...args.env] } : {}),
             readinessProbe: httpGet(args.readiness),
             livenessProbe: httpGet(args.liveness),
+            ...(args.startup ? { startupProbe: httpGet(args.startup) } : {}),
             resources: {
               requests: { cpu: args.resources.requests.cpu, memory: args.resources.requests.memory },
               limits: { cpu: args.resources.limits.cpu, memory: args.resources.limits.memory },

@@ -297,3 +297,22 @@ describe("operations", () => {
     for (const value of Object.values(secrets)) expect(text).not.toContain(value);
   });
 });
+
+describe("DeploymentConfig start-up and field ownership", () => {
+  it("the server gets a startup probe long enough for its migrations before liveness may restart it", async () => {
+    const dc = find((await render("prod")).objects, "DeploymentConfig", "hcap-server") as Obj;
+    const container = dc.spec.template.spec.containers[0];
+    expect(container.startupProbe.httpGet).toEqual({ path: "/api/v1/version", port: "web", scheme: "HTTP" });
+    expect(container.startupProbe.periodSeconds * container.startupProbe.failureThreshold).toBeGreaterThanOrEqual(600);
+  });
+
+  it("both DCs re-assert their triggers over the trigger controller's ownership (patchForce on the DC only)", async () => {
+    const { objects } = await render("dev");
+    for (const name of ["hcap-server", "hcap-client"]) {
+      expect(find(objects, "DeploymentConfig", name).metadata.annotations).toEqual({ "pulumi.com/patchForce": "true" });
+    }
+    for (const kind of ["Service", "Route"]) {
+      expect(find(objects, kind, "hcap-server").metadata.annotations ?? {}).not.toHaveProperty("pulumi.com/patchForce");
+    }
+  });
+});
