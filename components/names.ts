@@ -27,12 +27,6 @@ export interface PatroniNames extends ObjectNames {
   readonly leaderSelector: Labels;
   /** Name of the volume claim template (data volumes are `<vct>-<name>-<ordinal>`). */
   readonly volumeClaimTemplate: string;
-  /**
-   * Name reserved for a headless Service reaching every member. Not declared: the StatefulSet's
-   * `serviceName` must stay `name` (immutable, as the templates created it) and Patroni advertises pod
-   * IPs, so no client needs per-member DNS (see components/patroni-cluster.ts).
-   */
-  readonly membersService: string;
 }
 
 /**
@@ -131,7 +125,6 @@ export function stackNames(appName: string): StackNames {
       clusterLabels,
       leaderSelector: { ...clusterLabels, role: "master" },
       volumeClaimTemplate: "postgresql",
-      membersService: `${patroniName}-members`,
     },
     server: part(appName, serverName, "api", { name: serverName }),
     client: part(appName, clientName, "web", { name: clientName }),
@@ -151,7 +144,10 @@ export function stackNames(appName: string): StackNames {
   };
 }
 
+/** The cluster's internal image registry, as pods address it. */
+export const INTERNAL_REGISTRY = "image-registry.openshift-image-registry.svc:5000";
+
 /** The internal-registry reference of an image-stream tag in another namespace. */
 export function internalImage(namespace: string, stream: string, tag: string): string {
-  return `image-registry.openshift-image-registry.svc:5000/${namespace}/${stream}:${tag}`;
+  return `${INTERNAL_REGISTRY}/${namespace}/${stream}:${tag}`;
 }

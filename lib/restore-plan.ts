@@ -63,6 +63,16 @@ export function restorePlan(input: RestorePlanInput): RestoreStep[] {
 
   return [
     {
+      // Scaling to one replica removes the highest ordinals first: if one of them led, the cluster
+      // would fail over (maybe twice) while it shrinks. Hand leadership to member 0 beforehand.
+      title: `Make ${patroniPod} the leader before the cluster shrinks to it`,
+      commands: [
+        `${oc} rsh ${patroniPod} patronictl -c patroni.yml list`,
+        `${oc} rsh ${patroniPod} patronictl -c patroni.yml switchover --candidate ${patroniPod} --force`,
+      ],
+      check: `${patroniPod} is Leader (skip the switchover if it already is)`,
+    },
+    {
       title: `Put ${stack} in restore maintenance (server to 0, Patroni to 1, backups suspended, restore tool up)`,
       commands: [`pulumi config set ${key} restore -s ${stack}`, `pulumi up -s ${stack}`],
     },

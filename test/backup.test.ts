@@ -90,13 +90,13 @@ describe("verification", () => {
   it("prod verifies on its own schedule into a scratch volume at the plug-in's data directory", async () => {
     const { objects } = await render("prod");
     const verify = find(objects, "CronJob", names.backup.verifyJob);
-    expect((verify.spec as Obj).schedule).toBe("0 4 * * *");
+    expect((verify.spec as Obj).schedule).toBe("30 4 * * *");
     const container = (podSpecOf(verify).containers as Obj[])[0];
     expect(container.command).toEqual(["/bin/bash", "/backup.sh", "-s", "-v", "all"]);
     expect(container.volumeMounts).toContainEqual({ name: "verification", mountPath: "/var/lib/pgsql/data" });
     find(objects, "PersistentVolumeClaim", names.backup.verificationVolume);
     // Scheduled verification needs a cron line in backup.conf.
-    expect((find(objects, "ConfigMap", names.backup.config).data as Obj)[BACKUP_CONFIG_KEYS.conf]).toContain("0 4 * * * default ./backup.sh -s -v all");
+    expect((find(objects, "ConfigMap", names.backup.config).data as Obj)[BACKUP_CONFIG_KEYS.conf]).toContain("30 4 * * * default ./backup.sh -s -v all");
   });
 
   it("dev (verification off) has neither the CronJob, the volume nor the cron line", async () => {

@@ -143,7 +143,8 @@ export function parseImage(image: string): ImageRef {
 }
 
 /** The OpenShift internal registry host, as pods pull from it. */
-export const INTERNAL_REGISTRY = "image-registry.openshift-image-registry.svc:5000";
+import { INTERNAL_REGISTRY } from "../../components/names";
+export { INTERNAL_REGISTRY };
 
 /** `<ns>/<stream>` of an internal-registry image, with its tag or digest. */
 export function internalImageStream(image: string): { namespace: string; stream: string; tag?: string; digest?: string } | undefined {
