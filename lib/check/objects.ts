@@ -3,6 +3,7 @@
  * for the few places rules look (pod templates, containers, volumes, image references), so a rule
  * never walks a raw object by hand.
  */
+import { INTERNAL_REGISTRY } from "../../components/names";
 
 /** A Kubernetes/OpenShift object as rendered or read from YAML. */
 export interface CheckObject {
@@ -143,7 +144,6 @@ export function parseImage(image: string): ImageRef {
 }
 
 /** The OpenShift internal registry host, as pods pull from it. */
-import { INTERNAL_REGISTRY } from "../../components/names";
 export { INTERNAL_REGISTRY };
 
 /** `<ns>/<stream>` of an internal-registry image, with its tag or digest. */
