@@ -26,7 +26,13 @@ export function promotionKey(env: EnvName): string {
   return `${PROJECT}:${env}Commit`;
 }
 
-/** Checks the arguments; throws a UsageError that says what is wrong. */
+/** Length of the SHA CI tags images with (`deploy.yml`: `${GITHUB_SHA::7}`). */
+export const IMAGE_TAG_SHA_LENGTH = 7;
+
+/**
+ * Checks the arguments; throws a UsageError that says what is wrong. A longer SHA is cut to the
+ * short form, because that is the only image tag CI writes.
+ */
 export function parsePromotionArgs(env: string, commit: string): { env: EnvName; commit: string } {
   if (!isEnvName(env)) {
     throw new UsageError(`unknown environment ${JSON.stringify(env)}: must be one of ${ENVIRONMENTS.join(", ")}`);
@@ -35,7 +41,7 @@ export function parsePromotionArgs(env: string, commit: string): { env: EnvName;
   if (commit === "" || !parsed.success) {
     throw new UsageError(`${JSON.stringify(commit)} is not a commit: a commit SHA is 7 to 40 lower-case hex digits (the image tag CI wrote, e.g. 2a5b7fa)`);
   }
-  return { env, commit };
+  return { env, commit: commit.slice(0, IMAGE_TAG_SHA_LENGTH) };
 }
 
 /** Applies the promotion to the text of `Pulumi.tools.yaml`. */

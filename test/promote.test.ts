@@ -40,6 +40,12 @@ describe("promote (pure)", () => {
     expect(r.text).toBe(TOOLS_FILE.replace('"1a2b3c4"', '"99aa99b"'));
   });
 
+  it("records a full SHA as the seven-character tag CI writes, the only image tag there is", () => {
+    const r = promote("config: {}\n", "test", "5d6e7f8a9b0c1d2e3f405162738495a6b7c8d9e0");
+    expect(r.commit).toBe("5d6e7f8");
+    expect(parse(r.text).config).toEqual({ "hcap-infra:testCommit": "5d6e7f8" });
+  });
+
   it("writes an all-digit SHA as a string, so it reads back unchanged", () => {
     const r = promote("config: {}\n", "prod", "0123456");
     expect(parse(r.text)).toEqual({ config: { "hcap-infra:prodCommit": "0123456" } });
