@@ -176,6 +176,7 @@ function declareTools(cfg: ToolsConfig, opts: pulumi.ComponentResourceOptions): 
     names: { ...names.backup, name: names.images.backup },
     release: cfg.backupImageRef,
     baseImage: cfg.backupBaseImage,
+    adoption,
   }, opts);
 }
 

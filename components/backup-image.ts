@@ -14,6 +14,7 @@ import type * as k8s from "@pulumi/kubernetes";
 import { openshiftObject } from "./openshift/resource";
 import type { BuildConfig, ImageStream } from "./openshift/types";
 import type { ObjectNames } from "./names";
+import { adoptOptions, type Adoption } from "./safety";
 
 /** Upstream of the backup container (BCDevOps/backup-container redirects here). */
 export const BACKUP_CONTAINER_REPOSITORY = "https://github.com/bcgov/backup-container";
@@ -25,6 +26,8 @@ export interface BackupImageArgs {
   readonly release: string;
   /** Postgres base image of the database's major version, pinned. */
   readonly baseImage: string;
+  /** Adoption of the ImageStream and BuildConfig the old `build-db-backup` made. */
+  readonly adoption: Adoption;
 }
 
 export function backupImageStream(args: BackupImageArgs): ImageStream {
@@ -74,8 +77,10 @@ export class BackupImage extends pulumi.ComponentResource {
     super("hcap:backup:BackupImage", name, {}, opts);
     const self = { parent: this };
 
-    this.imageStream = openshiftObject(`${args.names.name}-is`, backupImageStream(args), self);
-    this.buildConfig = openshiftObject(`${args.names.name}-bc`, backupBuildConfig(args), { ...self, dependsOn: [this.imageStream] });
+    // `build-db-backup` made both under this name (universal.bc.yml, NAME=<app>-backup).
+    const adopted = adoptOptions(args.adoption, args.names.name);
+    this.imageStream = openshiftObject(`${args.names.name}-is`, backupImageStream(args), { ...self, ...adopted });
+    this.buildConfig = openshiftObject(`${args.names.name}-bc`, backupBuildConfig(args), { ...self, ...adopted, dependsOn: [this.imageStream] });
     this.imageStreamTag = `${args.names.name}:${args.release}`;
 
     this.registerOutputs({ imageStreamTag: this.imageStreamTag });
