@@ -1,6 +1,8 @@
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
+import { stringify } from "yaml";
 import { describe, expect, it } from "vitest";
 import { compareObjects, counts, type AdoptReport, type CompareInput } from "../lib/adopt/compare";
 import { parseLiveDump, type LiveObject } from "../lib/adopt/live";
@@ -278,6 +280,21 @@ describe("npm run adopt-check against the template-made namespaces", () => {
     }
     expect(stdout.trimEnd().split("\n").at(-1)).toMatch(/^adopt-check: 12 import, \d+ create, \d+ left alone, \d+ fields updated, 0 replacements$/);
     for (const secret of ALL_FAKES) expect(stdout).not.toContain(secret);
+  });
+
+  it("dev with adopt: a live claim template unlike the declared one fails, even though the program keeps it out of the diff", () => {
+    const dump = parseLiveDump(fs.readFileSync(path.join(LIVE_DIR, "dev.yaml"), "utf8"), "dev.yaml").map((o) => {
+      if (o.kind !== "StatefulSet") return o;
+      const spec = o.spec as Obj;
+      const vct = (spec.volumeClaimTemplates as Obj[]).map((v) => ({ ...v, spec: { ...(v.spec as Obj), resources: { requests: { storage: "2Gi" } } } }));
+      return { ...o, spec: { ...spec, volumeClaimTemplates: vct } };
+    });
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "live-")), "dev.yaml");
+    fs.writeFileSync(file, dump.map((o) => stringify(o)).join("---\n"));
+    const { status, stdout } = runCli(["dev", "--live", file], adopting("dev"));
+    expect(status).toBe(1);
+    expect(stdout).toContain("StatefulSet/hcap-patroni: volume claim template postgresql is 2Gi netapp-block-standard live but declared 1Gi netapp-block-standard");
+    expect(stdout).toContain("StatefulSet/hcap-patroni: REVIEW container postgresql moves from");
   });
 
   it("dev without adopt: every existing object would stop pulumi up with AlreadyExists", () => {

@@ -275,6 +275,64 @@ class ObjectDiff {
   }
 }
 
+type Loose = { readonly [k: string]: unknown };
+const loose = (v: unknown): Loose => (v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Loose) : {});
+const list = (v: unknown): readonly unknown[] => (Array.isArray(v) ? v : []);
+
+interface ClaimShape {
+  readonly size: string;
+  readonly storageClass: string;
+}
+
+/** Size and class of each volume claim template, by name. */
+function claimTemplates(spec: unknown): Map<string, ClaimShape> {
+  return new Map(list(loose(spec).volumeClaimTemplates).map((t) => {
+    const s = loose(loose(t).spec);
+    const size = String(loose(loose(s.resources).requests).storage ?? "");
+    const cls = String(s.storageClassName ?? loose(loose(loose(t).metadata).annotations)["volume.beta.kubernetes.io/storage-class"] ?? "");
+    return [String(loose(loose(t).metadata).name), { size, storageClass: cls }];
+  }));
+}
+
+/**
+ * What a field diff cannot see but adoption must not get wrong:
+ * - a StatefulSet's volume claim templates are kept out of the diff (`ignoreChanges`), so a live
+ *   template that differs from the declared one would go unnoticed, and the program's view of the
+ *   volumes (its `patroniVolumeLock`, its growth advice) would be false: an error;
+ * - a changed container image on a StatefulSet (the database) and a moved ImageStreamTag (an
+ *   environment redeploys) are in-place updates, but ones an operator must confirm: a review note.
+ */
+function adoptionRisks(d: DeclaredObject, l: LiveObject): { errors: string[]; reviews: string[] } {
+  const errors: string[] = [];
+  const reviews: string[] = [];
+  if (d.kind === "StatefulSet") {
+    const declared = claimTemplates(d.body.spec);
+    const live = claimTemplates(l.spec);
+    const show = (s: ClaimShape) => `${s.size} ${s.storageClass}`;
+    for (const [name, shape] of declared) {
+      const liveShape = live.get(name);
+      if (liveShape !== undefined && (!sameQuantity(liveShape.size, shape.size) || liveShape.storageClass !== shape.storageClass)) {
+        errors.push(`volume claim template ${name} is ${show(liveShape)} live but declared ${show(shape)}: set the volume size, storage class and lock to what the cluster has before adopting`);
+      }
+    }
+    const images = (spec: unknown) => new Map(list(loose(loose(loose(spec).template).spec).containers).map((c) => [String(loose(c).name), String(loose(c).image ?? "")]));
+    const liveImages = images(l.spec);
+    for (const [name, image] of images(d.body.spec)) {
+      const before = liveImages.get(name);
+      if (before !== undefined && before !== image) {
+        reviews.push(`container ${name} moves from ${before} to ${image}: confirm it runs the same Postgres major version (README "Before adopting")`);
+      }
+    }
+  }
+  if (d.kind === "ImageStreamTag") {
+    const from = (o: unknown) => JSON.stringify(loose(loose(o).tag).from ?? null);
+    if (from(d.body) !== from(l)) {
+      reviews.push(`the tag moves from ${from(l)} to ${from(d.body)}: unless both are the same image, every workload triggered by it redeploys`);
+    }
+  }
+  return { errors, reviews };
+}
+
 /** `spec.template.spec.containers[0].image`: the form `ignoreChanges` uses, with live indices. */
 function pulumiPath(path: readonly Segment[], live: Record<string, unknown>): string {
   let out = "";
@@ -432,6 +490,9 @@ export function compareObjects(input: CompareInput): AdoptReport {
       errors.push(`${key} would be REPLACED (deleted, then created again)${stateful ? " - data or credentials would be lost" : ""}: ${paths.join(", ")}`);
     }
     for (const c of diff.changes) if (c.refused) errors.push(`${key}: ${c.path}: ${c.refused} (live ${c.live}, declared ${c.declared})`);
+    const risks = adoptionRisks(d, l);
+    errors.push(...risks.errors.map((e) => `${key}: ${e}`));
+    notes.push(...risks.reviews.map((r) => `${key}: REVIEW ${r}`));
     const managers = otherManagers(l);
     if (diff.changes.some((c) => c.change !== "add") && managers.length > 0) {
       notes.push(`${key}: changed fields are owned by ${managers.join(", ")}; server-side apply reports a conflict unless the provider forces it (enablePatchForce) or the object is annotated pulumi.com/patchForce: "true"`);
