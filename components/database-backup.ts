@@ -16,13 +16,14 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { EnvConfig } from "../config";
+import { STORAGE_CLASSES } from "../config/platform";
 import type { DatabaseHandle } from "./database-handle";
 import type { WorkloadScale } from "./maintenance";
 import type { BackupNames, Labels } from "./names";
 import { ASSIGNED_BY_CLUSTER, adoptOptions, statefulOptions, waive } from "./safety";
 
 /** Class of the verification scratch volume: the namespace default the old template got. */
-const VERIFICATION_STORAGE_CLASS = "netapp-file-standard";
+const VERIFICATION_STORAGE_CLASS = STORAGE_CLASSES.file;
 
 type EnvVar = k8s.types.input.core.v1.EnvVar;
 type PodSpec = k8s.types.input.core.v1.PodSpec;

@@ -9,6 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { parse as parseYaml } from "yaml";
 import { stackNames } from "../components/names";
 import { cpuMillis, quantityBytes } from "./fields";
+import type { STORAGE_CLASSES } from "./platform";
 import {
   PLAIN_KEYS, SECRET_KEYS, type PatroniStorageClass, type PlainKeyName, type PlainValues, type Scope, type SecretKeyName,
 } from "./keys";
@@ -115,7 +116,7 @@ export interface EnvConfig extends CommonConfig {
     readonly timeZone: string;
     readonly retention: { readonly daily: number; readonly weekly: number; readonly monthly: number };
     readonly volumeSize: string;
-    readonly storageClass: "netapp-file-backup";
+    readonly storageClass: typeof STORAGE_CLASSES.backup;
     readonly verification: { readonly enabled: boolean; readonly schedule: string; readonly volumeSize: string };
     readonly resources: Resources;
   };

@@ -6,6 +6,7 @@ import { z } from "zod";
 import {
   commitSha, cpu, cronSchedule, dnsLabel, flag, hostName, httpsUrl, memory, pinnedImage, releaseTag, text, timeZone, wholeNumber,
 } from "./fields";
+import { STORAGE_CLASSES } from "./platform";
 
 /** Which stacks read a key: every stack, the three environments, or tools. */
 export type Scope = "all" | "env" | "tools";
@@ -32,9 +33,9 @@ export interface SecretKey {
 }
 
 /** Storage classes a Patroni data volume may use (RWO block is the one recommended for databases). */
-export const PATRONI_STORAGE_CLASSES = ["netapp-block-standard", "netapp-file-standard"] as const;
+export const PATRONI_STORAGE_CLASSES = [STORAGE_CLASSES.block, STORAGE_CLASSES.file] as const;
 export type PatroniStorageClass = (typeof PATRONI_STORAGE_CLASSES)[number];
-const patroniStorageClass = z.enum(PATRONI_STORAGE_CLASSES, { error: "must be netapp-block-standard (recommended for databases) or netapp-file-standard" });
+const patroniStorageClass = z.enum(PATRONI_STORAGE_CLASSES, { error: `must be ${STORAGE_CLASSES.block} (recommended for databases) or ${STORAGE_CLASSES.file}` });
 
 /**
  * The volume claim template the Patroni StatefulSet was created with, `<size>/<storage class>`, or
@@ -108,7 +109,7 @@ export const PLAIN_KEYS = {
   backupWeeklyCount: { scope: "env", field: wholeNumber(0) },
   backupMonthlyCount: { scope: "env", field: wholeNumber(0) },
   backupVolumeSize: { scope: "env", field: memory },
-  backupStorageClass: { scope: "env", field: z.literal("netapp-file-backup", { error: "must be netapp-file-backup, the only backed-up storage class" }) },
+  backupStorageClass: { scope: "env", field: z.literal(STORAGE_CLASSES.backup, { error: `must be ${STORAGE_CLASSES.backup}, the only backed-up storage class` }) },
   backupVerification: { scope: "env", field: flag },
   backupVerifySchedule: { scope: "env", field: cronSchedule(MIN_CRON_MINUTES_WITH_VOLUME) },
   backupVerificationVolumeSize: { scope: "env", field: memory },

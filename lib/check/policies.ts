@@ -10,6 +10,7 @@ import {
   asArray, asObject, asString, at, containers, imageTriggers, isLongRunning, isObject, parseImage, podTemplate,
   splitStreamTag, triggerManagedContainers, type CheckObject,
 } from "./objects";
+import { STORAGE_CLASSES } from "../../config/platform";
 
 /** What a namespace is for: it decides which platform rules apply. */
 export type NamespaceRole = "prod" | "env" | "tools";
@@ -56,8 +57,8 @@ export interface PlatformPolicy {
 
 export const WAIVER_PREFIX = "hcap.bcgov/waive-";
 
-export const ALLOWED_STORAGE_CLASSES = ["netapp-block-standard", "netapp-file-standard", "netapp-file-backup"] as const;
-export const BACKUP_STORAGE_CLASS = "netapp-file-backup";
+export const ALLOWED_STORAGE_CLASSES = Object.values(STORAGE_CLASSES);
+export const BACKUP_STORAGE_CLASS = STORAGE_CLASSES.backup;
 
 const WORKLOAD_KINDS = ["StatefulSet", "Deployment", "DeploymentConfig", "DaemonSet", "ReplicaSet", "Job", "CronJob", "Pod"];
 
@@ -148,7 +149,7 @@ function mountedClaims(o: CheckObject): string[] {
 
 const storageClass: PlatformPolicy = {
   id: "storage-class",
-  rationale: "only netapp-block-standard, netapp-file-standard and netapp-file-backup exist on BC Gov clusters; the backup class is for backup volumes only",
+  rationale: `only ${ALLOWED_STORAGE_CLASSES.join(", ")} exist on BC Gov clusters; the backup class is for backup volumes only`,
   checkNamespace: (view) => {
     const out: Violation[] = [];
     const allowed = ALLOWED_STORAGE_CLASSES as readonly string[];

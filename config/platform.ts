@@ -1,0 +1,13 @@
+/** Facts of the BC Gov OpenShift platform the program and its checks share, written once. */
+
+/**
+ * The storage classes of BC Gov Silver/Gold: RWO block (databases, snapshot-capable), the default
+ * RWX file class, and the only class the platform backs up off-site (for backup volumes only).
+ */
+export const STORAGE_CLASSES = {
+  block: "netapp-block-standard",
+  file: "netapp-file-standard",
+  backup: "netapp-file-backup",
+} as const;
+
+export type StorageClass = (typeof STORAGE_CLASSES)[keyof typeof STORAGE_CLASSES];
