@@ -9,6 +9,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { EnvName, Resources } from "../config";
+import { commitSha } from "../config/fields";
 import type { Labels } from "./names";
 import { openshiftObject } from "./openshift/resource";
 import { adoptOptions, type Adoption } from "./safety";
@@ -123,8 +124,9 @@ export class AppImage extends pulumi.ComponentResource {
       throw new Error(`AppImage ${name}: an inline Dockerfile is written as ${BUILD_DEFAULTS.dockerfilePath}; dockerfilePath cannot name another file`);
     }
     for (const [env, commit] of Object.entries(args.promotions)) {
-      if (commit !== undefined && commit !== "" && !/^[0-9a-f]{7,40}$/.test(commit)) {
-        throw new Error(`AppImage ${name}: the ${env} commit must be 7 to 40 lower-case hex digits (got ${JSON.stringify(commit)})`);
+      const parsed = commitSha.safeParse(commit ?? "");
+      if (!parsed.success) {
+        throw new Error(`AppImage ${name}: the ${env} commit ${parsed.error.issues[0].message} (got ${JSON.stringify(commit)})`);
       }
     }
 

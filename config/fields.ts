@@ -158,10 +158,18 @@ export const timeZone = text.refine(
   { error: "must be an IANA time zone such as America/Vancouver" },
 );
 
-/** A git commit, abbreviated (7+) or full, lower-case hex; empty means "not promoted yet". */
+/** Length of the short SHA CI tags each built image with (`deploy.yml`): the only commit tag there is. */
+export const IMAGE_TAG_SHA_LENGTH = 7;
+
+/** A git commit as a person types it: 7 to 40 lower-case hex digits. */
+export const GIT_SHA = /^[0-9a-f]{7,40}$/;
+
+/** The commit an environment runs, as the image tag CI wrote (e.g. `2a5b7fa`); empty: not promoted yet. */
 export const commitSha = z
   .string({ error: "must be a git commit SHA" })
-  .regex(/^(|[0-9a-f]{7,40})$/, { error: "must be a git commit SHA of 7 to 40 lower-case hex digits, or empty" });
+  .regex(new RegExp(`^(|[0-9a-f]{${IMAGE_TAG_SHA_LENGTH}})$`), {
+    error: `must be the ${IMAGE_TAG_SHA_LENGTH}-character short SHA CI tags images with (e.g. 2a5b7fa), or empty`,
+  });
 
 /** A release tag such as `2.13.0`: a branch name or `latest` would change what runs without a config change. */
 export const releaseTag = text.regex(/^\d+\.\d+\.\d+$/, {

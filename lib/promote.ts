@@ -5,7 +5,7 @@
  */
 import { isMap, isScalar, parseDocument, Scalar } from "yaml";
 import { ENVIRONMENTS, PROJECT, isEnvName, type EnvName } from "../config";
-import { commitSha } from "../config/fields";
+import { GIT_SHA, IMAGE_TAG_SHA_LENGTH } from "../config/fields";
 import { UsageError } from "./cli";
 
 /** The stack that owns the environment tags. */
@@ -26,9 +26,6 @@ export function promotionKey(env: EnvName): string {
   return `${PROJECT}:${env}Commit`;
 }
 
-/** Length of the SHA CI tags images with (`deploy.yml`: `${GITHUB_SHA::7}`). */
-export const IMAGE_TAG_SHA_LENGTH = 7;
-
 /**
  * Checks the arguments; throws a UsageError that says what is wrong. A longer SHA is cut to the
  * short form, because that is the only image tag CI writes.
@@ -37,8 +34,7 @@ export function parsePromotionArgs(env: string, commit: string): { env: EnvName;
   if (!isEnvName(env)) {
     throw new UsageError(`unknown environment ${JSON.stringify(env)}: must be one of ${ENVIRONMENTS.join(", ")}`);
   }
-  const parsed = commitSha.safeParse(commit);
-  if (commit === "" || !parsed.success) {
+  if (!GIT_SHA.test(commit)) {
     throw new UsageError(`${JSON.stringify(commit)} is not a commit: a commit SHA is 7 to 40 lower-case hex digits (the image tag CI wrote, e.g. 2a5b7fa)`);
   }
   return { env, commit: commit.slice(0, IMAGE_TAG_SHA_LENGTH) };

@@ -65,6 +65,11 @@ describe("invalid config names the file, the key and the reason, and declares no
     expect(e.message).toContain("hcap-infra:backupSchedule: must not run more often than every 60 minutes");
   });
 
+  it("a promoted commit that is not the short SHA CI tags images with (no such image tag exists)", async () => {
+    const e = await configError("tools", { "hcap-infra:prodCommit": "5d6e7f8a9b0c1d2e3f405162738495a6b7c8d9e0" });
+    expect(e.message).toContain("Pulumi.tools.yaml: hcap-infra:prodCommit: must be the 7-character short SHA CI tags images with (e.g. 2a5b7fa), or empty");
+  });
+
   it("missing required key", async () => {
     const e = await configError("test", { "hcap-infra:serverHost": undefined });
     expect(e.message).toContain("Pulumi.test.yaml: hcap-infra:serverHost: is required for the test stack but is not set");

@@ -4,6 +4,7 @@
  * image streams and tags, image-pull grants) must be declared by some namespace of the installation.
  * These are the mistakes `pulumi preview` accepts and the cluster rejects (or silently breaks on).
  */
+import { ENVIRONMENTS } from "../../config";
 import {
   asArray, asObject, asString, asStringMap, at, containers, imageTriggers, internalImageStream, podSpecPath,
   podTemplate, splitStreamTag, triggerManagedContainers, type CheckObject, type PodTemplate,
@@ -181,7 +182,7 @@ function checkPodRefs(idx: Index, ns: string, o: CheckObject, t: PodTemplate, ou
 
 /** Whether the image-stream tag `stream:tag` in `namespace` is declared or built; findings when not. */
 /** Environment tags (`<stream>:dev|test|prod`) exist only once `npm run promote` named a commit. */
-const ENVIRONMENT_TAGS: ReadonlySet<string> = new Set(["dev", "test", "prod"]);
+const ENVIRONMENT_TAGS: ReadonlySet<string> = new Set(ENVIRONMENTS);
 
 function checkStreamTag(
   idx: Index, o: CheckObject, out: Out, namespace: string, name: string, path: string, needTag = true, triggerWaits = false,
