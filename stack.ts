@@ -18,10 +18,16 @@ import { NetworkPolicies } from "./components/network-policies";
 import { PatroniCluster } from "./components/patroni-cluster";
 import { PatroniImage } from "./components/patroni-image";
 import { PORTS } from "./components/ports";
+import type { Adoption } from "./components/safety";
 import { serverEnv } from "./components/server-env";
 
 export interface StackOutputs {
   readonly namespace: string;
+}
+
+/** The stack's adoption switch, as every component takes it. */
+function stackAdoption(cfg: StackConfig): Adoption {
+  return { adopt: cfg.adopt, namespace: cfg.namespace };
 }
 
 /** The one Kubernetes provider of a stack: its namespace, never the ambient default. */
@@ -72,7 +78,7 @@ function requireSecret(cfg: EnvConfig, key: "keycloakApiSecret" | "keycloakSaUse
 function declareEnvironment(cfg: EnvConfig, opts: pulumi.ComponentResourceOptions): void {
   const names = stackNames(cfg.appName);
   const scale = workloadScale(cfg);
-  const adoption = { adopt: cfg.adopt, namespace: cfg.namespace };
+  const adoption = stackAdoption(cfg);
   const database = new PatroniCluster("database", { names, config: cfg }, opts);
 
   new NetworkPolicies("network", {
@@ -140,7 +146,7 @@ function declareEnvironment(cfg: EnvConfig, opts: pulumi.ComponentResourceOption
 
 function declareTools(cfg: ToolsConfig, opts: pulumi.ComponentResourceOptions): void {
   const names = stackNames(cfg.appName);
-  const adoption = { adopt: cfg.adopt, namespace: cfg.namespace };
+  const adoption = stackAdoption(cfg);
   new NetworkPolicies("network", { names, routed: [], databaseClients: [] }, opts);
 
   // The server from the repository's root Dockerfile (which also bundles the client build, unused

@@ -4,7 +4,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { adoptOptions } from "./safety";
+import { type Adoption, adoptOptions } from "./safety";
 import { KEYCLOAK_SECRET_KEYS, type KeycloakSecretKey, type Labels } from "./names";
 
 export interface KeycloakSecretArgs {
@@ -19,7 +19,7 @@ export interface KeycloakSecretArgs {
   readonly serviceAccountUsername: pulumi.Input<string>;
   readonly serviceAccountPassword: pulumi.Input<string>;
   /** With `adopt: true` the Secret the old template created is imported instead of created. */
-  readonly adoption: { readonly adopt: boolean; readonly namespace: string };
+  readonly adoption: Adoption;
 }
 
 /** Client ids as the template derived them: `<app>-fe`, `<app>-api`. */
