@@ -19,10 +19,12 @@ type Json = string | number | boolean | null | Json[] | { [k: string]: Json };
 /** A YAML file's top-level mapping; {} for an empty file. Throws ConfigError naming the file. */
 export function readYamlMapping(file: string, stack: string): Record<string, Json> {
   const name = path.basename(file);
-  const doc = parseDocument(fs.readFileSync(file, "utf8"), { uniqueKeys: true, prettyErrors: false });
+  const source = fs.readFileSync(file, "utf8");
+  const doc = parseDocument(source, { uniqueKeys: true, prettyErrors: false });
   if (doc.errors.length > 0) {
     throw new ConfigError(stack, doc.errors.map((e) => {
-      const [line, col] = e.linePos?.[0] ? [e.linePos[0].line, e.linePos[0].col] : [0, 0];
+      const before = source.slice(0, e.pos[0]).split("\n");
+      const [line, col] = [before.length, before[before.length - 1].length + 1];
       const dup = e.code === "DUPLICATE_KEY" ? duplicateKeyAt(doc.contents, e.pos[0]) : undefined;
       return {
         file: name,
