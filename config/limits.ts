@@ -295,11 +295,11 @@ export function timeZoneProblem(tz: string): string | undefined {
  * (both read in `timeZone`), or undefined. Two jobs on one ReadWriteOnce volume that start together
  * block each other (multi-attach) or read a half-written backup.
  */
-export function scheduleCollision(a: string, b: string, timeZone: string, minutes: number): Date | undefined {
+export function scheduleCollision(a: string, b: string, timeZone: string, minutes: number, timeZoneB: string = timeZone): Date | undefined {
   const start = new Date("2026-01-05T00:00:00Z");
   const end = start.getTime() + 14 * 24 * 3600_000;
-  const times = (s: string): number[] => {
-    const it = CronExpressionParser.parse(s, { currentDate: start, tz: timeZone });
+  const times = (s: string, tz: string): number[] => {
+    const it = CronExpressionParser.parse(s, { currentDate: start, tz });
     const out: number[] = [];
     for (let t = it.next().getTime(); t < end && out.length < 5000; t = it.next().getTime()) out.push(t);
     return out;
@@ -307,8 +307,8 @@ export function scheduleCollision(a: string, b: string, timeZone: string, minute
   let ta: number[];
   let tb: number[];
   try {
-    ta = times(a);
-    tb = times(b);
+    ta = times(a, timeZone);
+    tb = times(b, timeZoneB);
   } catch {
     return undefined;
   }
