@@ -447,12 +447,12 @@ export function readStackFileKeys(file: string, stack: string = path.basename(fi
  */
 export function readOtherStacks(projectDir: string, stack: string): OtherStack[] {
   const out: OtherStack[] = [];
+  const { defaults } = projectDefaults(projectDir, stack);
   for (const other of STACKS) {
     if (other === stack) continue;
     const file = path.join(projectDir, stackFileName(other));
     if (!fs.existsSync(file)) continue;
     try {
-      const { defaults } = projectDefaults(projectDir, other);
       const values: Record<string, string> = {};
       for (const key of CROSS_STACK_KEYS) if (defaults[key] !== undefined && defaults[key] !== null) values[key] = asConfigString(defaults[key]);
       for (const e of stackFileEntries(file, other)) if ((CROSS_STACK_KEYS as readonly string[]).includes(e.key) && !isSecure(e.value)) values[e.key] = asConfigString(e.value);

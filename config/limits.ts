@@ -280,12 +280,12 @@ function zoneNames(): Map<string, string> {
 export function timeZoneProblem(tz: string): string | undefined {
   const parts = tz.split("/");
   if (tz === "" || parts.some((p) => p === "." || p === ".." || p.startsWith("-") || !/^[A-Za-z.\-_0-9+]{1,14}$/.test(p))) {
-    return "is not an IANA time zone name such as America/Vancouver";
+    return "must be an IANA time zone name such as America/Vancouver";
   }
   if (tz.toLowerCase() === "local") return "must be an explicit IANA time zone (Local is refused by the API server)";
   const known = zoneNames().get(tz.toLowerCase());
   if (known === tz) return undefined;
-  return known ? `is not spelled as in the IANA database: ${known} (the API server's lookup is case-sensitive)` : "is not an IANA time zone name such as America/Vancouver";
+  return known ? `is not spelled as in the IANA database: ${known} (the API server's lookup is case-sensitive)` : "must be an IANA time zone name such as America/Vancouver";
 }
 
 // --- schedules -------------------------------------------------------------------------------

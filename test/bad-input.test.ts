@@ -75,8 +75,8 @@ const ROWS: readonly Row[] = [
   // Time zones
   { name: "a time zone in lower case (Go's lookup is case-sensitive)", stack: "prod", edit: { [K("backupTimeZone")]: "america/vancouver" }, expected: `Pulumi.prod.yaml: ${K("backupTimeZone")}: is not spelled as in the IANA database: America/Vancouver` },
   { name: "the Local time zone", stack: "dev", edit: { [K("backupTimeZone")]: "Local" }, expected: `Pulumi.dev.yaml: ${K("backupTimeZone")}: must be an explicit IANA time zone (Local is refused by the API server)` },
-  { name: "a time zone that does not exist", stack: "test", edit: { [K("backupTimeZone")]: "Mars/Olympus_Mons" }, expected: `Pulumi.test.yaml: ${K("backupTimeZone")}: is not an IANA time zone name such as America/Vancouver` },
-  { name: "a time zone written as words", stack: "dev", edit: { [K("backupTimeZone")]: "Pacific Time" }, expected: `Pulumi.dev.yaml: ${K("backupTimeZone")}: is not an IANA time zone name` },
+  { name: "a time zone that does not exist", stack: "test", edit: { [K("backupTimeZone")]: "Mars/Olympus_Mons" }, expected: `Pulumi.test.yaml: ${K("backupTimeZone")}: must be an IANA time zone name such as America/Vancouver` },
+  { name: "a time zone written as words", stack: "dev", edit: { [K("backupTimeZone")]: "Pacific Time" }, expected: `Pulumi.dev.yaml: ${K("backupTimeZone")}: must be an IANA time zone name` },
 
   // Schedules on the same volume
   { name: "verification at the same time as the backup", stack: "prod", edit: { [K("backupVerifySchedule")]: "0 2 * * *" }, expected: `Pulumi.prod.yaml: ${K("backupVerifySchedule")}: starts within 60 minutes of ${K("backupSchedule")}` },
