@@ -107,9 +107,11 @@ export const PLAIN_KEYS = {
   // Environments: backups
   backupSchedule: { scope: "env", field: cronSchedule(MIN_CRON_MINUTES_WITH_VOLUME) },
   backupTimeZone: { scope: "env", field: timeZone },
-  backupDailyCount: { scope: "env", field: wholeNumber(1) },
-  backupWeeklyCount: { scope: "env", field: wholeNumber(0) },
-  backupMonthlyCount: { scope: "env", field: wholeNumber(0) },
+  // Retention beyond a year of dailies, two years of weeklies or ten years of monthlies is a typo: the
+  // backup volume (at most 512Gi on BC Gov) could not hold it, and the platform keeps its own copies.
+  backupDailyCount: { scope: "env", field: wholeNumber(1, 366, "a year of daily backups") },
+  backupWeeklyCount: { scope: "env", field: wholeNumber(0, 104, "two years of weekly backups") },
+  backupMonthlyCount: { scope: "env", field: wholeNumber(0, 120, "ten years of monthly backups") },
   backupVolumeSize: { scope: "env", field: storage },
   backupStorageClass: { scope: "env", field: z.literal(STORAGE_CLASSES.backup, { error: `must be ${STORAGE_CLASSES.backup}, the only backed-up storage class` }) },
   backupVerification: { scope: "env", field: flag },

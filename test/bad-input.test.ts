@@ -54,7 +54,8 @@ const ROWS: readonly Row[] = [
   { name: "3,000,000,000 server replicas (beyond int32)", stack: "prod", edit: { [K("serverReplicas")]: 3_000_000_000 }, expected: `Pulumi.prod.yaml: ${K("serverReplicas")}: must be at most 2147483647, the largest 32-bit integer, the width of Kubernetes counts (got 3000000000)` },
   { name: "1,000,000 Patroni replicas (more than any namespace holds)", stack: "prod", edit: { [K("patroniReplicas")]: 1_000_000 }, expected: `Pulumi.prod.yaml: ${K("patroniReplicas")}: 1000000 replicas request 250000 cores in total, more than any BC Gov namespace can hold (32)` },
   { name: "100 server replicas of 500m each", stack: "prod", edit: { [K("serverReplicas")]: 100 }, expected: `Pulumi.prod.yaml: ${K("serverReplicas")}: 100 replicas request 50 cores in total` },
-  { name: "a retention count beyond int32", stack: "test", edit: { [K("backupDailyCount")]: "99999999999" }, expected: `Pulumi.test.yaml: ${K("backupDailyCount")}: must be at most 2147483647` },
+  { name: "a retention count beyond any sensible retention", stack: "test", edit: { [K("backupDailyCount")]: "99999999999" }, expected: `Pulumi.test.yaml: ${K("backupDailyCount")}: must be at most 366, a year of daily backups (got 99999999999)` },
+  { name: "client replicas one beyond int32", stack: "dev", edit: { [K("clientReplicas")]: 2_147_483_648 }, expected: `Pulumi.dev.yaml: ${K("clientReplicas")}: must be at most 2147483647` },
 
   // Route hosts
   { name: "a host with an underscore", stack: "dev", edit: { [K("serverHost")]: "hcap_server.apps.gold.devops.gov.bc.ca" }, expected: `Pulumi.dev.yaml: ${K("serverHost")}: must be a lower-case DNS name of at most 253 characters` },
