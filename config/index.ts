@@ -9,7 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { stackNames } from "../components/names";
 import { ConfigError, type ConfigIssue } from "./error";
 import { cpuMillis, quantityBytes } from "./fields";
-import { credentialProblem, scheduleCollision, workloadTotalProblem } from "./limits";
+import { credentialProblem, mayBeSecret, scheduleCollision, workloadTotalProblem } from "./limits";
 import { PROJECT, asConfigString, isSecure, projectDefaults, stackFileEntries } from "./stack-file";
 import type { STORAGE_CLASSES } from "./platform";
 import {
@@ -184,7 +184,7 @@ export function parseConfig(stack: string, raw: RawConfig): StackConfig {
     }
     const result = spec.field.safeParse(value);
     if (result.success) values[key] = result.data;
-    else issues.push({ file: raw.sourceOf(key), key: q(key), message: result.error.issues.map((i) => i.message).join("; ") });
+    else issues.push({ file: raw.sourceOf(key), key: q(key), message: withoutSecret(result.error.issues.map((i) => i.message).join("; "), value) });
   }
 
   const secrets: Partial<Record<SecretKeyName, pulumi.Output<string>>> = {};
@@ -209,6 +209,12 @@ export function parseConfig(stack: string, raw: RawConfig): StackConfig {
   if (issues.length === 0) issues.push(...crossChecks(stack, values as Partial<PlainValues>, raw));
   if (issues.length > 0) throw new ConfigError(stack, issues);
   return build(stack, values as PlainValues, secrets);
+}
+
+/** A refused value that may be a misplaced secret is not repeated in the message (CI logs keep it). */
+function withoutSecret(message: string, value: unknown): string {
+  if (typeof value !== "string" || !mayBeSecret(value)) return message;
+  return message.split(JSON.stringify(value)).join("<value not shown>").split(value).join("<value not shown>");
 }
 
 /** Rules that involve more than one key. */

@@ -336,3 +336,14 @@ export function credentialProblem(value: string): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * Whether a refused value may be a secret pasted into the wrong key (long, and mixing upper case,
+ * lower case, digits and symbols the way generated passwords do): messages then leave it out.
+ * Values such as `lots`, `-1`, `2GB`, `every night` or host names stay quotable.
+ */
+export function mayBeSecret(value: string): boolean {
+  if (value.length < 12 || /\s/.test(value)) return false;
+  const classes = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^A-Za-z0-9/._:-]/].filter((r) => r.test(value)).length;
+  return classes >= 3;
+}

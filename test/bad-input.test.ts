@@ -107,6 +107,8 @@ const ROWS: readonly Row[] = [
   { name: "a token in gitRepository", stack: "tools", edit: { [K("gitRepository")]: `https://x-access-token:${TOKEN}@github.com/bcgov/hcap.git` }, expected: `Pulumi.tools.yaml: ${K("gitRepository")}: is a URL with a user name or password in it: a plain setting is printed by render, diff and CI logs, so it is refused (value not shown)`, secret: TOKEN },
   { name: "kubeconfig contents in a plain key", stack: "prod", edit: { [K("kubeconfig")]: KUBECONFIG }, expected: `Pulumi.prod.yaml: ${K("kubeconfig")}: holds kubeconfig contents (with credentials), not a path`, secret: "q".repeat(40) },
   { name: "a token pasted into the realm", stack: "dev", edit: { [K("keycloakRealm")]: TOKEN }, expected: `Pulumi.dev.yaml: ${K("keycloakRealm")}: holds an access token`, secret: TOKEN },
+  { name: "a password pasted into a CPU key is not repeated", stack: "dev", edit: { [K("serverCpuLimit")]: "Zq9xL2m#Pw8Rt" }, expected: `Pulumi.dev.yaml: ${K("serverCpuLimit")}: must be a CPU quantity such as 250m or 1 (got <value not shown>)`, secret: "Zq9xL2m#Pw8Rt" },
+  { name: "a password pasted into the volume lock is not repeated", stack: "prod", edit: { [K("patroniVolumeLock")]: "Zq9xL2m#Pw8Rt" }, expected: `Pulumi.prod.yaml: ${K("patroniVolumeLock")}: must be none or <size>/<storage class>`, secret: "Zq9xL2m#Pw8Rt" },
   { name: "a password in the Keycloak URL", stack: "test", edit: { [K("keycloakAuthUrl")]: "https://admin:pa55word-x@test.loginproxy.gov.bc.ca/auth" }, expected: `Pulumi.test.yaml: ${K("keycloakAuthUrl")}: is a URL with a user name or password in it`, secret: "pa55word-x" },
 
   // One licence plate across stacks
