@@ -4,15 +4,31 @@
  */
 import { CronExpressionParser } from "cron-parser";
 import { z } from "zod";
+import {
+  INT32_MAX, appNameProblem, cpuProblem, credentialProblem, imageReferenceProblem, imageTagProblem, memoryProblem, routeHostProblem,
+  storageProblem, timeZoneProblem,
+} from "./limits";
 
-/** A whole number written as a string or number, with a lower bound. */
-export function wholeNumber(min: number) {
+/** A zod refinement from a shared predicate of config/limits.ts (undefined: accepted). */
+function check<T>(problem: (v: T) => string | undefined) {
+  return (v: T, ctx: z.RefinementCtx): void => {
+    const reason = problem(v);
+    if (reason !== undefined) ctx.addIssue({ code: "custom", message: reason });
+  };
+}
+
+/**
+ * A whole number written as a string or number, with a lower bound and an upper one (by default the
+ * int32 maximum, the width of every count in the Kubernetes API).
+ */
+export function wholeNumber(min: number, max: number = INT32_MAX, why = "the largest 32-bit integer, the width of Kubernetes counts") {
   return z.preprocess(
     (v) => (typeof v === "string" && /^-?\d+$/.test(v.trim()) ? Number(v) : v),
     z
       .number({ error: "must be a whole number" })
       .int({ error: "must be a whole number" })
-      .min(min, { error: (iss) => `must be ${min} or more (got ${String(iss.input)})` }),
+      .min(min, { error: (iss) => `must be ${min} or more (got ${String(iss.input)})` })
+      .max(max, { error: (iss) => `must be at most ${max}, ${why} (got ${String(iss.input)})` }),
   );
 }
 
@@ -33,16 +49,45 @@ export const dnsLabel = text.regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, {
   error: "must be lower-case letters, digits and '-' (a DNS-1123 label)",
 });
 
-/** A route host name. */
-export const hostName = text.regex(/^(?=.{1,253}$)([a-z0-9]([-a-z0-9]*[a-z0-9])?)(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/, {
-  error: "must be a fully qualified lower-case host name",
+/** `appName`: a DNS-1035 label short enough for every name derived from it (config/limits.ts). */
+export const appName = text.superRefine(check(appNameProblem));
+
+/** A route host name, as the OpenShift router admits it. */
+export const hostName = text.superRefine(check(routeHostProblem));
+
+/**
+ * An https URL without credentials: plain values are printed by render and diff, so a user name or
+ * token in the URL would reach logs and PR comments. The message never repeats the value.
+ */
+export const httpsUrl = z.string({ error: "must be a string" }).superRefine((s, ctx) => {
+  if (credentialProblem(s) !== undefined) {
+    ctx.addIssue({ code: "custom", message: "must not carry credentials (user:token@): use a public URL, or a source secret on the BuildConfig" });
+  } else if (!/^https:\/\/[^\s/$.?#@][^\s@]*$/.test(s)) {
+    ctx.addIssue({ code: "custom", message: "must be an https:// URL" });
+  }
 });
 
-/** An https URL. */
-export const httpsUrl = text.regex(/^https:\/\/[^\s/$.?#].[^\s]*$/, { error: "must be an https:// URL" });
+/** A file path (never file contents: a kubeconfig's contents carry a token in clear text). */
+export const filePath = text.superRefine((s, ctx) => {
+  if (credentialProblem(s) !== undefined || s.includes("\n")) {
+    ctx.addIssue({ code: "custom", message: "must be a path to a kubeconfig file, not its contents (contents hold credentials: keep them out of the stack file)" });
+  }
+});
+
+/** An image tag (distribution/reference grammar). */
+export const imageTag = text.superRefine(check(imageTagProblem));
+
+/** An image reference (distribution/reference grammar). */
+export const imageReference = text.superRefine(check(imageReferenceProblem));
+
+/** A git branch, tag or commit as `git check-ref-format --branch` accepts it. */
+export const gitRef = text.refine(
+  (s) => /^[A-Za-z0-9._/-]+$/.test(s) && !/(^|\/)\.|\.\.|\/\/|^\/|\/$|\.lock(\/|$)|\.$|^-/.test(s),
+  { error: "must be a git branch, tag or commit (letters, digits, '.', '_', '-' and '/', no '..', no leading '-' or '.')" },
+);
 
 const CPU = /^(?:[1-9]\d*m|[1-9]\d*)$/;
-const MEMORY = /^[1-9]\d*(?:Ki|Mi|Gi|Ti|k|M|G|T)?$/;
+const MEMORY = /^[1-9]\d*(?:Ki|Mi|Gi|Ti|k|M|G|T)$/;
 
 /**
  * A CPU quantity in the form the API server stores (`250m`, `1`, `2`). OpenShift kinds are sent to
@@ -50,7 +95,10 @@ const MEMORY = /^[1-9]\d*(?:Ki|Mi|Gi|Ti|k|M|G|T)?$/;
  * and show as drift on every refresh. So only the canonical form is accepted.
  */
 export const cpu = z.string({ error: "must be a CPU quantity such as 250m or 1" }).superRefine((s, ctx) => {
-  if (CPU.test(s) && !/^[1-9]\d*000m$/.test(s)) return;
+  if (CPU.test(s) && !/^[1-9]\d*000m$/.test(s)) {
+    check((q: string) => cpuProblem(q, "limit"))(s, ctx);
+    return;
+  }
   const hint = canonicalCpu(s);
   ctx.addIssue({
     code: "custom",
@@ -60,19 +108,35 @@ export const cpu = z.string({ error: "must be a CPU quantity such as 250m or 1" 
   });
 });
 
-/** A memory/storage quantity in canonical form (`512Mi`, `1Gi`, `256M`). See {@link cpu}. */
-export const memory = z
-  .string({ error: "must be a quantity such as 512Mi or 1Gi" })
-  .superRefine((s, ctx) => {
-    if (MEMORY.test(s) && !redundantBinary(s)) return;
-    const hint = redundantBinary(s);
-    ctx.addIssue({
-      code: "custom",
-      message: hint
-        ? `must be written as the API server stores it: ${hint}, not ${s}`
-        : `must be a quantity such as 512Mi or 1Gi (got ${JSON.stringify(s)})`,
+/**
+ * A memory/storage quantity in canonical form (`512Mi`, `1Gi`, `256M`), with its unit: a bare number
+ * is bytes to Kubernetes (`512` is 512 bytes, not 512Mi). See {@link cpu}.
+ */
+function quantity(bounds: (q: string) => string | undefined) {
+  return z
+    .string({ error: "must be a quantity such as 512Mi or 1Gi" })
+    .superRefine((s, ctx) => {
+      if (MEMORY.test(s) && !redundantBinary(s)) {
+        check(bounds)(s, ctx);
+        return;
+      }
+      const hint = redundantBinary(s);
+      ctx.addIssue({
+        code: "custom",
+        message: hint
+          ? `must be written as the API server stores it: ${hint}, not ${s}`
+          : /^\d+$/.test(s)
+            ? `must have a unit such as Mi or Gi (${s} without one means ${s} bytes)`
+            : `must be a quantity such as 512Mi or 1Gi (got ${JSON.stringify(s)})`,
+      });
     });
-  });
+}
+
+/** Memory of one container: at least 1Mi, at most what the largest namespace holds. */
+export const memory = quantity((q) => memoryProblem(q, "limit"));
+
+/** A volume size: 20Mi to 512Gi on BC Gov storage. */
+export const storage = quantity(storageProblem);
 
 /** `0.5` → `500m`, `1000m` → `1`; undefined when `s` is not a CPU quantity at all. */
 export function canonicalCpu(s: string): string | undefined {
@@ -145,18 +209,8 @@ export function cronSchedule(minMinutes: number) {
   });
 }
 
-/** An IANA time zone name, as `CronJob.spec.timeZone` takes it. */
-export const timeZone = text.refine(
-  (tz) => {
-    try {
-      new Intl.DateTimeFormat("en-CA", { timeZone: tz });
-      return true;
-    } catch {
-      return false;
-    }
-  },
-  { error: "must be an IANA time zone such as America/Vancouver" },
-);
+/** An IANA time zone name, spelled as `CronJob.spec.timeZone` needs it (config/limits.ts). */
+export const timeZone = text.superRefine(check(timeZoneProblem));
 
 /** Length of the short SHA CI tags each built image with (`deploy.yml`): the only commit tag there is. */
 export const IMAGE_TAG_SHA_LENGTH = 7;
@@ -177,7 +231,7 @@ export const releaseTag = text.regex(/^\d+\.\d+\.\d+$/, {
 });
 
 /** An image reference with an explicit tag other than `latest` (or a digest). */
-export const pinnedImage = text.refine(
+export const pinnedImage = imageReference.refine(
   (s) => /^[^\s@]+@sha256:[0-9a-f]{64}$/.test(s) || (/^[^\s@]+\/[^\s@/]+:[A-Za-z0-9_][A-Za-z0-9._-]*$/.test(s) && !s.endsWith(":latest")),
   { error: "must be an image reference with a pinned tag or digest, e.g. registry/ns/image:1-170 (not latest)" },
 );

@@ -6,15 +6,18 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { parse as parseYaml } from "yaml";
 import { stackNames } from "../components/names";
+import { ConfigError, type ConfigIssue } from "./error";
 import { cpuMillis, quantityBytes } from "./fields";
+import { credentialProblem, mayBeSecret, scheduleCollision, workloadTotalProblem } from "./limits";
+import { PROJECT, asConfigString, isSecure, projectDefaults, stackFileEntries } from "./stack-file";
 import type { STORAGE_CLASSES } from "./platform";
 import {
-  PLAIN_KEYS, SECRET_KEYS, type PatroniStorageClass, type PlainKeyName, type PlainValues, type Scope, type SecretKeyName,
+  MIN_CRON_MINUTES_WITH_VOLUME, PLAIN_KEYS, SECRET_KEYS, type PatroniStorageClass, type PlainKeyName, type PlainValues, type Scope, type SecretKeyName,
 } from "./keys";
 
-export const PROJECT = "hcap-infra";
+export { ConfigError, type ConfigIssue } from "./error";
+export { PROJECT } from "./stack-file";
 export const STACKS = ["dev", "test", "prod", "tools"] as const;
 export type StackName = (typeof STACKS)[number];
 export const ENVIRONMENTS = ["dev", "test", "prod"] as const;
@@ -36,27 +39,6 @@ export function namespaceFor(licencePlate: string, stack: StackName): string {
   return `${licencePlate}-${stack}`;
 }
 
-/** One problem with one key. */
-export interface ConfigIssue {
-  readonly file: string;
-  readonly key: string;
-  readonly message: string;
-  /** Set for a required secret that is not configured (the offline render fills these in). */
-  readonly kind?: "missing-secret";
-}
-
-export class ConfigError extends Error {
-  constructor(
-    readonly stack: string,
-    readonly issues: readonly ConfigIssue[],
-  ) {
-    super(
-      [`Invalid configuration for stack "${stack}":`, ...issues.map((i) => `  ${i.file}: ${i.key}: ${i.message}`)].join("\n"),
-    );
-    this.name = "ConfigError";
-  }
-}
-
 /** What the program is handed: config values (keys without the project prefix) and where each came from. */
 export interface RawConfig {
   readonly values: Readonly<Record<string, string>>;
@@ -66,6 +48,17 @@ export interface RawConfig {
   readonly sourceOf: (key: string) => string;
   /** Keys written in the stack file itself (checked against the stack's scope). */
   readonly stackFileKeys: ReadonlySet<string>;
+  /** The other stacks' values of {@link CROSS_STACK_KEYS}, for the checks across stacks. */
+  readonly otherStacks?: readonly OtherStack[];
+}
+
+/** Keys whose values must agree across stacks (one plate) or must differ (one host, one Route). */
+export const CROSS_STACK_KEYS = ["licencePlate", "serverHost", "clientHost"] as const;
+
+export interface OtherStack {
+  readonly stack: string;
+  readonly file: string;
+  readonly values: Readonly<Partial<Record<(typeof CROSS_STACK_KEYS)[number], string>>>;
 }
 
 export interface Resources {
@@ -179,9 +172,19 @@ export function parseConfig(stack: string, raw: RawConfig): StackConfig {
       }
       continue;
     }
+    // A credential pasted into a plain key is refused without parsing (field messages may quote the value).
+    const credential = typeof value === "string" ? credentialProblem(value) : undefined;
+    if (credential !== undefined) {
+      issues.push({
+        file: raw.sourceOf(key), key: q(key),
+        message: `${credential}: a plain setting is printed by render, diff and CI logs, so it is refused (value not shown). ` +
+          "Remove the credential from the stack file and rotate it",
+      });
+      continue;
+    }
     const result = spec.field.safeParse(value);
     if (result.success) values[key] = result.data;
-    else issues.push({ file: raw.sourceOf(key), key: q(key), message: result.error.issues.map((i) => i.message).join("; ") });
+    else issues.push({ file: raw.sourceOf(key), key: q(key), message: withoutSecret(result.error.issues.map((i) => i.message).join("; "), value) });
   }
 
   const secrets: Partial<Record<SecretKeyName, pulumi.Output<string>>> = {};
@@ -208,6 +211,12 @@ export function parseConfig(stack: string, raw: RawConfig): StackConfig {
   return build(stack, values as PlainValues, secrets);
 }
 
+/** A refused value that may be a misplaced secret is not repeated in the message (CI logs keep it). */
+function withoutSecret(message: string, value: unknown): string {
+  if (typeof value !== "string" || !mayBeSecret(value)) return message;
+  return message.split(JSON.stringify(value)).join("<value not shown>").split(value).join("<value not shown>");
+}
+
 /** Rules that involve more than one key. */
 function crossChecks(stack: StackName, v: Partial<PlainValues>, raw: RawConfig): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
@@ -223,9 +232,65 @@ function crossChecks(stack: StackName, v: Partial<PlainValues>, raw: RawConfig):
       issues.push({ file: raw.sourceOf(`${tier}MemoryRequest`), key: q(`${tier}MemoryRequest`), message: `${memReq} is more than the limit ${q(`${tier}MemoryLimit`)} = ${memLim}` });
     }
   }
-  if (stack !== "tools") issues.push(...volumeLockChecks(stack, v, raw));
+  if (stack !== "tools") issues.push(...volumeLockChecks(stack, v, raw), ...capacityChecks(v, raw), ...scheduleChecks(v, raw));
+  issues.push(...crossStackChecks(stack, v, raw));
   if (stack !== "tools" && v.serverHost && v.serverHost === v.clientHost) {
     issues.push({ file: raw.sourceOf("clientHost"), key: q("clientHost"), message: `must differ from ${q("serverHost")} (both are ${v.serverHost})` });
+  }
+  return issues;
+}
+
+/** Replicas × requests of each tier must fit the largest namespace (config/limits.ts). */
+function capacityChecks(v: Partial<PlainValues>, raw: RawConfig): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  for (const tier of ["patroni", "server", "client"] as const) {
+    const replicas = v[`${tier}Replicas`];
+    const cpuReq = v[`${tier}CpuRequest`];
+    const memReq = v[`${tier}MemoryRequest`];
+    if (replicas === undefined || !cpuReq || !memReq) continue;
+    const problem = workloadTotalProblem(replicas, cpuMillis(cpuReq), quantityBytes(memReq));
+    if (problem) issues.push({ file: raw.sourceOf(`${tier}Replicas`), key: q(`${tier}Replicas`), message: problem });
+  }
+  return issues;
+}
+
+/**
+ * The backup and its verification both mount the backup volume (ReadWriteOnce): started within an
+ * hour of each other (the platform's minimum interval for a job with a volume), one blocks the other
+ * or verifies a half-written backup.
+ */
+function scheduleChecks(v: Partial<PlainValues>, raw: RawConfig): ConfigIssue[] {
+  if (!v.backupVerification || !v.backupSchedule || !v.backupVerifySchedule || !v.backupTimeZone) return [];
+  const at = scheduleCollision(v.backupSchedule, v.backupVerifySchedule, v.backupTimeZone, MIN_CRON_MINUTES_WITH_VOLUME);
+  if (!at) return [];
+  return [{
+    file: raw.sourceOf("backupVerifySchedule"), key: q("backupVerifySchedule"),
+    message: `starts within ${MIN_CRON_MINUTES_WITH_VOLUME} minutes of ${q("backupSchedule")} (both at ${at.toISOString().slice(0, 16)}Z, for example); ` +
+      "both jobs mount the backup volume, so give them at least an hour apart",
+  }];
+}
+
+/** One licence plate for all stacks; no route host claimed by two stacks. */
+function crossStackChecks(stack: StackName, v: Partial<PlainValues>, raw: RawConfig): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const others = raw.otherStacks ?? [];
+  const plates = others.filter((o) => o.values.licencePlate !== undefined && o.values.licencePlate !== v.licencePlate);
+  if (v.licencePlate && plates.length > 0) {
+    issues.push({
+      file: raw.sourceOf("licencePlate"), key: q("licencePlate"),
+      message: `is ${v.licencePlate} here but ${plates.map((o) => `${o.values.licencePlate} in ${o.file}`).join(", ")}: ` +
+        "the four namespaces of one product share one plate (environments pull images from <plate>-tools)",
+    });
+  }
+  if (stack !== "tools") {
+    for (const key of ["serverHost", "clientHost"] as const) {
+      const host = v[key];
+      if (!host) continue;
+      const clash = others.flatMap((o) => (["serverHost", "clientHost"] as const).filter((k) => o.values[k] === host).map((k) => `${q(k)} in ${o.file}`));
+      if (clash.length > 0) {
+        issues.push({ file: raw.sourceOf(key), key: q(key), message: `${host} is also ${clash.join(", ")}: the router admits a host for one Route only` });
+      }
+    }
   }
   return issues;
 }
@@ -366,22 +431,41 @@ export function loadConfig(projectDir: string = process.cwd()): StackConfig {
     values[key] = v;
     if (runtime.isConfigSecret(k)) secretKeys.add(key);
   }
-  const stackFileKeys = readStackFileKeys(path.join(projectDir, stackFileName(stack)));
+  const stackFileKeys = readStackFileKeys(path.join(projectDir, stackFileName(stack)), stack);
   return parseConfig(stack, {
     values,
     secretKeys,
     stackFileKeys,
     sourceOf: (key) => (stackFileKeys.has(key) ? stackFileName(stack) : "Pulumi.yaml"),
+    otherStacks: readOtherStacks(projectDir, stack),
   });
 }
 
 /** The project keys written in a stack file (without the project prefix); empty if there is no file. */
-export function readStackFileKeys(file: string): Set<string> {
-  if (!fs.existsSync(file)) return new Set();
-  const doc = parseYaml(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> } | null;
-  return new Set(
-    Object.keys(doc?.config ?? {})
-      .filter((k) => k.startsWith(`${PROJECT}:`))
-      .map((k) => k.slice(PROJECT.length + 1)),
-  );
+export function readStackFileKeys(file: string, stack: string = path.basename(file).replace(/^Pulumi\.|\.yaml$/g, "")): Set<string> {
+  return new Set(stackFileEntries(file, stack).map((e) => e.key));
+}
+
+/**
+ * The plain values of the other stacks that must agree with this one (licence plate, route hosts),
+ * read from their stack files over the Pulumi.yaml defaults. A stack file that cannot be read is
+ * left out: its own run reports it.
+ */
+export function readOtherStacks(projectDir: string, stack: string): OtherStack[] {
+  const out: OtherStack[] = [];
+  const { defaults } = projectDefaults(projectDir, stack);
+  for (const other of STACKS) {
+    if (other === stack) continue;
+    const file = path.join(projectDir, stackFileName(other));
+    if (!fs.existsSync(file)) continue;
+    try {
+      const values: Record<string, string> = {};
+      for (const key of CROSS_STACK_KEYS) if (defaults[key] !== undefined && defaults[key] !== null) values[key] = asConfigString(defaults[key]);
+      for (const e of stackFileEntries(file, other)) if ((CROSS_STACK_KEYS as readonly string[]).includes(e.key) && !isSecure(e.value)) values[e.key] = asConfigString(e.value);
+      out.push({ stack: other, file: stackFileName(other), values });
+    } catch (e) {
+      if (!(e instanceof ConfigError)) throw e;
+    }
+  }
+  return out;
 }

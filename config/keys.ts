@@ -4,7 +4,8 @@
  */
 import { z } from "zod";
 import {
-  commitSha, cpu, cronSchedule, dnsLabel, flag, hostName, httpsUrl, memory, pinnedImage, releaseTag, text, timeZone, wholeNumber,
+  appName, commitSha, cpu, cronSchedule, dnsLabel, filePath, flag, gitRef, hostName, httpsUrl, imageReference, imageTag, memory, pinnedImage,
+  releaseTag, storage, text, timeZone, wholeNumber,
 } from "./fields";
 import { STORAGE_CLASSES } from "./platform";
 
@@ -45,7 +46,7 @@ const patroniStorageClass = z.enum(PATRONI_STORAGE_CLASSES, { error: `must be ${
 const patroniVolumeLock = z.string({ error: "must be a string" }).transform((s, ctx) => {
   if (s === "none") return null;
   const [size, storageClass, ...rest] = s.split("/");
-  const sizeOk = size !== undefined && memory.safeParse(size).success;
+  const sizeOk = size !== undefined && storage.safeParse(size).success;
   const classOk = storageClass !== undefined && patroniStorageClass.safeParse(storageClass).success;
   if (rest.length > 0 || !sizeOk || !classOk) {
     ctx.addIssue({
@@ -65,10 +66,10 @@ export const MIN_CRON_MINUTES_WITH_VOLUME = 60;
 
 export const PLAIN_KEYS = {
   // Every stack
-  appName: { scope: "all", field: dnsLabel },
+  appName: { scope: "all", field: appName },
   licencePlate: { scope: "all", field: dnsLabel.regex(/^[a-z0-9]{6}$/, { error: "must be the six-character licence plate, e.g. f047a2" }) },
   kubeContext: { scope: "all", field: text, optional: true, emptyIsUnset: true },
-  kubeconfig: { scope: "all", field: text, optional: true, emptyIsUnset: true },
+  kubeconfig: { scope: "all", field: filePath, optional: true, emptyIsUnset: true },
 
   // Environments: safety switches
   protectStateful: { scope: "env", field: flag },
@@ -81,10 +82,10 @@ export const PLAIN_KEYS = {
   patroniCpuLimit: { scope: "env", field: cpu },
   patroniMemoryRequest: { scope: "env", field: memory },
   patroniMemoryLimit: { scope: "env", field: memory },
-  patroniVolumeSize: { scope: "env", field: memory },
+  patroniVolumeSize: { scope: "env", field: storage },
   patroniStorageClass: { scope: "env", field: patroniStorageClass },
   patroniVolumeLock: { scope: "env", field: patroniVolumeLock },
-  patroniImageTag: { scope: "all", field: text },
+  patroniImageTag: { scope: "all", field: imageTag },
 
   // Environments: application
   serverReplicas: { scope: "env", field: wholeNumber(0) },
@@ -99,20 +100,23 @@ export const PLAIN_KEYS = {
   clientMemoryRequest: { scope: "env", field: memory },
   clientMemoryLimit: { scope: "env", field: memory },
   clientHost: { scope: "env", field: hostName, emptyIsUnset: true },
-  keycloakRealm: { scope: "env", field: text },
+  // A Keycloak realm name (at most 255 in Keycloak); it lands in a Secret, which holds at most 1MiB.
+  keycloakRealm: { scope: "env", field: text.max(255, { error: "must be a Keycloak realm name of at most 255 characters" }) },
   keycloakAuthUrl: { scope: "env", field: httpsUrl, emptyIsUnset: true },
 
   // Environments: backups
   backupSchedule: { scope: "env", field: cronSchedule(MIN_CRON_MINUTES_WITH_VOLUME) },
   backupTimeZone: { scope: "env", field: timeZone },
-  backupDailyCount: { scope: "env", field: wholeNumber(1) },
-  backupWeeklyCount: { scope: "env", field: wholeNumber(0) },
-  backupMonthlyCount: { scope: "env", field: wholeNumber(0) },
-  backupVolumeSize: { scope: "env", field: memory },
+  // Retention beyond a year of dailies, two years of weeklies or ten years of monthlies is a typo: the
+  // backup volume (at most 512Gi on BC Gov) could not hold it, and the platform keeps its own copies.
+  backupDailyCount: { scope: "env", field: wholeNumber(1, 366, "a year of daily backups") },
+  backupWeeklyCount: { scope: "env", field: wholeNumber(0, 104, "two years of weekly backups") },
+  backupMonthlyCount: { scope: "env", field: wholeNumber(0, 120, "ten years of monthly backups") },
+  backupVolumeSize: { scope: "env", field: storage },
   backupStorageClass: { scope: "env", field: z.literal(STORAGE_CLASSES.backup, { error: `must be ${STORAGE_CLASSES.backup}, the only backed-up storage class` }) },
   backupVerification: { scope: "env", field: flag },
   backupVerifySchedule: { scope: "env", field: cronSchedule(MIN_CRON_MINUTES_WITH_VOLUME) },
-  backupVerificationVolumeSize: { scope: "env", field: memory },
+  backupVerificationVolumeSize: { scope: "env", field: storage },
   backupCpuRequest: { scope: "env", field: cpu },
   backupCpuLimit: { scope: "env", field: cpu },
   backupMemoryRequest: { scope: "env", field: memory },
@@ -120,8 +124,8 @@ export const PLAIN_KEYS = {
 
   // Tools: builds, images and promotion
   gitRepository: { scope: "tools", field: httpsUrl },
-  gitRef: { scope: "tools", field: text },
-  patroniSourceImage: { scope: "tools", field: text },
+  gitRef: { scope: "tools", field: gitRef },
+  patroniSourceImage: { scope: "tools", field: imageReference },
   backupImageRef: { scope: "all", field: releaseTag },
   backupBaseImage: { scope: "tools", field: pinnedImage },
   devCommit: { scope: "tools", field: commitSha },

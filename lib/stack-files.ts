@@ -5,8 +5,8 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parse as parseYaml } from "yaml";
-import { PROJECT, stackFileName } from "../config";
+import { stackFileName } from "../config";
+import { asConfigString, isSecure, projectDefaults, stackFileEntries } from "../config/stack-file";
 
 export interface StackFiles {
   /** Config values keyed without the project prefix. */
@@ -24,60 +24,24 @@ export interface StackFiles {
   readonly missingDeclared: string[];
 }
 
-type Json = string | number | boolean | null | Json[] | { [k: string]: Json };
-
-function asConfigString(v: Json): string {
-  return typeof v === "string" ? v : JSON.stringify(v);
-}
-
-function stripPrefix(key: string): string | undefined {
-  if (!key.includes(":")) return key;
-  return key.startsWith(`${PROJECT}:`) ? key.slice(PROJECT.length + 1) : undefined;
-}
-
-function readYaml(file: string): Record<string, Json> {
-  const doc: unknown = parseYaml(fs.readFileSync(file, "utf8"));
-  if (doc === null || doc === undefined) return {};
-  if (typeof doc !== "object" || Array.isArray(doc)) throw new Error(`${path.basename(file)}: expected a YAML mapping`);
-  return doc as Record<string, Json>;
-}
-
-/** Merged config of `stack`, read from `projectDir`. Throws if `Pulumi.yaml` is missing or not YAML. */
+/** Merged config of `stack`, read from `projectDir`. Throws ConfigError (naming the file) for unreadable YAML. */
 export function readStackFiles(projectDir: string, stack: string): StackFiles {
-  const project = readYaml(path.join(projectDir, "Pulumi.yaml"));
+  const { defaults, noDefault } = projectDefaults(projectDir, stack);
   const values: Record<string, string> = {};
-  const noDefault = new Set<string>();
-  const projectConfig = (project.config ?? {}) as Record<string, Json>;
-  for (const [rawKey, decl] of Object.entries(projectConfig)) {
-    const key = stripPrefix(rawKey);
-    if (key === undefined) continue;
-    if (decl !== null && typeof decl === "object" && !Array.isArray(decl)) {
-      if ("default" in decl) values[key] = asConfigString(decl.default);
-      else if ("value" in decl) values[key] = asConfigString(decl.value);
-      else noDefault.add(key);
-    } else if (decl !== null) {
-      values[key] = asConfigString(decl);
-    }
-  }
+  for (const [key, v] of Object.entries(defaults)) if (v !== null) values[key] = asConfigString(v);
 
   const stackFile = stackFileName(stack);
   const stackPath = path.join(projectDir, stackFile);
   const encryptedKeys = new Set<string>();
   const stackFileKeys = new Set<string>();
   const stackFileExists = fs.existsSync(stackPath);
-  if (stackFileExists) {
-    const doc = readYaml(stackPath);
-    const config = (doc.config ?? {}) as Record<string, Json>;
-    for (const [rawKey, v] of Object.entries(config)) {
-      const key = stripPrefix(rawKey);
-      if (key === undefined) continue;
-      stackFileKeys.add(key);
-      if (v !== null && typeof v === "object" && !Array.isArray(v) && typeof v.secure === "string") {
-        encryptedKeys.add(key);
-        values[key] = "";
-      } else if (v !== null) {
-        values[key] = asConfigString(v);
-      }
+  for (const { key, value } of stackFileEntries(stackPath, stack)) {
+    stackFileKeys.add(key);
+    if (isSecure(value)) {
+      encryptedKeys.add(key);
+      values[key] = "";
+    } else {
+      values[key] = asConfigString(value);
     }
   }
   const missingDeclared = [...noDefault].filter((k) => !stackFileKeys.has(k));

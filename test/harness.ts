@@ -70,6 +70,7 @@ export function projectWith(stack: string, edit: Record<string, unknown>): strin
 
 /** Resources the mock engine received in the last evaluation (0 when config was rejected). */
 export function registeredCount(): number {
-  const monitor = pulumi.runtime.getMonitor() as unknown as { getRegisteredResources(): Map<string, unknown> };
-  return monitor.getRegisteredResources().size;
+  const monitor = pulumi.runtime.getMonitor() as unknown as { getRegisteredResources(): Map<string, unknown> } | undefined;
+  // No monitor yet: the evaluation stopped before the mock engine was even set up.
+  return monitor ? monitor.getRegisteredResources().size : 0;
 }

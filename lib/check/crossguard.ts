@@ -48,7 +48,7 @@ export function validateResourceWith(policy: PlatformPolicy) {
 /** `validateStack` of one namespace rule: resources grouped by namespace, `protect` from the plan. */
 export function validateStackWith(policy: PlatformPolicy) {
   return (args: { resources: readonly Pick<PolicyResource, "type" | "props" | "urn" | "opts" | "provider">[] }, report: ReportViolation): void => {
-    if (!policy.checkNamespace) return;
+    if (!policy.checkNamespace && !policy.checkInstallation) return;
     const byNamespace = new Map<string, { o: CheckObject; urn: string; protect: boolean }[]>();
     for (const r of args.resources) {
       const o = objectOf(r.type, r.props);
@@ -56,18 +56,18 @@ export function validateStackWith(policy: PlatformPolicy) {
       const ns = namespaceOf(o, r.provider);
       byNamespace.set(ns, [...(byNamespace.get(ns) ?? []), { o, urn: r.urn, protect: r.opts.protect }]);
     }
-    for (const [namespace, entries] of byNamespace) {
+    const urns = new Map([...byNamespace.values()].flat().map((e) => [e.o, e.urn]));
+    const views: NamespaceView[] = [...byNamespace].map(([namespace, entries]) => {
       const protectedObjects = new Set(entries.filter((e) => e.protect).map((e) => e.o));
-      const urns = new Map(entries.map((e) => [e.o, e.urn]));
-      const violations = policy.checkNamespace({
-        ...viewOf(namespace),
-        objects: entries.map((e) => e.o),
-        isProtected: (o) => protectedObjects.has(o),
-      });
-      for (const v of violations) {
-        const kept = applyWaiver(policy.id, v);
-        if (kept) report(message(kept), kept.object ? urns.get(kept.object) : undefined);
-      }
+      return { ...viewOf(namespace), objects: entries.map((e) => e.o), isProtected: (o) => protectedObjects.has(o) };
+    });
+    const violations = [
+      ...(policy.checkNamespace ? views.flatMap((v) => policy.checkNamespace!(v)) : []),
+      ...(policy.checkInstallation ? policy.checkInstallation(views) : []),
+    ];
+    for (const v of violations) {
+      const kept = applyWaiver(policy.id, v);
+      if (kept) report(message(kept), kept.object ? urns.get(kept.object) : undefined);
     }
   };
 }

@@ -11,6 +11,10 @@ import {
   splitStreamTag, triggerManagedContainers, type CheckObject,
 } from "./objects";
 import { STORAGE_CLASSES } from "../../config/platform";
+import {
+  cronTimeZone, cronVolumeCollision, imageRefs, int32Fields, nameLimits, resourceBounds, routeHost, routeHostUnique,
+} from "./limits";
+import { routerAdmission } from "./router-admission";
 
 /** What a namespace is for: it decides which platform rules apply. */
 export type NamespaceRole = "prod" | "env" | "tools";
@@ -53,6 +57,8 @@ export interface PlatformPolicy {
   readonly checkObject?: (o: CheckObject, view: Omit<NamespaceView, "objects" | "isProtected">) => Violation[];
   /** Checks what one object cannot show alone (something missing, who mounts what, protection). */
   readonly checkNamespace?: (view: NamespaceView) => Violation[];
+  /** Checks what spans the namespaces checked together (e.g. a route host claimed twice). */
+  readonly checkInstallation?: (views: readonly NamespaceView[]) => Violation[];
 }
 
 export const WAIVER_PREFIX = "hcap.bcgov/waive-";
@@ -250,6 +256,7 @@ const protectStateful: PlatformPolicy = {
 /** Every platform rule, in report order. */
 export const PLATFORM_POLICIES: readonly PlatformPolicy[] = [
   resources, readinessProbe, routeTls, denyByDefault, storageClass, pinnedImages, protectStateful,
+  routerAdmission, nameLimits, int32Fields, resourceBounds, routeHost, routeHostUnique, imageRefs, cronTimeZone, cronVolumeCollision,
 ];
 
 export type WaiverResult =
@@ -270,6 +277,20 @@ export function applyWaiver(id: string, v: Violation): Violation | undefined {
   if (w.status === "waived") return undefined;
   if (w.status === "no-reason") return { ...v, message: `${v.message} (waiver annotation ${WAIVER_PREFIX}${id} gives no reason, so it does not apply)` };
   return v;
+}
+
+/** Runs the rules that span namespaces over every namespace checked together. */
+export function runInstallationPolicies(views: readonly NamespaceView[]): { violations: { policy: PlatformPolicy; violation: Violation }[]; waived: number } {
+  const violations: { policy: PlatformPolicy; violation: Violation }[] = [];
+  let waived = 0;
+  for (const policy of PLATFORM_POLICIES) {
+    for (const v of policy.checkInstallation ? policy.checkInstallation(views) : []) {
+      const kept = applyWaiver(policy.id, v);
+      if (kept) violations.push({ policy, violation: kept });
+      else waived++;
+    }
+  }
+  return { violations, waived };
 }
 
 /** Runs every rule over one namespace; returns the unwaived violations with their rule and the waived count. */

@@ -3,7 +3,7 @@
  * objects of several namespaces that run together). Pure over its inputs; loading stacks or files is
  * lib/check/load.ts, printing is lib/check/format.ts.
  */
-import { PLATFORM_POLICIES, applyWaiver, runPolicies, type NamespaceRole } from "./policies";
+import { PLATFORM_POLICIES, applyWaiver, runInstallationPolicies, runPolicies, type NamespaceRole, type NamespaceView } from "./policies";
 
 export { roleOfNamespace, type NamespaceRole } from "./policies";
 import { REFERENCE_RULES, checkReferences } from "./references";
@@ -93,6 +93,15 @@ export async function runCheck(sources: readonly CheckSource[], options: CheckOp
     waived += w;
     for (const { policy, violation } of violations) add(s, violation.object, "error", policy.id, violation.message, violation.path);
     if (s.role === "prod" && !s.isProtected) notes.add(`protect-stateful not checked for ${s.label}: no plan (only rendered stacks carry resource options)`);
+  }
+
+  // Rules across namespaces see every source; findings are kept for the reported ones only.
+  const views: NamespaceView[] = sources.map((s) => ({ namespace: s.namespace, prod: s.role === "prod", environment: s.role !== "tools", objects: s.objects }));
+  const installation = runInstallationPolicies(views);
+  waived += installation.waived;
+  for (const { policy, violation } of installation.violations) {
+    const s = violation.object ? sourceOf.get(violation.object) : undefined;
+    if (s && s.report) add(s, violation.object, "error", policy.id, violation.message, violation.path);
   }
 
   const refs = checkReferences(sources.map((s) => ({ namespace: s.namespace, objects: s.objects })));
