@@ -21,10 +21,8 @@ import { PatroniImage } from "./components/patroni-image";
 import { PORTS } from "./components/ports";
 import type { Adoption } from "./components/safety";
 import { serverEnv } from "./components/server-env";
+import { envOutputs, toolsOutputs, type StackOutputs } from "./stack-outputs";
 
-export interface StackOutputs {
-  readonly namespace: string;
-}
 
 /** The stack's adoption switch, as every component takes it. */
 function stackAdoption(cfg: StackConfig): Adoption {
@@ -222,7 +220,10 @@ function declareTools(cfg: ToolsConfig, opts: pulumi.ComponentResourceOptions): 
 export function declareStack(cfg: StackConfig): StackOutputs {
   const provider = stackProvider(cfg);
   const opts: pulumi.ComponentResourceOptions = { providers: [provider] };
-  if (cfg.role === "env") declareEnvironment(cfg, opts);
-  else declareTools(cfg, opts);
-  return { namespace: cfg.namespace };
+  if (cfg.role === "env") {
+    declareEnvironment(cfg, opts);
+    return envOutputs(cfg);
+  }
+  declareTools(cfg, opts);
+  return toolsOutputs(cfg);
 }
