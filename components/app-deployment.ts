@@ -201,7 +201,10 @@ export function declareAppDeployment(
     // Switching back to a DeploymentConfig removes this from the program; its pods must keep serving
     // until the DC (not awaited by Pulumi) has rolled out, so it is left running and deleted by hand.
     retainOnDelete: true,
-    // With an autoscaler, `spec.replicas` belongs to it: not declared, and never re-sent from state.
+    // With an autoscaler, `spec.replicas` belongs to it: not declared, and ignored. Under server-side
+    // apply the provider then sends an ignored field only with its live value while it still co-owns it,
+    // and drops it once another manager (the autoscaler) owns it (pulumi-kubernetes
+    // provider/pkg/await/await.go, handleSSAIgnoreFields): switching the autoscaler on never resets replicas.
     ...(autoscale ? { ignoreChanges: ["spec.replicas"] } : {}),
   });
   if (maxPods(args) > 1) {

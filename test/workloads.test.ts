@@ -91,7 +91,7 @@ describe("no owned field that a controller rewrites", () => {
     }
   });
 
-  it("without an autoscaler the program owns replicas; with one, it neither declares nor re-sends them", async () => {
+  it("without an autoscaler the program owns replicas; with one, it neither declares them nor diffs them (ignoreChanges)", async () => {
     const off = await render("prod", { projectDir: projectWith("tools", PROMOTED) });
     expect((find(off.objects, "Deployment", "hcap-server").spec as Obj).replicas).toBe(3);
     expect(planEntry(off.plan, "Deployment", "hcap-server-deployment").ignoreChanges).toEqual([]);
