@@ -328,3 +328,29 @@ describe("npm run diff explains a workload switch step by step", () => {
     expect(switchesMarkdown(workloadSwitches(dSide, dSide))).toBe("");
   });
 });
+
+describe("adopt-check: a namespace in either state", () => {
+  const managed = { "app.kubernetes.io/managed-by": "pulumi" };
+  const declared = (kind: string) => [{ apiVersion: "v1", kind, name: "hcap-server", namespace: "f047a2-test", body: {}, ignoreChanges: [] }];
+  const live = (kind: string, labels: Record<string, string> = {}) => [{ apiVersion: "v1", kind, metadata: { name: "hcap-server", labels } }];
+
+  it("the same kind live and declared: nothing to say", async () => {
+    const { workloadFindings } = await import("../lib/adopt/workload");
+    expect(workloadFindings(declared("Deployment"), live("Deployment", managed))).toEqual({ errors: [], notes: [] });
+  });
+
+  it("our Deployment live, DeploymentConfig declared: the way back, step by step (delete the retained Deployment by hand)", async () => {
+    const { workloadFindings } = await import("../lib/adopt/workload");
+    const { errors, notes } = workloadFindings(declared("DeploymentConfig"), live("Deployment", managed));
+    expect(errors).toEqual([]);
+    expect(notes[0]).toBe("Deployment/hcap-server -> DeploymentConfig/hcap-server: pulumi up switches the workload kind:");
+    expect(notes.at(-1)).toContain("oc delete deployment/hcap-server");
+  });
+
+  it("a Deployment nobody made with this program, DeploymentConfig declared: an error, it would keep running", async () => {
+    const { workloadFindings } = await import("../lib/adopt/workload");
+    const { errors } = workloadFindings(declared("DeploymentConfig"), live("Deployment"));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/^Deployment\/hcap-server is live but not made by this program, .*keep running beside the new DeploymentConfig/);
+  });
+});
