@@ -55,6 +55,11 @@ for tier in "${tiers[@]}"; do
       sleep 5
     done
     kind=dc
+    if [ "$(oc get "dc/$tier" -o jsonpath='{.status.latestVersion}')" = "0" ]; then
+      # Never triggered: its environment tag has no image yet (not promoted).
+      echo "- \`dc/$tier\`: not deployed yet (nothing promoted)" >> "$summary"
+      continue
+    fi
   else
     kind=deployment
   fi
