@@ -10,8 +10,7 @@
  * (pulumi/pulumi pkg/resource/deploy/deployment_executor.go: performDeletes runs once the program's
  * registrations are done). README: Workloads.
  *
- * DeploymentConfig drift:
- * Drift: a DeploymentConfig is sent as a custom resource, which Pulumi does not normalise, and the
+ * DeploymentConfig drift: a DeploymentConfig is sent as a custom resource, which Pulumi does not normalise, and the
  * ImageChange trigger rewrites the container image in the live object. So the program declares only
  * what it owns, in the form the API server stores: no container `image` (the trigger owns it; DC
  * validation accepts an empty image for a container an ImageChange trigger names), quantities in
