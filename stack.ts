@@ -6,6 +6,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ENVIRONMENTS, namespaceFor, type EnvConfig, type StackConfig, type ToolsConfig } from "./config";
 import { AppImage } from "./components/app-image";
+import type { ReadOnlyRoot } from "./components/app-deployment";
 import { AppTier, type HttpProbe } from "./components/app-tier";
 import { CLIENT_CONTEXT_DIR, clientDockerfile } from "./components/client-dockerfile";
 import { BackupImage } from "./components/backup-image";
@@ -20,10 +21,8 @@ import { PatroniImage } from "./components/patroni-image";
 import { PORTS } from "./components/ports";
 import type { Adoption } from "./components/safety";
 import { serverEnv } from "./components/server-env";
+import { envOutputs, toolsOutputs, type StackOutputs } from "./stack-outputs";
 
-export interface StackOutputs {
-  readonly namespace: string;
-}
 
 /** The stack's adoption switch, as every component takes it. */
 function stackAdoption(cfg: StackConfig): Adoption {
@@ -64,6 +63,30 @@ const SERVER_STARTUP: HttpProbe = { path: "/api/v1/version", initialDelaySeconds
 /** hcap-client probes: nginx answers `/` with the built index.html as soon as it starts. */
 const CLIENT_READINESS: HttpProbe = { path: "/", initialDelaySeconds: 5, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 3 };
 const CLIENT_LIVENESS: HttpProbe = { path: "/", initialDelaySeconds: 15, periodSeconds: 20, timeoutSeconds: 3, failureThreshold: 3 };
+
+/**
+ * What each image writes under a read-only root file system (Deployment only).
+ * hcap-server (node, started with `npm run start`): temporary files (uploads) under /tmp, and npm's
+ * cache and logs, pointed there too (the arbitrary UID has no writable home).
+ */
+const SERVER_READ_ONLY_ROOT: ReadOnlyRoot = {
+  writable: [{ volume: "tmp", mountPath: "/tmp" }],
+  env: [{ name: "NPM_CONFIG_CACHE", value: "/tmp/.npm" }],
+};
+/**
+ * hcap-client (UBI nginx 1.26, sclorg/nginx-container `1.26/Dockerfile.rhel9`, `s2i/bin/run`): the
+ * image makes /var/lib/nginx (temp files), /var/log/nginx (its run script links the logs to
+ * stdout/stderr there, under `set -e`) and /run (nginx.pid) writable; everything else is read-only.
+ * Its nss_wrapper passwd file (/opt/app-root/etc) is written before `set -e` and is optional for a
+ * non-root nginx, so it is not mounted over (that folder holds the server-block snippet).
+ */
+const CLIENT_READ_ONLY_ROOT: ReadOnlyRoot = {
+  writable: [
+    { volume: "nginx-tmp", mountPath: "/var/lib/nginx/tmp" },
+    { volume: "nginx-log", mountPath: "/var/log/nginx" },
+    { volume: "run", mountPath: "/run" },
+  ],
+};
 
 /** The API's path prefix on the client's host (the server's routes live under `/api/v1`). */
 const API_PATH = "/api";
@@ -109,6 +132,10 @@ function declareEnvironment(cfg: EnvConfig, opts: pulumi.ComponentResourceOption
     image: { namespace: cfg.toolsNamespace, stream: names.images.server, tag: cfg.stack },
     port: PORTS.server,
     replicas: scale.serverReplicas,
+    autoscale: cfg.server.autoscale,
+    workload: cfg.workload,
+    commit: cfg.commit,
+    readOnlyRoot: SERVER_READ_ONLY_ROOT,
     resources: cfg.server.resources,
     host: cfg.server.host,
     pathRoutes: [{ name: names.clientApiRoute, host: cfg.client.host, path: API_PATH }],
@@ -125,6 +152,10 @@ function declareEnvironment(cfg: EnvConfig, opts: pulumi.ComponentResourceOption
     image: { namespace: cfg.toolsNamespace, stream: names.images.client, tag: cfg.stack },
     port: PORTS.client,
     replicas: scale.clientReplicas,
+    autoscale: cfg.client.autoscale,
+    workload: cfg.workload,
+    commit: cfg.commit,
+    readOnlyRoot: CLIENT_READ_ONLY_ROOT,
     resources: cfg.client.resources,
     host: cfg.client.host,
     env: [],
@@ -189,7 +220,10 @@ function declareTools(cfg: ToolsConfig, opts: pulumi.ComponentResourceOptions): 
 export function declareStack(cfg: StackConfig): StackOutputs {
   const provider = stackProvider(cfg);
   const opts: pulumi.ComponentResourceOptions = { providers: [provider] };
-  if (cfg.role === "env") declareEnvironment(cfg, opts);
-  else declareTools(cfg, opts);
-  return { namespace: cfg.namespace };
+  if (cfg.role === "env") {
+    declareEnvironment(cfg, opts);
+    return envOutputs(cfg);
+  }
+  declareTools(cfg, opts);
+  return toolsOutputs(cfg);
 }

@@ -1,8 +1,16 @@
 /**
- * One application tier of an environment: a DeploymentConfig that deploys its image whenever the
- * environment's tag in tools moves, the Service in front of it and an edge-TLS Route.
+ * One application tier of an environment: its workload, the Service in front of it and an edge-TLS
+ * Route. The workload is an `apps/v1` Deployment running the promoted commit's image
+ * (components/app-deployment.ts), or, with `appWorkload: DeploymentConfig`, the DeploymentConfig the
+ * old templates made, which deploys its image whenever the environment's tag in tools moves.
  *
- * Drift: a DeploymentConfig is sent as a custom resource, which Pulumi does not normalise, and the
+ * Both kinds select the same pod labels, so the Service reaches whichever pods exist. Switching kinds
+ * therefore needs no Service change: the new workload is created (a Deployment is awaited until its
+ * pods are ready), and the old one is deleted only after every create and update of the `up`
+ * (pulumi/pulumi pkg/resource/deploy/deployment_executor.go: performDeletes runs once the program's
+ * registrations are done). README: Workloads.
+ *
+ * DeploymentConfig drift: a DeploymentConfig is sent as a custom resource, which Pulumi does not normalise, and the
  * ImageChange trigger rewrites the container image in the live object. So the program declares only
  * what it owns, in the form the API server stores: no container `image` (the trigger owns it; DC
  * validation accepts an empty image for a container an ImageChange trigger names), quantities in
@@ -12,7 +20,9 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { Resources } from "../config";
+import type { AppTierConfig, Resources } from "../config";
+import type { AppWorkload } from "../config/keys";
+import { declareAppDeployment, type AppContainer, type ReadOnlyRoot } from "./app-deployment";
 import type { ObjectNames } from "./names";
 import { openshiftObject } from "./openshift/resource";
 import type { DeploymentConfig, DeploymentTriggerPolicy, Route } from "./openshift/types";
@@ -38,6 +48,14 @@ export interface AppTierArgs {
   readonly port: number;
   readonly replicas: number;
   readonly resources: Resources;
+  /** The kind of workload. */
+  readonly workload: AppWorkload;
+  /** The promoted commit the Deployment runs ("" before the first promotion). Unused by a DC (its trigger follows the tag). */
+  readonly commit: string;
+  /** Deployment only: an autoscaler from `replicas` to `autoscale.maxReplicas`. */
+  readonly autoscale?: AppTierConfig["autoscale"];
+  /** Deployment only: the emptyDir volumes (and env) the image needs under a read-only root. */
+  readonly readOnlyRoot: ReadOnlyRoot;
   /** Route host. */
   readonly host: string;
   /**
@@ -108,8 +126,32 @@ export function appTriggers(args: Pick<AppTierArgs, "names" | "image">): Deploym
   ];
 }
 
+/** Seconds a new pod may take before it must be ready: the start-up probe's window, else the readiness delay. */
+export function startupSeconds(args: Pick<AppTierArgs, "startup" | "readiness">): number {
+  const p = args.startup ?? args.readiness;
+  return p.initialDelaySeconds + p.periodSeconds * p.failureThreshold;
+}
+
+/** The container both kinds run (the DC adds nothing; the Deployment adds image and hardening). */
+export function appContainer(args: AppTierArgs): AppContainer & { readonly name: string } {
+  return {
+    name: args.names.name,
+    ports: [{ name: WEB_PORT_NAME, containerPort: args.port, protocol: "TCP" }],
+    // An empty list is not stored (omitted on read), so it is not declared either.
+    ...(args.env.length > 0 ? { env: [...args.env] } : {}),
+    readinessProbe: httpGet(args.readiness),
+    livenessProbe: httpGet(args.liveness),
+    ...(args.startup ? { startupProbe: httpGet(args.startup) } : {}),
+    resources: {
+      requests: { cpu: args.resources.requests.cpu, memory: args.resources.requests.memory },
+      limits: { cpu: args.resources.limits.cpu, memory: args.resources.limits.memory },
+    },
+  };
+}
+
 export function deploymentConfigObject(args: AppTierArgs): DeploymentConfig {
   const { names } = args;
+  const { name, ...container } = appContainer(args);
   return {
     apiVersion: "apps.openshift.io/v1",
     kind: "DeploymentConfig",
@@ -132,20 +174,11 @@ export function deploymentConfigObject(args: AppTierArgs): DeploymentConfig {
         metadata: { labels: names.podLabels },
         spec: {
           containers: [{
-            name: names.name,
+            name,
             // No `image`: the ImageChange trigger writes the resolved digest here.
             // IfNotPresent: the trigger always writes a digest, which never changes content.
             imagePullPolicy: "IfNotPresent",
-            ports: [{ name: WEB_PORT_NAME, containerPort: args.port, protocol: "TCP" }],
-            // An empty list is not stored (omitted on read), so it is not declared either.
-            ...(args.env.length > 0 ? { env: [...args.env] } : {}),
-            readinessProbe: httpGet(args.readiness),
-            livenessProbe: httpGet(args.liveness),
-            ...(args.startup ? { startupProbe: httpGet(args.startup) } : {}),
-            resources: {
-              requests: { cpu: args.resources.requests.cpu, memory: args.resources.requests.memory },
-              limits: { cpu: args.resources.limits.cpu, memory: args.resources.limits.memory },
-            },
+            ...container,
           }],
         },
       },
@@ -192,7 +225,20 @@ export class AppTier extends pulumi.ComponentResource {
     const adopt = adoptOptions(args.adoption, names.name, args.adoption.createdByTemplates ?? true);
     const self = { parent: this };
 
-    openshiftObject(`${names.name}-dc`, deploymentConfigObject(args), { ...self, ...adopt });
+    // The Service depends on the workload: on a fresh namespace it is created once the pods are ready.
+    const workload = args.workload === "Deployment"
+      ? declareAppDeployment({
+        names,
+        image: args.image,
+        commit: args.commit,
+        replicas: args.replicas,
+        autoscale: args.autoscale,
+        resources: args.resources,
+        readOnlyRoot: args.readOnlyRoot,
+        startupSeconds: startupSeconds(args),
+        container: appContainer(args),
+      }, self)
+      : openshiftObject(`${names.name}-dc`, deploymentConfigObject(args), { ...self, ...adopt });
     const service = new k8s.core.v1.Service(names.name, {
       metadata: { name: names.name, labels: names.labels },
       spec: {
@@ -201,7 +247,7 @@ export class AppTier extends pulumi.ComponentResource {
         selector: names.selector,
         ports: [{ name: WEB_PORT_NAME, protocol: "TCP", port: args.port, targetPort: WEB_PORT_NAME }],
       },
-    }, { ...self, ...adopt, ignoreChanges: [...ASSIGNED_BY_CLUSTER.service] });
+    }, { ...self, ...adopt, dependsOn: [workload], ignoreChanges: [...ASSIGNED_BY_CLUSTER.service] });
     openshiftObject(`${names.name}-route`, routeObject(args), { ...self, ...adopt, dependsOn: [service] });
     for (const route of args.pathRoutes ?? []) {
       openshiftObject(`${route.name}-route`, routeObject(args, route), { ...self, dependsOn: [service] });

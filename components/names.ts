@@ -93,7 +93,7 @@ export interface StackNames {
   readonly imagePullerBinding: (namespace: string) => string;
 }
 
-const MANAGED_BY = { "app.kubernetes.io/managed-by": "pulumi" } as const;
+export const MANAGED_BY = { "app.kubernetes.io/managed-by": "pulumi" } as const;
 
 function part(appName: string, name: string, component: string, selector: Labels): ObjectNames {
   const labels = {

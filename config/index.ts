@@ -8,12 +8,13 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { stackNames } from "../components/names";
 import { ConfigError, type ConfigIssue } from "./error";
-import { cpuMillis, quantityBytes } from "./fields";
+import { commitSha, cpuMillis, quantityBytes } from "./fields";
 import { credentialProblem, mayBeSecret, scheduleCollision, workloadTotalProblem } from "./limits";
 import { PROJECT, asConfigString, isSecure, projectDefaults, stackFileEntries } from "./stack-file";
 import type { STORAGE_CLASSES } from "./platform";
 import {
-  MIN_CRON_MINUTES_WITH_VOLUME, PLAIN_KEYS, SECRET_KEYS, type PatroniStorageClass, type PlainKeyName, type PlainValues, type Scope, type SecretKeyName,
+  MIN_CRON_MINUTES_WITH_VOLUME, PLAIN_KEYS, SECRET_KEYS, type AppWorkload, type PatroniStorageClass, type PlainKeyName, type PlainValues, type Scope,
+  type SecretKeyName,
 } from "./keys";
 
 export { ConfigError, type ConfigIssue } from "./error";
@@ -50,6 +51,11 @@ export interface RawConfig {
   readonly stackFileKeys: ReadonlySet<string>;
   /** The other stacks' values of {@link CROSS_STACK_KEYS}, for the checks across stacks. */
   readonly otherStacks?: readonly OtherStack[];
+  /**
+   * Environments only: the `<env>Commit` value of the tools stack file, where a promotion records the
+   * commit an environment runs (absent: not promoted).
+   */
+  readonly promotedCommit?: string;
 }
 
 /** Keys whose values must agree across stacks (one plate) or must differ (one host, one Route). */
@@ -70,6 +76,8 @@ export interface AppTierConfig {
   readonly replicas: number;
   readonly resources: Resources;
   readonly host: string;
+  /** A HorizontalPodAutoscaler from `replicas` up to `maxReplicas`; absent: a fixed replica count. */
+  readonly autoscale?: { readonly maxReplicas: number; readonly cpuPercent: number };
 }
 
 interface CommonConfig {
@@ -95,6 +103,10 @@ export interface EnvConfig extends CommonConfig {
   readonly stack: EnvName;
   readonly protectStateful: boolean;
   readonly maintenance: "none" | "restore";
+  /** Kind of the server and client workloads. */
+  readonly workload: AppWorkload;
+  /** The commit this environment runs, as promoted into the tools stack file; "" before the first promotion. */
+  readonly commit: string;
   readonly patroni: {
     readonly replicas: number;
     readonly resources: Resources;
@@ -206,9 +218,16 @@ export function parseConfig(stack: string, raw: RawConfig): StackConfig {
     }
   }
 
+  let commit = "";
+  if (stack !== "tools") {
+    const promoted = commitSha.safeParse(raw.promotedCommit ?? "");
+    if (promoted.success) commit = promoted.data;
+    else issues.push({ file: stackFileName("tools"), key: q(`${stack}Commit`), message: promoted.error.issues.map((i) => i.message).join("; ") });
+  }
+
   if (issues.length === 0) issues.push(...crossChecks(stack, values as Partial<PlainValues>, raw));
   if (issues.length > 0) throw new ConfigError(stack, issues);
-  return build(stack, values as PlainValues, secrets);
+  return build(stack, values as PlainValues, secrets, commit);
 }
 
 /** A refused value that may be a misplaced secret is not repeated in the message (CI logs keep it). */
@@ -232,8 +251,19 @@ function crossChecks(stack: StackName, v: Partial<PlainValues>, raw: RawConfig):
       issues.push({ file: raw.sourceOf(`${tier}MemoryRequest`), key: q(`${tier}MemoryRequest`), message: `${memReq} is more than the limit ${q(`${tier}MemoryLimit`)} = ${memLim}` });
     }
   }
-  if (stack !== "tools") issues.push(...volumeLockChecks(stack, v, raw), ...capacityChecks(v, raw), ...scheduleChecks(v, raw));
+  if (stack !== "tools") {
+    issues.push(...volumeLockChecks(stack, v, raw), ...capacityChecks(v, raw), ...scheduleChecks(v, raw), ...autoscaleChecks(v, raw));
+  }
   issues.push(...crossStackChecks(stack, v, raw));
+  if (stack !== "tools" && v.adopt && v.appWorkload === "Deployment") {
+    // The templates made DeploymentConfigs: adopting with Deployments would import the Service and
+    // Route but leave the old DC running beside the new Deployment, unmanaged and on the old image.
+    issues.push({
+      file: raw.sourceOf("appWorkload"), key: q("appWorkload"),
+      message: `is Deployment while ${q("adopt")} is true; adopt the template-made DeploymentConfigs first ` +
+        `(${q("appWorkload")}: DeploymentConfig), then switch to Deployment in a later up (README: Workloads)`,
+    });
+  }
   if (stack !== "tools" && v.serverHost && v.serverHost === v.clientHost) {
     issues.push({ file: raw.sourceOf("clientHost"), key: q("clientHost"), message: `must differ from ${q("serverHost")} (both are ${v.serverHost})` });
   }
@@ -295,6 +325,26 @@ function crossStackChecks(stack: StackName, v: Partial<PlainValues>, raw: RawCon
   return issues;
 }
 
+/** An autoscaler needs a Deployment to scale and a range to scale in (its minimum is the tier's replicas). */
+function autoscaleChecks(v: Partial<PlainValues>, raw: RawConfig): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  for (const tier of ["server", "client"] as const) {
+    const key = `${tier}AutoscaleMaxReplicas` as const;
+    const max = v[key];
+    const min = v[`${tier}Replicas`];
+    if (!max || min === undefined) continue;
+    const at = { file: raw.sourceOf(key), key: q(key) };
+    if (v.appWorkload !== "Deployment") {
+      issues.push({ ...at, message: `is ${max}, but only a Deployment is autoscaled (${q("appWorkload")} = ${v.appWorkload}); set it to 0 or switch to Deployment` });
+    } else if (min < 1) {
+      issues.push({ ...at, message: `is ${max}, but ${q(`${tier}Replicas`)} = ${min} and the autoscaler's minimum (${q(`${tier}Replicas`)}) must be 1 or more` });
+    } else if (max <= min) {
+      issues.push({ ...at, message: `must be more than ${q(`${tier}Replicas`)} = ${min}, the autoscaler's minimum (or 0 for no autoscaler)` });
+    }
+  }
+  return issues;
+}
+
 /**
  * A StatefulSet's volume claim template cannot change in place: the provider would delete and
  * recreate the database StatefulSet. So the size and class must stay what the StatefulSet was created
@@ -339,7 +389,17 @@ function resources(v: PlainValues, tier: "patroni" | "server" | "client" | "back
   };
 }
 
-function build(stack: StackName, v: PlainValues, secrets: Partial<Record<SecretKeyName, pulumi.Output<string>>>): StackConfig {
+function tier(v: PlainValues, name: "server" | "client"): AppTierConfig {
+  const maxReplicas = v[`${name}AutoscaleMaxReplicas`];
+  return {
+    replicas: v[`${name}Replicas`],
+    resources: resources(v, name),
+    host: v[`${name}Host`],
+    ...(maxReplicas > 0 ? { autoscale: { maxReplicas, cpuPercent: v[`${name}AutoscaleCpuPercent`] } } : {}),
+  };
+}
+
+function build(stack: StackName, v: PlainValues, secrets: Partial<Record<SecretKeyName, pulumi.Output<string>>>, commit: string): StackConfig {
   const common = {
     stackFile: stackFileName(stack),
     appName: v.appName,
@@ -375,8 +435,10 @@ function build(stack: StackName, v: PlainValues, secrets: Partial<Record<SecretK
       volumeSize: v.patroniVolumeSize,
       storageClass: v.patroniStorageClass,
     },
-    server: { replicas: v.serverReplicas, resources: resources(v, "server"), host: v.serverHost },
-    client: { replicas: v.clientReplicas, resources: resources(v, "client"), host: v.clientHost },
+    workload: v.appWorkload,
+    commit,
+    server: tier(v, "server"),
+    client: tier(v, "client"),
     keycloak: { realm: v.keycloakRealm, authUrl: v.keycloakAuthUrl },
     backup: {
       schedule: v.backupSchedule,
@@ -436,9 +498,22 @@ export function loadConfig(projectDir: string = process.cwd()): StackConfig {
     values,
     secretKeys,
     stackFileKeys,
+    promotedCommit: isEnvName(stack) ? readPromotedCommit(projectDir, stack) : undefined,
     sourceOf: (key) => (stackFileKeys.has(key) ? stackFileName(stack) : "Pulumi.yaml"),
     otherStacks: readOtherStacks(projectDir, stack),
   });
+}
+
+/**
+ * The commit `env` runs, as `npm run promote` recorded it in the tools stack file (`<env>Commit`):
+ * the one record of what runs where, read by the tools stack (environment tags) and by the
+ * environment's own stack (the image its Deployments run). Absent file or key: not promoted.
+ */
+export function readPromotedCommit(projectDir: string, env: EnvName): string | undefined {
+  const file = path.join(projectDir, stackFileName("tools"));
+  if (!fs.existsSync(file)) return undefined;
+  const entry = stackFileEntries(file, "tools").find((e) => e.key === `${env}Commit`);
+  return entry === undefined || entry.value === null ? undefined : asConfigString(entry.value);
 }
 
 /** The project keys written in a stack file (without the project prefix); empty if there is no file. */

@@ -58,6 +58,21 @@ const patroniVolumeLock = z.string({ error: "must be a string" }).transform((s, 
   return { volumeSize: size, storageClass: storageClass as PatroniStorageClass };
 });
 
+/**
+ * The kind of the server and client workloads: an `apps/v1` Deployment, or the OpenShift
+ * DeploymentConfig the old templates made (deprecated since OpenShift 4.14; kept to adopt and migrate).
+ */
+export const APP_WORKLOADS = ["Deployment", "DeploymentConfig"] as const;
+export type AppWorkload = (typeof APP_WORKLOADS)[number];
+
+/** An autoscaler's average CPU utilisation target, in percent of the CPU request. */
+const percent = z.preprocess(
+  (v) => (typeof v === "string" && /^\d+$/.test(v.trim()) ? Number(v) : v),
+  z.number({ error: "must be a whole percentage" }).int({ error: "must be a whole percentage" })
+    .min(10, { error: "must be 10 or more (percent of the CPU request)" })
+    .max(100, { error: "must be 100 or less (percent of the CPU request)" }),
+);
+
 const always = (): boolean => true;
 const whenAdopting = (v: Readonly<Record<string, unknown>>): boolean => v.adopt === true;
 
@@ -100,6 +115,11 @@ export const PLAIN_KEYS = {
   clientMemoryRequest: { scope: "env", field: memory },
   clientMemoryLimit: { scope: "env", field: memory },
   clientHost: { scope: "env", field: hostName, emptyIsUnset: true },
+  appWorkload: { scope: "env", field: z.enum(APP_WORKLOADS, { error: `must be ${APP_WORKLOADS.join(" or ")}` }) },
+  serverAutoscaleMaxReplicas: { scope: "env", field: wholeNumber(0) },
+  serverAutoscaleCpuPercent: { scope: "env", field: percent },
+  clientAutoscaleMaxReplicas: { scope: "env", field: wholeNumber(0) },
+  clientAutoscaleCpuPercent: { scope: "env", field: percent },
   // A Keycloak realm name (at most 255 in Keycloak); it lands in a Secret, which holds at most 1MiB.
   keycloakRealm: { scope: "env", field: text.max(255, { error: "must be a Keycloak realm name of at most 255 characters" }) },
   keycloakAuthUrl: { scope: "env", field: httpsUrl, emptyIsUnset: true },

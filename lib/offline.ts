@@ -9,6 +9,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, PROJECT, loadConfig, type StackConfig } from "../config";
 import { declareStack } from "../stack";
+import type { StackOutputs } from "../stack-outputs";
 import { readStackFiles } from "./stack-files";
 
 /** A value Pulumi marks secret, as captured offline. Renders never print `value`. */
@@ -46,6 +47,8 @@ export interface StackEvaluation {
   readonly resources: readonly DeclaredResource[];
   /** Secret keys absent offline (not in the stack file, or encrypted) that got a placeholder. */
   readonly placeholderSecrets: readonly string[];
+  /** The stack outputs, as `pulumi up` exports them (plain values, none secret). */
+  readonly outputs: StackOutputs;
 }
 
 export interface EvaluateOptions {
@@ -217,7 +220,9 @@ async function evaluate(stack: string, options: EvaluateOptions): Promise<StackE
     });
   };
 
-  await pulumi.runtime.runInPulumiStack(async () => declareStack(config));
+  let outputs: StackOutputs | undefined;
+  await pulumi.runtime.runInPulumiStack(async () => (outputs = declareStack(config)));
   await (pulumi.runtime as typeof pulumi.runtime & { waitForRPCs(): Promise<void> }).waitForRPCs();
-  return { stack, config, resources: captured, placeholderSecrets: [...placeholders].sort() };
+  if (outputs === undefined) throw new Error(`offline render of ${stack}: the program returned no outputs`);
+  return { stack, config, resources: captured, placeholderSecrets: [...placeholders].sort(), outputs };
 }

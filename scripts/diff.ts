@@ -15,6 +15,7 @@ import { diffSnapshots, hasChanges, toMarkdown } from "../lib/diff";
 import { evaluateStack } from "../lib/offline";
 import { PROJECT_DIR } from "../lib/project";
 import { snapshotOf } from "../lib/snapshot";
+import { switchesMarkdown, workloadSwitches } from "../lib/workload-switch";
 
 /** Exit status of `--exit-code` when the stack changed. */
 const CHANGED = 3;
@@ -40,6 +41,6 @@ runCli(async () => {
     base: `base \`${base.ref}\` (${base.short})`,
     head: "working tree",
   });
-  process.stdout.write(report);
+  process.stdout.write(report + switchesMarkdown(workloadSwitches(before.objects, after.objects)));
   if (values["exit-code"] && hasChanges(diff)) process.exitCode = CHANGED;
 });

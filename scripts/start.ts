@@ -9,6 +9,15 @@ import { runCli } from "../lib/cli";
 import { evaluateStack } from "../lib/offline";
 import { PROJECT_DIR } from "../lib/project";
 import { kubernetesObjects, plan, toYaml } from "../lib/render";
+import type { StackOutputs } from "../stack-outputs";
+
+/** The URLs and commits of a stack in one line (all outputs: npm run render -- <stack> --outputs). */
+function outputsLine(o: StackOutputs): string {
+  if ("environmentTags" in o) {
+    return `commits ${Object.entries(o.environmentTags).map(([env, t]) => `${env} ${t.commit ?? "-"}`).join(", ")}`;
+  }
+  return `${o.server.url} (server), ${o.client.url} (client), commit ${o.server.commit ?? "not promoted"}`;
+}
 
 runCli(async () => {
   const outDir = path.join(PROJECT_DIR, "out");
@@ -30,6 +39,7 @@ runCli(async () => {
       `  kinds:     ${[...byKind].map(([k, n]) => `${k} ${n}`).join(", ")}`,
       `  protected: ${protectedOnes.length > 0 ? protectedOnes.join(", ") : "none"}`,
     ];
+    lines.push(`  outputs:   ${outputsLine(ev.outputs)}`);
     if (ev.placeholderSecrets.length > 0) lines.push(`  secrets not set here (placeholders): ${ev.placeholderSecrets.join(", ")}`);
     lines.push(`  wrote:     ${path.relative(process.cwd(), yamlFile)}, ${path.relative(process.cwd(), planFile)}`);
     process.stdout.write(`${lines.join("\n")}\n\n`);

@@ -36,20 +36,20 @@ describe("adopt: true", () => {
   });
 
   it("imports template-made objects by <namespace>/<name>, and nothing when adopt is off", () => {
-    const cfg = parseDev({ adopt: "true" }, { ...KEYCLOAK, patroniSuperuserPassword: "a", patroniReplicationPassword: "b", patroniAppPassword: "c" }) as EnvConfig;
+    const cfg = parseDev({ adopt: "true", appWorkload: "DeploymentConfig" }, { ...KEYCLOAK, patroniSuperuserPassword: "a", patroniReplicationPassword: "b", patroniAppPassword: "c" }) as EnvConfig;
     expect(adoptOptions(cfg, "hcap-patroni")).toEqual({ import: "f047a2-dev/hcap-patroni" });
     expect(adoptOptions(cfg, "hcap-deny-by-default", false)).toEqual({});
     expect(adoptOptions({ ...cfg, adopt: false }, "hcap-patroni")).toEqual({});
   });
 
   it("renders offline with placeholders for the unset passwords, and no RandomPassword", async () => {
-    const { ev, plan } = await render("dev", { projectDir: projectWith("dev", { "hcap-infra:adopt": true }) });
+    const { ev, plan } = await render("dev", { projectDir: projectWith("dev", { "hcap-infra:adopt": true, "hcap-infra:appWorkload": "DeploymentConfig" }) });
     expect(ev.placeholderSecrets).toEqual(expect.arrayContaining(["patroniSuperuserPassword", "patroniReplicationPassword", "patroniAppPassword"]));
     expect(plan.filter((e) => e.type === "random:index/randomPassword:RandomPassword")).toEqual([]);
   });
 
   it("creates the program's NetworkPolicies (the templates named theirs differently), importing none", async () => {
-    const { plan } = await render("dev", { projectDir: projectWith("dev", { "hcap-infra:adopt": true }) });
+    const { plan } = await render("dev", { projectDir: projectWith("dev", { "hcap-infra:adopt": true, "hcap-infra:appWorkload": "DeploymentConfig" }) });
     const policies = plan.filter((e) => e.type === "kubernetes:networking.k8s.io/v1:NetworkPolicy");
     expect(policies.map((p) => p.name)).toContain("hcap-deny-by-default");
     for (const p of policies) {

@@ -9,7 +9,7 @@ const ADOPTED_PASSWORDS = {
 
 describe("adopt: true", () => {
   it("prod: every object the templates made carries its import ID in the plan; new objects are created", async () => {
-    const { plan } = await render("prod", { projectDir: projectWith("prod", { "hcap-infra:adopt": true }), secrets: ADOPTED_PASSWORDS });
+    const { plan } = await render("prod", { projectDir: projectWith("prod", { "hcap-infra:adopt": true, "hcap-infra:appWorkload": "DeploymentConfig" }), secrets: ADOPTED_PASSWORDS });
     for (const [type, name] of [
       ["StatefulSet", "hcap-patroni"], ["Secret", "hcap-patroni"], ["Service", "hcap-patroni"], ["ServiceAccount", "hcap-patroni"],
       ["Role", "hcap-patroni"], ["RoleBinding", "hcap-patroni"], ["Secret", "hcap-keycloak"], ["Service", "hcap-server"],
@@ -25,14 +25,14 @@ describe("adopt: true", () => {
   });
 
   it("declares no RandomPassword and never shows the adopted passwords", async () => {
-    const { plan, objects } = await render("prod", { projectDir: projectWith("prod", { "hcap-infra:adopt": true }), secrets: ADOPTED_PASSWORDS });
+    const { plan, objects } = await render("prod", { projectDir: projectWith("prod", { "hcap-infra:adopt": true, "hcap-infra:appWorkload": "DeploymentConfig" }), secrets: ADOPTED_PASSWORDS });
     expect(plan.filter((e) => e.type.startsWith("random:"))).toEqual([]);
     const text = JSON.stringify({ plan, objects });
     for (const value of Object.values(ADOPTED_PASSWORDS)) expect(text).not.toContain(value);
   });
 
   it("the provider forces field ownership only while adopting", async () => {
-    const on = await render("dev", { projectDir: projectWith("dev", { "hcap-infra:adopt": true }) });
+    const on = await render("dev", { projectDir: projectWith("dev", { "hcap-infra:adopt": true, "hcap-infra:appWorkload": "DeploymentConfig" }) });
     const off = await render("dev");
     const provider = (r: Awaited<ReturnType<typeof render>>) => r.ev.resources.find((x) => x.type === "pulumi:providers:kubernetes")?.inputs;
     expect(provider(on)?.enablePatchForce).toBe("true");

@@ -263,7 +263,7 @@ function runCli(args: string[], env: Record<string, string> = {}): { status: num
 }
 
 describe("npm run adopt-check against the template-made namespaces", () => {
-  const adopting = (stack: string) => ({ HCAP_INFRA_PROJECT_DIR: projectWith(stack, { "hcap-infra:adopt": true }) });
+  const adopting = (stack: string) => ({ HCAP_INFRA_PROJECT_DIR: projectWith(stack, { "hcap-infra:adopt": true, "hcap-infra:appWorkload": "DeploymentConfig" }) });
 
   it("dev with adopt: imports every template object with its ID, replaces nothing, leaves Patroni's own objects alone", () => {
     const { status, stdout } = runCli(["dev", "--live", path.join(LIVE_DIR, "dev.yaml")], adopting("dev"));
@@ -298,9 +298,32 @@ describe("npm run adopt-check against the template-made namespaces", () => {
   });
 
   it("dev without adopt: every existing object would stop pulumi up with AlreadyExists", () => {
-    const { status, stdout } = runCli(["dev", "--live", path.join(LIVE_DIR, "dev.yaml")]);
+    const { status, stdout } = runCli(["dev", "--live", path.join(LIVE_DIR, "dev.yaml")], {
+      HCAP_INFRA_PROJECT_DIR: projectWith("dev", { "hcap-infra:appWorkload": "DeploymentConfig" }),
+    });
     expect(status).toBe(1);
     expect(stdout).toContain("adopt is off, but 12 declared object(s) already exist; pulumi up would stop with AlreadyExists (set hcap-infra:adopt true)");
+  });
+
+  it("dev declaring Deployments over the template-made DeploymentConfig: it would keep running beside them, so adopt as DC first", () => {
+    const { status, stdout } = runCli(["dev", "--live", path.join(LIVE_DIR, "dev.yaml")]);
+    expect(status).toBe(1);
+    expect(stdout).toContain("ERROR DeploymentConfig/hcap-server is live but not made by this program, and the program declares a Deployment");
+    expect(stdout).toContain("Adopt it first with hcap-infra:appWorkload: DeploymentConfig");
+  });
+
+  it("an adopted namespace (DC labelled by this program) switching to Deployment: the steps, and no error for the switch", () => {
+    const dump = parseLiveDump(fs.readFileSync(path.join(LIVE_DIR, "dev.yaml"), "utf8"), "dev.yaml").map((o) => {
+      const labels = { ...((o.metadata.labels as Obj | undefined) ?? {}), "app.kubernetes.io/managed-by": "pulumi" };
+      return { ...o, metadata: { ...o.metadata, labels } };
+    });
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "live-")), "dev.yaml");
+    fs.writeFileSync(file, dump.map((o) => stringify(o)).join("---\n"));
+    const { stdout } = runCli(["dev", "--live", file]);
+    expect(stdout).not.toContain("ERROR DeploymentConfig/hcap-server");
+    const steps = stdout.split("DeploymentConfig/hcap-server -> Deployment/hcap-server: pulumi up switches the workload kind:\n")[1];
+    expect(steps).toMatch(/^ {4}1\. create Deployment\/hcap-server .*waits until all its pods are ready/);
+    expect(steps).toMatch(/\n {4}3\. after every create and update, delete DeploymentConfig\/hcap-server/);
   });
 
   it("tools with adopt: the server build, its image stream, the oc-tag-made env tags and the Patroni stream are imported", () => {

@@ -18,6 +18,11 @@ const HOSTS = {
 
 const COMMITS = { "hcap-infra:devCommit": "1a2b3c4", "hcap-infra:testCommit": "5d6e7f8", "hcap-infra:prodCommit": "0123456" };
 
+/** A render of `env` whose stack file chooses DeploymentConfig workloads (plus `edit`). */
+function renderDc(env: string, edit: Record<string, unknown> = {}): ReturnType<typeof render> {
+  return render(env, { projectDir: projectWith(env, { "hcap-infra:appWorkload": "DeploymentConfig", ...edit }) });
+}
+
 function container(dc: KubeObject): Obj {
   const containers = (dc.spec as Obj).template.spec.containers as Obj[];
   expect(containers).toHaveLength(1);
@@ -122,9 +127,9 @@ describe("the client image's Dockerfile", () => {
   });
 });
 
-describe.each(ENVIRONMENTS)("%s: application tier", (env) => {
+describe.each(ENVIRONMENTS)("%s: application tier (appWorkload: DeploymentConfig)", (env) => {
   it("declares both DCs, Services and Routes, the /api Route, the Keycloak Secret and the NetworkPolicies", async () => {
-    const { objects } = await render(env);
+    const { objects } = await renderDc(env);
     for (const tier of TIERS) for (const kind of ["DeploymentConfig", "Service", "Route"]) find(objects, kind, tier);
     find(objects, "Route", "hcap-client-api");
     find(objects, "Secret", "hcap-keycloak");
@@ -134,7 +139,7 @@ describe.each(ENVIRONMENTS)("%s: application tier", (env) => {
   });
 
   it.each(TIERS)("%s: the DC's trigger follows its <stream>:<env> tag in tools, and tools declares that tag once promoted", async (tier) => {
-    const dc = find((await render(env)).objects, "DeploymentConfig", tier);
+    const dc = find((await renderDc(env)).objects, "DeploymentConfig", tier);
     const [ict] = (dc.spec as Obj).triggers as Obj[];
     const from = ict.imageChangeParams.from;
     expect(from).toEqual({ kind: "ImageStreamTag", name: `${tier}:${env}`, namespace: "f047a2-tools" });
@@ -148,7 +153,7 @@ describe.each(ENVIRONMENTS)("%s: application tier", (env) => {
   });
 
   it("every server env reference resolves: Keycloak keys to the declared Secret, Postgres keys to the Patroni Secret's keys", async () => {
-    const { objects } = await render(env);
+    const { objects } = await renderDc(env);
     const env_ = container(find(objects, "DeploymentConfig", "hcap-server")).env as Obj[];
     const keycloak = find(objects, "Secret", "hcap-keycloak");
     const keycloakKeys = Object.keys(keycloak.stringData as Obj);
@@ -169,13 +174,13 @@ describe.each(ENVIRONMENTS)("%s: application tier", (env) => {
   });
 
   it("the client is a static build: no env, so no database or Keycloak credentials reach it", async () => {
-    const c = container(find((await render(env)).objects, "DeploymentConfig", "hcap-client"));
+    const c = container(find((await renderDc(env)).objects, "DeploymentConfig", "hcap-client"));
     expect(c).not.toHaveProperty("env");
     expect(c).not.toHaveProperty("envFrom");
   });
 
   it("every Route reaches a Service, which reaches one DC's pods on the container's named port", async () => {
-    const { objects } = await render(env);
+    const { objects } = await renderDc(env);
     const routes = ofKind(objects, "Route");
     expect(routes.map((r) => r.metadata.name).sort()).toEqual(["hcap-client", "hcap-client-api", "hcap-server"]);
     for (const r of routes) {
@@ -199,7 +204,7 @@ describe.each(ENVIRONMENTS)("%s: application tier", (env) => {
   });
 
   it("hosts: the server on serverHost, the client on clientHost, and /api on clientHost goes to the server", async () => {
-    const { objects } = await render(env);
+    const { objects } = await renderDc(env);
     const spec = (name: string) => find(objects, "Route", name).spec as Obj;
     expect(spec("hcap-server")).toMatchObject({ host: HOSTS[env].server, to: { name: "hcap-server" } });
     expect(spec("hcap-server")).not.toHaveProperty("path");
@@ -209,13 +214,13 @@ describe.each(ENVIRONMENTS)("%s: application tier", (env) => {
   });
 
   it("the router may reach the client's pods on their port", async () => {
-    const policy = find((await render(env)).objects, "NetworkPolicy", "hcap-allow-router-to-hcap-client").spec as Obj;
+    const policy = find((await renderDc(env)).objects, "NetworkPolicy", "hcap-allow-router-to-hcap-client").spec as Obj;
     expect(policy.podSelector).toEqual({ matchLabels: { name: "hcap-client" } });
     expect(policy.ingress).toEqual([{ from: [{ namespaceSelector: { matchLabels: { "network.openshift.io/policy-group": "ingress" } } }], ports: [{ protocol: "TCP", port: 8080 }] }]);
   });
 
   it("every Route is TLS-only: edge termination, plain HTTP redirected, 90 s router timeout", async () => {
-    const routes = ofKind((await render(env)).objects, "Route");
+    const routes = ofKind((await renderDc(env)).objects, "Route");
     expect(routes).toHaveLength(3);
     for (const route of routes) {
       expect((route.spec as Obj).tls).toEqual({ termination: "edge", insecureEdgeTerminationPolicy: "Redirect" });
@@ -227,7 +232,7 @@ describe.each(ENVIRONMENTS)("%s: application tier", (env) => {
 describe("drift: each DC declares only what it owns, as the server stores it", () => {
   const cases = ENVIRONMENTS.flatMap((env) => TIERS.map((tier) => [env, tier] as const));
   it.each(cases)("%s %s: no image, triggers exactly as declared, canonical quantities, no server-filled fields", async (env, tier) => {
-    const dc = find((await render(env)).objects, "DeploymentConfig", tier);
+    const dc = find((await renderDc(env)).objects, "DeploymentConfig", tier);
     const spec = dc.spec as Obj;
     const c = container(dc);
     expect(c).not.toHaveProperty("image");
@@ -261,8 +266,7 @@ describe("drift: each DC declares only what it owns, as the server stores it", (
     ["hcap-server", "server"],
     ["hcap-client", "client"],
   ] as const)("%s: a real change still shows: replicas and resources come from config", async (tier, prefix) => {
-    const dir = projectWith("dev", { [`hcap-infra:${prefix}Replicas`]: 4, [`hcap-infra:${prefix}MemoryLimit`]: "768Mi" });
-    const { objects } = await render("dev", { projectDir: dir });
+    const { objects } = await renderDc("dev", { [`hcap-infra:${prefix}Replicas`]: 4, [`hcap-infra:${prefix}MemoryLimit`]: "768Mi" });
     const dc = find(objects, "DeploymentConfig", tier);
     expect((dc.spec as Obj).replicas).toBe(4);
     expect(container(dc).resources.limits.memory).toBe("768Mi");
@@ -274,7 +278,7 @@ describe("drift: each DC declares only what it owns, as the server stores it", (
 
 describe("operations", () => {
   it("restore maintenance scales the server to 0 and keeps its trigger; the client keeps running", async () => {
-    const { objects } = await render("prod", { projectDir: projectWith("prod", { "hcap-infra:maintenance": "restore", "hcap-infra:clientReplicas": 3 }) });
+    const { objects } = await renderDc("prod", { "hcap-infra:maintenance": "restore", "hcap-infra:clientReplicas": 3 });
     const server = find(objects, "DeploymentConfig", "hcap-server");
     expect((server.spec as Obj).replicas).toBe(0);
     expect(((server.spec as Obj).triggers as Obj[]).map((t) => t.type)).toEqual(["ImageChange", "ConfigChange"]);
@@ -282,7 +286,7 @@ describe("operations", () => {
   });
 
   it("adopt imports the template-made DC, Service, Route and Keycloak Secret by name, and creates the client tier", async () => {
-    const { plan } = await render("test", { projectDir: projectWith("test", { "hcap-infra:adopt": true }) });
+    const { plan } = await renderDc("test", { "hcap-infra:adopt": true });
     const imports = plan.filter((e) => e.import !== null).map((e) => e.import);
     for (const id of ["f047a2-test/hcap-server", "f047a2-test/hcap-keycloak"]) expect(imports).toContain(id);
     expect(imports.filter((id) => id === "f047a2-test/hcap-server")).toHaveLength(3);
@@ -300,14 +304,14 @@ describe("operations", () => {
 
 describe("DeploymentConfig start-up and field ownership", () => {
   it("the server gets a startup probe long enough for its migrations before liveness may restart it", async () => {
-    const dc = find((await render("prod")).objects, "DeploymentConfig", "hcap-server") as Obj;
+    const dc = find((await renderDc("prod")).objects, "DeploymentConfig", "hcap-server") as Obj;
     const container = dc.spec.template.spec.containers[0];
     expect(container.startupProbe.httpGet).toEqual({ path: "/api/v1/version", port: "web", scheme: "HTTP" });
     expect(container.startupProbe.periodSeconds * container.startupProbe.failureThreshold).toBeGreaterThanOrEqual(600);
   });
 
   it("both DCs re-assert their triggers over the trigger controller's ownership (patchForce on the DC only)", async () => {
-    const { objects } = await render("dev");
+    const { objects } = await renderDc("dev");
     for (const name of ["hcap-server", "hcap-client"]) {
       expect(find(objects, "DeploymentConfig", name).metadata.annotations).toEqual({ "pulumi.com/patchForce": "true" });
     }

@@ -178,7 +178,7 @@ describe("the backup volume is never lost by accident", () => {
   });
 
   it("adopt imports what backup.dc.yml created and creates the rest", async () => {
-    const projectDir = projectWith("prod", { "hcap-infra:adopt": true });
+    const projectDir = projectWith("prod", { "hcap-infra:adopt": true, "hcap-infra:appWorkload": "DeploymentConfig" });
     const secrets = { patroniSuperuserPassword: "s1", patroniReplicationPassword: "s2", patroniAppPassword: "s3" };
     const { plan } = await render("prod", { projectDir, secrets });
     for (const [type, name] of [["PersistentVolumeClaim", names.backup.dataVolume], ["PersistentVolumeClaim", names.backup.verificationVolume], ["ConfigMap", names.backup.config]]) {

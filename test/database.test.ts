@@ -53,7 +53,7 @@ function rendered(r: Rendered): string {
 }
 
 async function adoptingRender(stack: string): Promise<Rendered> {
-  return render(stack, { projectDir: projectWith(stack, { "hcap-infra:adopt": true }), secrets: ADOPTED });
+  return render(stack, { projectDir: projectWith(stack, { "hcap-infra:adopt": true, "hcap-infra:appWorkload": "DeploymentConfig" }), secrets: ADOPTED });
 }
 
 async function configError(stack: string, edit: Record<string, unknown>): Promise<ConfigError> {

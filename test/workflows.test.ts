@@ -102,14 +102,15 @@ describe("workflow rules", () => {
     expect(Object.keys(workflow(f).on)).not.toContain("pull_request_target");
   });
 
-  it.each(files)("%s: every pulumi/actions step hides stack outputs; every `up` holds pulumi-<stack>", (f) => {
+  it.each(files)("%s: previews and ups show the stack outputs (none is secret); every `up` holds pulumi-<stack>", (f) => {
     for (const [name, job] of jobsOf(f)) {
       for (const s of pulumiSteps(job)) {
-        expect(s.with?.["suppress-outputs"], `${f} ${name}`).toBe(true);
+        // The drift check only compares; everywhere else a person reads the URLs and commits.
+        if (f !== "drift.yml") expect(s.with?.["suppress-outputs"], `${f} ${name}`).toBe(false);
         if (s.with?.command !== "up") continue;
         const group = typeof job.concurrency === "string" ? job.concurrency : job.concurrency?.group;
         const stack = String(s.with?.["stack-name"]);
-        expect(group, `${f} ${name}`).toBe(stack.startsWith("${{") ? "pulumi-${{ matrix.stack }}" : `pulumi-${stack}`);
+        expect(group, `${f} ${name}`).toBe(`pulumi-${stack}`);
         expect(typeof job.concurrency === "object" && job.concurrency["cancel-in-progress"]).toBe(false);
       }
     }
@@ -136,3 +137,37 @@ describe("workflow rules", () => {
     expect(workflow("promote.yml").jobs.record.environment).toBe("${{ github.ref_name }}");
   });
 });
+
+describe("rollouts a pipeline can trust", () => {
+  const script = fs.readFileSync(path.join(PROJECT_DIR, ".github", "scripts", "verify-rollout.sh"), "utf8");
+  const envUps = files.flatMap((f) => jobsOf(f).flatMap(([name, job]) => {
+    const steps = job.steps ?? [];
+    const i = steps.findIndex((st) => st.uses?.startsWith("pulumi/actions@") && st.with?.command === "up" && st.with?.["stack-name"] !== "tools");
+    return i < 0 ? [] : [{ f, name, after: steps.slice(i + 1) as Array<Step & { if?: string }> }];
+  }));
+
+  it("deploy and promote both apply the environment after tools", () => {
+    expect(envUps.map((u) => u.f).sort()).toEqual(["deploy.yml", "promote.yml"]);
+    const promote = workflow("promote.yml").jobs as Record<string, Job & { needs?: string }>;
+    expect(promote.deploy.needs).toBe("apply");
+  });
+
+  it.each(["deploy.yml", "promote.yml"])("%s: every environment up is followed by the rollout/version check, and by the pods' reasons on failure", (f) => {
+    for (const u of envUps.filter((x) => x.f === f)) {
+      const verify = u.after.find((st) => /verify-rollout\.sh "\$STACK"$/.test((st.run ?? "").trim()));
+      expect(verify, `${f} ${u.name}`).toBeDefined();
+      expect(verify?.if).toBeUndefined();
+      const explain = u.after.find((st) => (st.run ?? "").includes("verify-rollout.sh \"$STACK\" --explain"));
+      expect(explain?.if, `${f} ${u.name}`).toBe("failure()");
+    }
+  });
+
+  it("the check waits for DeploymentConfigs with a timeout, prints each failing pod's reason and checks the version endpoint", () => {
+    expect(script).toMatch(/oc rollout status "\$kind\/\$tier" --timeout="\$timeout"/);
+    expect(script).toMatch(/::error::\$tier pod \$pod is not ready: \$reason/);
+    expect(script).toContain("curl -fsS --max-time 10 \"$url\"");
+    expect(script).toContain('url=$(out .server.versionUrl)');
+    expect(script).toContain('>> "$summary"');
+  });
+});
+

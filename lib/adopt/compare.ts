@@ -13,6 +13,7 @@
 import { OFFLINE_SECRET, SecretValue } from "../offline";
 import type { DeclaredObject, ProviderSwitches } from "./declared";
 import type { LiveObject } from "./live";
+import { workloadFindings } from "./workload";
 import { quantityValue, sameQuantity } from "./quantity";
 
 export type ChangeKind = "add" | "update" | "remove";
@@ -504,6 +505,10 @@ export function compareObjects(input: CompareInput): AdoptReport {
       ? `${exists.length} object(s) exist but the program sets no import ID for them; pulumi up would stop with AlreadyExists: ${exists.join(", ")}`
       : `adopt is off, but ${exists.length} declared object(s) already exist; pulumi up would stop with AlreadyExists (set hcap-infra:adopt true): ${exists.join(", ")}`);
   }
+
+  const workloads = workloadFindings(input.declared, [...live.values()]);
+  errors.push(...workloads.errors);
+  notes.push(...workloads.notes);
 
   const leftAlone = [...live.values()]
     .filter((o) => !seen.has(byKey(o.kind, o.metadata.name)))

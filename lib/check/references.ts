@@ -4,6 +4,7 @@
  * image streams and tags, image-pull grants) must be declared by some namespace of the installation.
  * These are the mistakes `pulumi preview` accepts and the cluster rejects (or silently breaks on).
  */
+import { IMAGE_TAG_SHA_LENGTH } from "../../config/fields";
 import { ENVIRONMENTS } from "../../config";
 import {
   asArray, asObject, asString, asStringMap, at, containers, imageTriggers, internalImageStream, podSpecPath,
@@ -183,6 +184,8 @@ function checkPodRefs(idx: Index, ns: string, o: CheckObject, t: PodTemplate, ou
 /** Whether the image-stream tag `stream:tag` in `namespace` is declared or built; findings when not. */
 /** Environment tags (`<stream>:dev|test|prod`) exist only once `npm run promote` named a commit. */
 const ENVIRONMENT_TAGS: ReadonlySet<string> = new Set(ENVIRONMENTS);
+/** The image tag CI gives each build: the commit's short SHA. */
+const COMMIT_TAG = new RegExp(`^[0-9a-f]{${IMAGE_TAG_SHA_LENGTH}}$`);
 
 function checkStreamTag(
   idx: Index, o: CheckObject, out: Out, namespace: string, name: string, path: string, needTag = true, triggerWaits = false,
@@ -240,7 +243,11 @@ function checkImages(idx: Index, ns: string, o: CheckObject, t: PodTemplate, out
     }
     const internal = internalImageStream(image);
     if (!internal) continue;
-    checkStreamTag(idx, o, out, internal.namespace, `${internal.stream}:${internal.tag ?? "latest"}`, `${c.path}.image`, internal.digest === undefined);
+    const tag = internal.tag ?? "latest";
+    // A commit tag is written by CI's `oc tag` (deploy.yml), never declared; promote.yml checks it exists
+    // before recording a promotion. An environment tag in a pod is a Deployment not promoted yet (0 pods).
+    const ciTag = COMMIT_TAG.test(tag);
+    checkStreamTag(idx, o, out, internal.namespace, `${internal.stream}:${tag}`, `${c.path}.image`, internal.digest === undefined && !ciTag, true);
     checkPull(idx, ns, o, t, out, internal.namespace, image, `${c.path}.image`);
   }
   for (const tr of imageTriggers(o)) {
