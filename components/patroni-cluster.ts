@@ -124,7 +124,14 @@ export class PatroniCluster extends pulumi.ComponentResource implements Database
         [PATRONI_SECRET_KEYS.appUsername]: args.names.appName,
         [PATRONI_SECRET_KEYS.appPassword]: passwords.appPassword,
       },
-    }, { ...self, ...statefulOptions(config), ...adopted(names.name) });
+    }, {
+      ...self, ...statefulOptions(config), ...adopted(names.name),
+      // Written once, never again: Patroni reads the passwords only when it bootstraps the cluster, so
+      // a new value here would not change the database's passwords, only break every login. Whatever
+      // the config says later (secrets removed, generated <-> supplied), `pulumi up` keeps the live
+      // values; a deliberate rotation is ALTER ROLE in the database plus `oc patch secret` (README: Database).
+      ignoreChanges: ["stringData"],
+    });
     this.secret = secret;
     this.secretName = secret.metadata.name;
 

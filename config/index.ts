@@ -196,7 +196,8 @@ export function parseConfig(stack: string, raw: RawConfig): StackConfig {
     } else if (value === undefined && spec.requiredWhen(values)) {
       issues.push({
         file, key: q(key), kind: "missing-secret",
-        message: `${spec.what} is required but not set: pulumi config set --secret ${q(key)} <value> -s ${stack}`,
+        message: `${spec.what} is required but not set: pulumi config set --secret ${q(key)} <value> -s ${stack}` +
+          ("why" in spec && spec.why ? ` (${spec.why})` : ""),
       });
     } else if (value !== undefined) {
       secrets[key] = pulumi.secret(value);
@@ -223,7 +224,7 @@ function crossChecks(stack: StackName, v: Partial<PlainValues>, raw: RawConfig):
       issues.push({ file: raw.sourceOf(`${tier}MemoryRequest`), key: q(`${tier}MemoryRequest`), message: `${memReq} is more than the limit ${q(`${tier}MemoryLimit`)} = ${memLim}` });
     }
   }
-  if (stack !== "tools") issues.push(...volumeLockChecks(stack, v, raw));
+  if (stack !== "tools") issues.push(...volumeLockChecks(stack, v, raw), ...passwordSourceChecks(stack, v, raw));
   if (stack !== "tools" && v.serverHost && v.serverHost === v.clientHost) {
     issues.push({ file: raw.sourceOf("clientHost"), key: q("clientHost"), message: `must differ from ${q("serverHost")} (both are ${v.serverHost})` });
   }
@@ -265,6 +266,25 @@ function volumeLockChecks(stack: StackName, v: Partial<PlainValues>, raw: RawCon
     });
   }
   return issues;
+}
+
+/** The secret keys that supply the database's passwords. */
+const PASSWORD_KEYS = ["patroniSuperuserPassword", "patroniReplicationPassword", "patroniAppPassword"] as const;
+
+/**
+ * `patroniPasswords: generated` means the program made the passwords and the live Secret holds them:
+ * a supplied value would overwrite them. Adoption is the one time supplied values meet a generated
+ * source (they are the live passwords); afterwards the source must be recorded as `supplied`.
+ */
+function passwordSourceChecks(stack: StackName, v: Partial<PlainValues>, raw: RawConfig): ConfigIssue[] {
+  if (v.patroniPasswords !== "generated" || v.adopt === true) return [];
+  return PASSWORD_KEYS.filter((key) => raw.values[key] !== undefined).map((key) => ({
+    file: raw.sourceOf(key), key: q(key),
+    message: `is set, but ${q("patroniPasswords")} is generated: pulumi up would write this value over the generated password in the ` +
+      `live ${v.appName ? stackNames(v.appName).patroni.name : "Patroni"} Secret, while the database keeps the old one (Patroni reads passwords only at bootstrap), so the app, new ` +
+      `replicas and the backups could no longer log in. If these are the database's real passwords (after adoption), set ` +
+      `${q("patroniPasswords")}: supplied; otherwise remove it (pulumi config rm ${q(key)} -s ${stack})`,
+  }));
 }
 
 function resources(v: PlainValues, tier: "patroni" | "server" | "client" | "backup"): Resources {
