@@ -13,6 +13,8 @@ export interface StackFiles {
   readonly values: Record<string, string>;
   /** Keys whose stack-file value is `secure:` ciphertext: unreadable offline. */
   readonly encryptedKeys: Set<string>;
+  /** The `secure:` ciphertext of each encrypted key (public: it is committed), so a rotation can be seen offline. */
+  readonly ciphertexts: Record<string, string>;
   /** Keys written in the stack file. */
   readonly stackFileKeys: Set<string>;
   readonly stackFile: string;
@@ -63,6 +65,7 @@ export function readStackFiles(projectDir: string, stack: string): StackFiles {
   const stackFile = stackFileName(stack);
   const stackPath = path.join(projectDir, stackFile);
   const encryptedKeys = new Set<string>();
+  const ciphertexts: Record<string, string> = {};
   const stackFileKeys = new Set<string>();
   const stackFileExists = fs.existsSync(stackPath);
   if (stackFileExists) {
@@ -74,6 +77,7 @@ export function readStackFiles(projectDir: string, stack: string): StackFiles {
       stackFileKeys.add(key);
       if (v !== null && typeof v === "object" && !Array.isArray(v) && typeof v.secure === "string") {
         encryptedKeys.add(key);
+        ciphertexts[key] = v.secure;
         values[key] = "";
       } else if (v !== null) {
         values[key] = asConfigString(v);
@@ -81,5 +85,5 @@ export function readStackFiles(projectDir: string, stack: string): StackFiles {
     }
   }
   const missingDeclared = [...noDefault].filter((k) => !stackFileKeys.has(k));
-  return { values, encryptedKeys, stackFileKeys, stackFile, stackFileExists, missingDeclared };
+  return { values, encryptedKeys, ciphertexts, stackFileKeys, stackFile, stackFileExists, missingDeclared };
 }
