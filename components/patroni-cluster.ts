@@ -80,6 +80,15 @@ const RANDOM_PASSWORD_ARGS = [
  */
 const TERMINATION_GRACE_SECONDS = 30;
 
+/**
+ * For what a running cluster needs besides its StatefulSet and Secret: its ServiceAccount, Role and
+ * RoleBinding (Patroni's rights in its Kubernetes DCS) and its leader Service. If they leave the
+ * program (an `appName` change, a refactor), the retained StatefulSet would otherwise lose its
+ * leader lock rights and its Service and demote its leader; retained, the old database keeps running
+ * (unmanaged) until someone moves its data and deletes it on purpose.
+ */
+const KEPT_WITH_THE_DATABASE: pulumi.CustomResourceOptions = { retainOnDelete: true };
+
 export class PatroniCluster extends pulumi.ComponentResource implements DatabaseHandle {
   readonly serviceName: pulumi.Output<string>;
   /** Name of the credentials Secret (for `oc get secret`, never for env: use {@link secretKeyRef}). */
@@ -138,7 +147,7 @@ export class PatroniCluster extends pulumi.ComponentResource implements Database
     // --- Patroni's identity: it keeps its leader lock and config in ConfigMaps and labels pods --
     const serviceAccount = new k8s.core.v1.ServiceAccount(names.name, {
       metadata: { name: names.name, labels: names.labels },
-    }, { ...self, ...adopted(names.name) });
+    }, { ...self, ...adopted(names.name), ...KEPT_WITH_THE_DATABASE });
     const role = new k8s.rbac.v1.Role(names.name, {
       metadata: { name: names.name, labels: names.labels },
       rules: [
@@ -149,12 +158,12 @@ export class PatroniCluster extends pulumi.ComponentResource implements Database
         },
         { apiGroups: [""], resources: ["pods"], verbs: ["get", "list", "patch", "update", "watch"] },
       ],
-    }, { ...self, ...adopted(names.name) });
+    }, { ...self, ...adopted(names.name), ...KEPT_WITH_THE_DATABASE });
     new k8s.rbac.v1.RoleBinding(names.name, {
       metadata: { name: names.name, labels: names.labels },
       roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: role.metadata.name },
       subjects: [{ kind: "ServiceAccount", name: serviceAccount.metadata.name, namespace: config.namespace }],
-    }, { ...self, ...adopted(names.name) });
+    }, { ...self, ...adopted(names.name), ...KEPT_WITH_THE_DATABASE });
 
     // --- the leader Service; it also governs the StatefulSet ------------------------------------
     // serviceName is immutable and the live StatefulSets name this Service, so it stays. Patroni
@@ -166,7 +175,7 @@ export class PatroniCluster extends pulumi.ComponentResource implements Database
         selector: names.leaderSelector,
         ports: [{ name: POSTGRES_PORT_NAME, port: PORTS.postgres, targetPort: POSTGRES_PORT_NAME, protocol: "TCP" }],
       },
-    }, { ...self, ...adopted(names.name), ignoreChanges: [...ASSIGNED_BY_CLUSTER.service] });
+    }, { ...self, ...adopted(names.name), ...KEPT_WITH_THE_DATABASE, ignoreChanges: [...ASSIGNED_BY_CLUSTER.service] });
     this.serviceName = leader.metadata.name;
 
     // --- the members --------------------------------------------------------------------------

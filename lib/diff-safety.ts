@@ -5,7 +5,8 @@
  * snapshots; lib/diff.ts adds them to the report's Safety section.
  */
 import type { FieldChange, ObjectChange, SafetyChange } from "./diff";
-import type { PlanEntry } from "./render";
+import { quantityBytes } from "../config/fields";
+import type { KubeObject, PlanEntry } from "./render";
 import type { Snapshot, SnapshotGuards } from "./snapshot";
 
 /** The backup counts, in the order the report names them. */
@@ -90,6 +91,71 @@ export function objectSafety(changed: readonly ObjectChange[], headPlan: readonl
         resource: c.key,
         message: `${ignored.some((f) => f.kind === "secret") ? "secret values change" : "changes"} to ${paths(ignored)} are ignored by \`pulumi up\` ` +
           `(\`ignoreChanges\` ${ignoredPaths.join(", ")}): the live object keeps its values`,
+      });
+    }
+  }
+  return out;
+}
+
+const kindOf = (key: string): string => key.split("/")[0];
+const nameOf = (key: string): string => key.split("/").slice(2).join("/");
+
+/** The Postgres major version of an image reference's tag (`…/hcap-patroni:12.4` → 12), if it has one. */
+function majorVersion(image: unknown): number | undefined {
+  const tag = typeof image === "string" ? /:([^:/@]+)$/.exec(image)?.[1] : undefined;
+  const major = tag === undefined ? undefined : /^(\d+)/.exec(tag)?.[1];
+  return major === undefined ? undefined : Number(major);
+}
+
+function smaller(before: unknown, after: unknown): boolean {
+  try {
+    return typeof before === "string" && typeof after === "string" && quantityBytes(after) < quantityBytes(before);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Changes the API server or the database punish although the diff shows them as one value: a
+ * volume that shrinks (refused: volumes only grow), fewer database members (the highest ordinals
+ * leave first, a leader among them fails over), a new database image (a new Postgres major version
+ * cannot start on the old data directory), and a database that is replaced by a new, empty one.
+ */
+export function riskyChanges(changed: readonly ObjectChange[], removed: readonly KubeObject[], added: readonly KubeObject[]): SafetyChange[] {
+  const out: SafetyChange[] = [];
+  for (const c of changed) {
+    for (const f of c.fields) {
+      if (f.kind !== "changed") continue;
+      if (kindOf(c.key) === "PersistentVolumeClaim" && f.path === "spec.resources.requests.storage" && smaller(f.before, f.after)) {
+        out.push({ resource: c.key, message: `volume shrinks (${String(f.before)} → ${String(f.after)}): the API server refuses it (volumes only grow), so \`pulumi up\` fails; keep the size, or move to a new volume and copy the data` });
+      }
+      if (kindOf(c.key) !== "StatefulSet") continue;
+      if (f.path === "spec.replicas" && typeof f.before === "number" && typeof f.after === "number" && f.after < f.before) {
+        out.push({
+          resource: c.key,
+          message: `fewer database members (${f.before} → ${f.after}): the highest ordinals stop first, and if one of them leads, Patroni fails over and ` +
+            `asynchronously replicated commits can be lost; make ${nameOf(c.key)}-0 the leader first (patronictl -c patroni.yml switchover --candidate ${nameOf(c.key)}-0)`,
+        });
+      }
+      if (/^spec\.template\.spec\.containers\[name=[^\]]+\]\.image$/.test(f.path)) {
+        const [from, to] = [majorVersion(f.before), majorVersion(f.after)];
+        out.push({
+          resource: c.key,
+          message: from !== undefined && to !== undefined && from !== to
+            ? `database image moves to another Postgres major version (${from} → ${to}): the members cannot start on the old data directory and crash-loop (the data is kept); a major upgrade needs pg_upgrade or a dump and restore`
+            : "database image changes: the members restart one at a time",
+        });
+      }
+    }
+  }
+  const oldDatabases = removed.filter((o) => o.kind === "StatefulSet");
+  const newDatabases = added.filter((o) => o.kind === "StatefulSet");
+  for (const old of oldDatabases) {
+    for (const created of newDatabases) {
+      out.push({
+        resource: `StatefulSet/${old.metadata.namespace}/${old.metadata.name}`,
+        message: `the database moves to a new, empty StatefulSet ${created.metadata.name} (new volumes, new passwords); ${old.metadata.name} and its data stay in ` +
+          "the cluster, unmanaged, and the application no longer uses them. Keep the name, or restore a backup into the new database before the application switches",
       });
     }
   }

@@ -9,7 +9,7 @@
 import { stringify } from "yaml";
 import type { KubeObject, PlanEntry } from "./render";
 import { SECRET_PLACEHOLDER, isRenderedSecret } from "./render";
-import { guardChanges, objectSafety } from "./diff-safety";
+import { guardChanges, objectSafety, riskyChanges } from "./diff-safety";
 import type { Snapshot } from "./snapshot";
 
 export type FieldChangeKind = "added" | "removed" | "changed" | "secret" | "reordered";
@@ -229,6 +229,7 @@ export function diffSnapshots(base: Snapshot, head: Snapshot): StackDiff {
       ...guardChanges(base, head),
       ...diffPlans(base.plan, head.plan).filter((s) => s.message !== ""),
       ...objectSafety(changed, head.plan),
+      ...riskyChanges(changed, removed, added),
     ],
     secretsComparable: base.secrets === "digest" && head.secrets === "digest",
     guardsComparable: base.guards !== undefined && head.guards !== undefined,

@@ -85,3 +85,41 @@ describe("secrets", () => {
     expect(safetyText(d)).not.toMatch(/hcap-patroni: secret value changed/);
   });
 });
+
+describe("risky size, scale and image changes", () => {
+  it("a backup volume that shrinks is refused by the API server, and the diff says so", async () => {
+    const d = await diffOf("prod", { "hcap-infra:backupVolumeSize": "5Gi" });
+    expect(safetyText(d)).toContain("PersistentVolumeClaim/f047a2-prod/hcap-backup-data: volume shrinks (10Gi → 5Gi): the API server refuses it");
+  });
+
+  it("fewer Patroni members: switch over to ordinal 0 first", async () => {
+    const d = await diffOf("prod", { "hcap-infra:patroniReplicas": 1 });
+    expect(safetyText(d)).toContain("StatefulSet/f047a2-prod/hcap-patroni: fewer database members (3 → 1)");
+    expect(safetyText(d)).toContain("switchover --candidate hcap-patroni-0");
+  });
+
+  it("a new Postgres major version in the database image is flagged", async () => {
+    const d = await diffOf("prod", { "hcap-infra:patroniImageTag": "15.4" });
+    expect(safetyText(d)).toContain("database image moves to another Postgres major version (12 → 15)");
+  });
+
+  it("volume claim template changes behind patroniVolumeLock: none are shown as ignored by pulumi up", async () => {
+    const d = await diffOf("prod", { "hcap-infra:patroniVolumeSize": "5Gi" }, { base: { "hcap-infra:patroniVolumeLock": "none" } });
+    expect(safetyText(d)).toMatch(/StatefulSet\/f047a2-prod\/hcap-patroni: changes to `spec\.volumeClaimTemplates.*` are ignored by `pulumi up`/);
+  });
+
+  it("an appName change in dev says the application moves to a new, empty database", async () => {
+    const d = await diffOf("dev", { "hcap-infra:appName": "hcapx" });
+    expect(safetyText(d)).toContain("StatefulSet/f047a2-dev/hcap-patroni: the database moves to a new, empty StatefulSet hcapx-patroni");
+  });
+});
+
+describe("what a retained database needs is retained with it", () => {
+  it.each(["dev", "prod"])("%s: Patroni's ServiceAccount, Role, RoleBinding and Service are kept if they leave the stack", async (stack) => {
+    const { plan } = await render(stack);
+    for (const type of ["core/v1:ServiceAccount", "rbac.authorization.k8s.io/v1:Role", "rbac.authorization.k8s.io/v1:RoleBinding", "core/v1:Service"]) {
+      const entry = plan.find((e) => e.type === `kubernetes:${type}` && e.name === "hcap-patroni");
+      expect(entry?.retainOnDelete, type).toBe(true);
+    }
+  });
+});
