@@ -53,10 +53,26 @@ function retentionChanges(base: SnapshotGuards, head: SnapshotGuards): SafetyCha
   }];
 }
 
-/** Provider identity and retention, when both sides recorded them (a base rendered by older code may not). */
+/** prod runs only what test ran: a prod promotion to another commit needs a recorded override. */
+function promotionChanges(base: SnapshotGuards, head: SnapshotGuards): SafetyChange[] {
+  const before = base.promotions;
+  const after = head.promotions;
+  if (!before || !after || before.prod === after.prod || after.prod === "" || after.prod === after.test) return [];
+  return [{
+    resource: "hcap-infra:prodCommit",
+    message: `prod moves to ${after.prod}, which test does not run (testCommit is ${after.test || "not set"}): ` +
+      "allowed only as an emergency override with a recorded reason (npm run promote -- prod <sha> --override \"<reason>\")",
+  }];
+}
+
+/** Provider identity, retention and promotions, when both sides recorded them (older code may not). */
 export function guardChanges(base: Snapshot, head: Snapshot): SafetyChange[] {
   if (!base.guards || !head.guards) return [];
-  return [...providerChanges(base.guards, head.guards, base.plan), ...retentionChanges(base.guards, head.guards)];
+  return [
+    ...providerChanges(base.guards, head.guards, base.plan),
+    ...retentionChanges(base.guards, head.guards),
+    ...promotionChanges(base.guards, head.guards),
+  ];
 }
 
 /** Whether `path` (a diff path) lies under the ignoreChanges entry `ignored` (a Pulumi property path). */

@@ -43,6 +43,8 @@ export interface SnapshotGuards {
     readonly kubeconfig: string;
   };
   readonly backupRetention?: { readonly daily: number; readonly weekly: number; readonly monthly: number };
+  /** Tools only: the commits test and prod run ("" = not promoted). */
+  readonly promotions?: { readonly test: string; readonly prod: string };
 }
 
 const PROVIDER_TYPE = "pulumi:providers:kubernetes";
@@ -59,6 +61,7 @@ function guardsOf(ev: StackEvaluation, key: Buffer): SnapshotGuards {
       kubeconfig: kubeconfig === undefined ? "default" : digest(kubeconfig),
     },
     ...(ev.config.role === "env" ? { backupRetention: ev.config.backup.retention } : {}),
+    ...(ev.config.role === "tools" ? { promotions: { test: ev.config.promotions.test, prod: ev.config.promotions.prod } } : {}),
   };
 }
 

@@ -123,3 +123,15 @@ describe("what a retained database needs is retained with it", () => {
     }
   });
 });
+
+describe("promotions", () => {
+  it("prod moved by hand to a commit test does not run is flagged", async () => {
+    const d = await diffOf("tools", { "hcap-infra:prodCommit": "99aa99b" }, { base: { "hcap-infra:testCommit": "5d6e7f8" } });
+    expect(safetyText(d)).toContain("hcap-infra:prodCommit: prod moves to 99aa99b, which test does not run (testCommit is 5d6e7f8)");
+  });
+
+  it("prod moved to the commit test runs is not", async () => {
+    const d = await diffOf("tools", { "hcap-infra:prodCommit": "5d6e7f8" }, { base: { "hcap-infra:testCommit": "5d6e7f8" } });
+    expect(safetyText(d)).not.toContain("prodCommit");
+  });
+});
