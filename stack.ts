@@ -14,6 +14,7 @@ import { DatabaseBackup } from "./components/database-backup";
 import { ImagePullGrants } from "./components/image-pull-grants";
 import { KeycloakSecret } from "./components/keycloak-secret";
 import { workloadScale } from "./components/maintenance";
+import { MaintenanceMarker } from "./components/maintenance-marker";
 import { internalImage, stackNames } from "./components/names";
 import { NetworkPolicies } from "./components/network-policies";
 import { PatroniCluster } from "./components/patroni-cluster";
@@ -103,6 +104,9 @@ function declareEnvironment(cfg: EnvConfig, opts: pulumi.ComponentResourceOption
   const scale = workloadScale(cfg);
   const adoption = stackAdoption(cfg);
   const database = new PatroniCluster("database", { names, config: cfg }, opts);
+  if (cfg.maintenance === "restore") {
+    new MaintenanceMarker("maintenance", { name: names.maintenanceMarker, labels: names.common, namespace: cfg.namespace, mode: "restore" }, opts);
+  }
 
   new NetworkPolicies("network", {
     names,

@@ -84,6 +84,8 @@ export interface StackNames {
   readonly clientApiRoute: string;
   readonly backup: BackupNames;
   readonly keycloakSecret: string;
+  /** The ConfigMap that marks an environment in restore maintenance; the pipelines look for it. */
+  readonly maintenanceMarker: string;
   /** ImageStream names in tools. */
   readonly images: { readonly server: string; readonly client: string; readonly patroni: string; readonly backup: string };
   /**
@@ -139,6 +141,7 @@ export function stackNames(appName: string): StackNames {
       restoreToolSelector: { deployment: `${backupName}-restore` },
     },
     keycloakSecret: `${appName}-keycloak`,
+    maintenanceMarker: `${appName}-maintenance`,
     images: { server: serverName, client: clientName, patroni: patroniName, backup: backupName },
     imagePullerBinding: (namespace) => `${appName}-image-puller-${namespace}`,
   };

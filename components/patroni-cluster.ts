@@ -80,6 +80,15 @@ const RANDOM_PASSWORD_ARGS = [
  */
 const TERMINATION_GRACE_SECONDS = 30;
 
+/**
+ * For what a running cluster needs besides its StatefulSet and Secret: its ServiceAccount, Role and
+ * RoleBinding (Patroni's rights in its Kubernetes DCS) and its leader Service. If they leave the
+ * program (an `appName` change, a refactor), the retained StatefulSet would otherwise lose its
+ * leader lock rights and its Service and demote its leader; retained, the old database keeps running
+ * (unmanaged) until someone moves its data and deletes it on purpose.
+ */
+const KEPT_WITH_THE_DATABASE: pulumi.CustomResourceOptions = { retainOnDelete: true };
+
 export class PatroniCluster extends pulumi.ComponentResource implements DatabaseHandle {
   readonly serviceName: pulumi.Output<string>;
   /** Name of the credentials Secret (for `oc get secret`, never for env: use {@link secretKeyRef}). */
@@ -124,14 +133,21 @@ export class PatroniCluster extends pulumi.ComponentResource implements Database
         [PATRONI_SECRET_KEYS.appUsername]: args.names.appName,
         [PATRONI_SECRET_KEYS.appPassword]: passwords.appPassword,
       },
-    }, { ...self, ...statefulOptions(config), ...adopted(names.name) });
+    }, {
+      ...self, ...statefulOptions(config), ...adopted(names.name),
+      // Written once, never again: Patroni reads the passwords only when it bootstraps the cluster, so
+      // a new value here would not change the database's passwords, only break every login. Whatever
+      // the config says later (secrets removed, generated <-> supplied), `pulumi up` keeps the live
+      // values; a deliberate rotation is ALTER ROLE in the database plus `oc patch secret` (README: Database).
+      ignoreChanges: ["stringData"],
+    });
     this.secret = secret;
     this.secretName = secret.metadata.name;
 
     // --- Patroni's identity: it keeps its leader lock and config in ConfigMaps and labels pods --
     const serviceAccount = new k8s.core.v1.ServiceAccount(names.name, {
       metadata: { name: names.name, labels: names.labels },
-    }, { ...self, ...adopted(names.name) });
+    }, { ...self, ...adopted(names.name), ...KEPT_WITH_THE_DATABASE });
     const role = new k8s.rbac.v1.Role(names.name, {
       metadata: { name: names.name, labels: names.labels },
       rules: [
@@ -142,12 +158,12 @@ export class PatroniCluster extends pulumi.ComponentResource implements Database
         },
         { apiGroups: [""], resources: ["pods"], verbs: ["get", "list", "patch", "update", "watch"] },
       ],
-    }, { ...self, ...adopted(names.name) });
+    }, { ...self, ...adopted(names.name), ...KEPT_WITH_THE_DATABASE });
     new k8s.rbac.v1.RoleBinding(names.name, {
       metadata: { name: names.name, labels: names.labels },
       roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: role.metadata.name },
       subjects: [{ kind: "ServiceAccount", name: serviceAccount.metadata.name, namespace: config.namespace }],
-    }, { ...self, ...adopted(names.name) });
+    }, { ...self, ...adopted(names.name), ...KEPT_WITH_THE_DATABASE });
 
     // --- the leader Service; it also governs the StatefulSet ------------------------------------
     // serviceName is immutable and the live StatefulSets name this Service, so it stays. Patroni
@@ -159,7 +175,7 @@ export class PatroniCluster extends pulumi.ComponentResource implements Database
         selector: names.leaderSelector,
         ports: [{ name: POSTGRES_PORT_NAME, port: PORTS.postgres, targetPort: POSTGRES_PORT_NAME, protocol: "TCP" }],
       },
-    }, { ...self, ...adopted(names.name), ignoreChanges: [...ASSIGNED_BY_CLUSTER.service] });
+    }, { ...self, ...adopted(names.name), ...KEPT_WITH_THE_DATABASE, ignoreChanges: [...ASSIGNED_BY_CLUSTER.service] });
     this.serviceName = leader.metadata.name;
 
     // --- the members --------------------------------------------------------------------------

@@ -211,7 +211,8 @@ export function parseConfig(stack: string, raw: RawConfig): StackConfig {
     } else if (value === undefined && spec.requiredWhen(values)) {
       issues.push({
         file, key: q(key), kind: "missing-secret",
-        message: `${spec.what} is required but not set: pulumi config set --secret ${q(key)} <value> -s ${stack}`,
+        message: `${spec.what} is required but not set: pulumi config set --secret ${q(key)} <value> -s ${stack}` +
+          ("why" in spec && spec.why ? ` (${spec.why})` : ""),
       });
     } else if (value !== undefined) {
       secrets[key] = pulumi.secret(value);
@@ -252,7 +253,10 @@ function crossChecks(stack: StackName, v: Partial<PlainValues>, raw: RawConfig):
     }
   }
   if (stack !== "tools") {
-    issues.push(...volumeLockChecks(stack, v, raw), ...capacityChecks(v, raw), ...scheduleChecks(v, raw), ...autoscaleChecks(v, raw));
+    issues.push(
+      ...volumeLockChecks(stack, v, raw), ...capacityChecks(v, raw), ...scheduleChecks(v, raw), ...autoscaleChecks(v, raw),
+      ...passwordSourceChecks(stack, v, raw),
+    );
   }
   issues.push(...crossStackChecks(stack, v, raw));
   if (stack !== "tools" && v.adopt && v.appWorkload === "Deployment") {
@@ -380,6 +384,25 @@ function volumeLockChecks(stack: StackName, v: Partial<PlainValues>, raw: RawCon
     });
   }
   return issues;
+}
+
+/** The secret keys that supply the database's passwords. */
+const PASSWORD_KEYS = ["patroniSuperuserPassword", "patroniReplicationPassword", "patroniAppPassword"] as const;
+
+/**
+ * `patroniPasswords: generated` means the program made the passwords and the live Secret holds them:
+ * a supplied value would overwrite them. Adoption is the one time supplied values meet a generated
+ * source (they are the live passwords); afterwards the source must be recorded as `supplied`.
+ */
+function passwordSourceChecks(stack: StackName, v: Partial<PlainValues>, raw: RawConfig): ConfigIssue[] {
+  if (v.patroniPasswords !== "generated" || v.adopt === true) return [];
+  return PASSWORD_KEYS.filter((key) => raw.values[key] !== undefined).map((key) => ({
+    file: raw.sourceOf(key), key: q(key),
+    message: `is set, but ${q("patroniPasswords")} is generated: pulumi up would write this value over the generated password in the ` +
+      `live ${v.appName ? stackNames(v.appName).patroni.name : "Patroni"} Secret, while the database keeps the old one (Patroni reads passwords only at bootstrap), so the app, new ` +
+      `replicas and the backups could no longer log in. If these are the database's real passwords (after adoption), set ` +
+      `${q("patroniPasswords")}: supplied; otherwise remove it (pulumi config rm ${q(key)} -s ${stack})`,
+  }));
 }
 
 function resources(v: PlainValues, tier: "patroni" | "server" | "client" | "backup"): Resources {

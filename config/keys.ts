@@ -31,6 +31,8 @@ export interface SecretKey {
   readonly what: string;
   /** Whether the stack needs it, given its plain values. */
   readonly requiredWhen: (values: Readonly<Record<string, unknown>>) => boolean;
+  /** Why it must stay set, added to the "required but not set" message. */
+  readonly why?: string;
 }
 
 /** Storage classes a Patroni data volume may use (RWO block is the one recommended for databases). */
@@ -74,7 +76,15 @@ const percent = z.preprocess(
 );
 
 const always = (): boolean => true;
-const whenAdopting = (v: Readonly<Record<string, unknown>>): boolean => v.adopt === true;
+/**
+ * The database passwords come from config while adopting (the live ones) and, once recorded as
+ * `patroniPasswords: supplied`, for good: see `passwordSourceChecks` in config/index.ts.
+ */
+const whenPasswordsSupplied = (v: Readonly<Record<string, unknown>>): boolean => v.adopt === true || v.patroniPasswords === "supplied";
+
+/** Where the database's passwords come from: generated once by the program, or supplied in config. */
+export const PASSWORD_SOURCES = ["generated", "supplied"] as const;
+export type PasswordSource = (typeof PASSWORD_SOURCES)[number];
 
 /** Minimum minutes between two runs of a CronJob that mounts a volume (BC Gov Kyverno rule). */
 export const MIN_CRON_MINUTES_WITH_VOLUME = 60;
@@ -101,6 +111,7 @@ export const PLAIN_KEYS = {
   patroniStorageClass: { scope: "env", field: patroniStorageClass },
   patroniVolumeLock: { scope: "env", field: patroniVolumeLock },
   patroniImageTag: { scope: "all", field: imageTag },
+  patroniPasswords: { scope: "env", field: z.enum(PASSWORD_SOURCES, { error: "must be generated or supplied" }) },
 
   // Environments: application
   serverReplicas: { scope: "env", field: wholeNumber(0) },
@@ -153,13 +164,23 @@ export const PLAIN_KEYS = {
   prodCommit: { scope: "tools", field: commitSha },
 } as const satisfies Record<string, PlainKey>;
 
+/**
+ * Patroni reads its passwords only when it bootstraps a cluster (patroni/patroni docs, ENVIRONMENT.rst:
+ * PATRONI_SUPERUSER_PASSWORD etc. are bootstrap settings), so the Secret must keep the values the
+ * database was created or adopted with.
+ */
+const DATABASE_PASSWORD_WHY =
+  "the database keeps the passwords it was bootstrapped with (Patroni reads them only at bootstrap), so without this value " +
+  "pulumi up would generate a new one for the live hcap-patroni Secret and break the app's logins, new replicas and the backups. " +
+  "Keep it set to the database's real password (patroniPasswords: supplied); to change a password, ALTER ROLE in the database first, then set the new value";
+
 export const SECRET_KEYS = {
   keycloakApiSecret: { scope: "env", secret: true, what: "the Keycloak API client secret", requiredWhen: always },
   keycloakSaUsername: { scope: "env", secret: true, what: "the Keycloak service-account user name", requiredWhen: always },
   keycloakSaPassword: { scope: "env", secret: true, what: "the Keycloak service-account password", requiredWhen: always },
-  patroniSuperuserPassword: { scope: "env", secret: true, what: "the existing Postgres superuser password", requiredWhen: whenAdopting },
-  patroniReplicationPassword: { scope: "env", secret: true, what: "the existing replication password", requiredWhen: whenAdopting },
-  patroniAppPassword: { scope: "env", secret: true, what: "the existing application user's password", requiredWhen: whenAdopting },
+  patroniSuperuserPassword: { scope: "env", secret: true, what: "the existing Postgres superuser password", requiredWhen: whenPasswordsSupplied, why: DATABASE_PASSWORD_WHY },
+  patroniReplicationPassword: { scope: "env", secret: true, what: "the existing replication password", requiredWhen: whenPasswordsSupplied, why: DATABASE_PASSWORD_WHY },
+  patroniAppPassword: { scope: "env", secret: true, what: "the existing application user's password", requiredWhen: whenPasswordsSupplied, why: DATABASE_PASSWORD_WHY },
 } as const satisfies Record<string, SecretKey>;
 
 export type PlainKeyName = keyof typeof PLAIN_KEYS;

@@ -134,6 +134,6 @@ export function asConfigString(v: Json): string {
 }
 
 /** Whether a stack-file value is `secure:` ciphertext. */
-export function isSecure(v: Json): boolean {
+export function isSecure(v: Json): v is { readonly secure: string } {
   return v !== null && typeof v === "object" && !Array.isArray(v) && typeof v.secure === "string";
 }

@@ -58,6 +58,7 @@ function runRender(dir: string, args: readonly string[], env: NodeJS.ProcessEnv)
   const tsx = path.join(dir, "node_modules", ".bin", "tsx");
   const r = spawnSync(tsx, ["scripts/render.ts", ...args], { cwd: dir, env, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
   if (r.error) throw r.error;
+  if (r.signal) throw new Interrupted(r.signal);
   return { ok: r.status === 0, out: r.stdout ?? "", err: (r.stderr ?? "").trim() };
 }
 
@@ -84,12 +85,80 @@ function legacySnapshot(dir: string, stack: string, env: NodeJS.ProcessEnv, wher
   };
 }
 
+/** Temporary worktrees are named `hcap-infra-base-<pid of the diff>-<random>`. */
+const WORKTREE_PREFIX = "hcap-infra-base-";
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * Removes the base worktrees of diffs that are no longer running (killed before their clean-up
+ * ran), and their folders. A running diff's worktree is left alone: two diffs may run at once.
+ */
+export function pruneStaleWorktrees(repoDir: string): void {
+  const list = git(repoDir, ["worktree", "list", "--porcelain"]);
+  if (!list.ok) return;
+  const tmpRoots = new Set([os.tmpdir(), fs.realpathSync(os.tmpdir())]);
+  for (const line of list.out.split("\n")) {
+    if (!line.startsWith("worktree ")) continue;
+    const dir = line.slice("worktree ".length);
+    const match = new RegExp(`^${WORKTREE_PREFIX}(\\d+)-`).exec(path.basename(dir));
+    if (!match || !tmpRoots.has(path.dirname(dir))) continue;
+    if (isAlive(Number(match[1]))) continue;
+    const link = path.join(dir, "node_modules");
+    if (fs.lstatSync(link, { throwIfNoEntry: false })?.isSymbolicLink()) fs.unlinkSync(link);
+    git(repoDir, ["worktree", "remove", "--force", dir]);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  git(repoDir, ["worktree", "prune"]);
+}
+
+const SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+
+/** The child render died of a signal (Ctrl-C reaches it too): stop, after the clean-up. */
+class Interrupted extends Error {
+  constructor(readonly signal: NodeJS.Signals) {
+    super(`interrupted (${signal})`);
+  }
+}
+
+function exitAfterInterrupt(signal: NodeJS.Signals): never {
+  process.stderr.write(`npm run diff: interrupted (${signal}); the temporary worktree was removed\n`);
+  process.exit(128 + (os.constants.signals[signal] ?? 2));
+}
+
+/**
+ * A signal must not kill this process between `git worktree add` and its removal. The base render
+ * runs synchronously, so a handler installed here only runs once that code (clean-up included) has
+ * returned; then it exits as the signal asked.
+ */
+function deferSignalsPastCleanUp(): void {
+  for (const s of SIGNALS) if (process.listenerCount(s) === 0) process.once(s, () => exitAfterInterrupt(s));
+}
+
 /** Renders `stack` at `base` with the base's own code; always removes the temporary worktree. */
 export function renderAtBase(repoDir: string, projectDir: string, base: GitBase, stack: string, key: Buffer): Snapshot {
+  deferSignalsPastCleanUp();
+  pruneStaleWorktrees(repoDir);
+  try {
+    return renderInWorktree(repoDir, projectDir, base, stack, key);
+  } catch (e) {
+    if (e instanceof Interrupted) exitAfterInterrupt(e.signal);
+    throw e;
+  }
+}
+
+function renderInWorktree(repoDir: string, projectDir: string, base: GitBase, stack: string, key: Buffer): Snapshot {
   const top = git(repoDir, ["rev-parse", "--show-toplevel"]);
   if (!top.ok) throw new UsageError(`${repoDir} is not a git checkout`);
   const prefix = path.relative(top.out, projectDir);
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "hcap-infra-base-"));
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), `${WORKTREE_PREFIX}${process.pid}-`));
   const where = `base ${base.ref} (${base.short})`;
   const added = git(repoDir, ["worktree", "add", "--detach", tmp, base.sha]);
   if (!added.ok) {

@@ -9,6 +9,7 @@
 import { stringify } from "yaml";
 import type { KubeObject, PlanEntry } from "./render";
 import { SECRET_PLACEHOLDER, isRenderedSecret } from "./render";
+import { guardChanges, objectSafety, riskyChanges } from "./diff-safety";
 import type { Snapshot } from "./snapshot";
 
 export type FieldChangeKind = "added" | "removed" | "changed" | "secret" | "reordered";
@@ -42,6 +43,8 @@ export interface StackDiff {
   readonly safety: readonly SafetyChange[];
   /** False when one side rendered secrets as a bare placeholder: secret changes are then invisible. */
   readonly secretsComparable: boolean;
+  /** False when one side predates the provider/retention record: those changes cannot be seen. */
+  readonly guardsComparable?: boolean;
 }
 
 export function objectKey(o: KubeObject): string {
@@ -222,8 +225,14 @@ export function diffSnapshots(base: Snapshot, head: Snapshot): StackDiff {
     added,
     removed,
     changed,
-    safety: diffPlans(base.plan, head.plan).filter((s) => s.message !== ""),
+    safety: [
+      ...guardChanges(base, head),
+      ...diffPlans(base.plan, head.plan).filter((s) => s.message !== ""),
+      ...objectSafety(changed, head.plan),
+      ...riskyChanges(changed, removed, added),
+    ],
     secretsComparable: base.secrets === "digest" && head.secrets === "digest",
+    guardsComparable: base.guards !== undefined && head.guards !== undefined,
   };
 }
 
@@ -282,6 +291,9 @@ export function toMarkdown(d: StackDiff, meta: ReportMeta): string {
   const lines: string[] = [`### Offline plan diff: \`${meta.stack}\` (${meta.namespace})`, "", `${meta.base} → ${meta.head}`, ""];
   if (!d.secretsComparable) {
     lines.push("> Note: the base renders secrets as a bare placeholder, so changes to secret values cannot be seen here.", "");
+  }
+  if (d.guardsComparable === false) {
+    lines.push("> Note: the base was rendered by code that does not record the provider's identity or the backup retention, so changes to those cannot be seen here.", "");
   }
   if (!hasChanges(d)) {
     lines.push("No changes.");

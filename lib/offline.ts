@@ -6,6 +6,7 @@
  * The program is the real one (`config` + `stack.ts`, the same two calls `index.ts` makes), fed the
  * stack's real config read from `Pulumi.yaml` + `Pulumi.<stack>.yaml`.
  */
+import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, PROJECT, loadConfig, type StackConfig } from "../config";
 import { declareStack } from "../stack";
@@ -60,6 +61,15 @@ export interface EvaluateOptions {
 
 /** Placeholder for a secret the offline render cannot know. */
 export const OFFLINE_SECRET = "offline-placeholder";
+
+/**
+ * The offline stand-in for a `secure:` value: the placeholder plus a hash of its ciphertext. Offline
+ * there is no key to decrypt it, but a rotated secret has new ciphertext, so the diff's keyed digests
+ * differ and `npm run diff` reports the rotation instead of "No changes".
+ */
+export function encryptedPlaceholder(ciphertext: string): string {
+  return `${OFFLINE_SECRET}:${createHash("sha256").update(ciphertext).digest("hex").slice(0, 16)}`;
+}
 
 const SIG_KEY = "4dabf18193072939515e22adb298388d";
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
@@ -145,7 +155,7 @@ async function evaluate(stack: string, options: EvaluateOptions): Promise<StackE
   const values: Record<string, string> = { ...files.values };
   const secretKeys = new Set<string>(files.encryptedKeys);
   const placeholders = new Set<string>(files.encryptedKeys);
-  for (const key of files.encryptedKeys) values[key] = OFFLINE_SECRET;
+  for (const key of files.encryptedKeys) values[key] = encryptedPlaceholder(files.ciphertexts[key] ?? "");
   for (const [key, value] of Object.entries(options.secrets ?? {})) {
     values[key] = value;
     secretKeys.add(key);

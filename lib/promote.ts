@@ -20,6 +20,16 @@ export interface Promotion {
   readonly previous: string | undefined;
   /** The new stack file text (identical to the input when nothing changes). */
   readonly text: string;
+  /** Set when prod was promoted to a commit test does not run: the reason given, for the record. */
+  readonly override?: string;
+}
+
+export interface PromoteOptions {
+  /**
+   * Emergency only: promote prod to a commit test does not run. The reason is required and is
+   * printed and recorded with the promotion (commit message, pull request).
+   */
+  readonly override?: string;
 }
 
 export function promotionKey(env: EnvName): string {
@@ -41,8 +51,10 @@ export function parsePromotionArgs(env: string, commit: string): { env: EnvName;
 }
 
 /** Applies the promotion to the text of `Pulumi.tools.yaml`. */
-export function promote(stackFileText: string, envArg: string, commitArg: string): Promotion {
+export function promote(stackFileText: string, envArg: string, commitArg: string, options: PromoteOptions = {}): Promotion {
   const { env, commit } = parsePromotionArgs(envArg, commitArg);
+  const override = options.override?.trim();
+  if (options.override !== undefined && !override) throw new UsageError("--override needs a reason, e.g. --override \"hotfix for the login outage, INC-123\"");
   const doc = parseDocument(stackFileText);
   if (doc.errors.length > 0) throw new UsageError(`the stack file is not valid YAML: ${doc.errors[0].message}`);
   if (doc.contents !== null && !isMap(doc.contents)) throw new UsageError("the stack file must be a YAML mapping");
@@ -56,13 +68,25 @@ export function promote(stackFileText: string, envArg: string, commitArg: string
   // `config: {}` is written in flow style; a promoted file reads better as a block.
   config.flow = false;
 
+  // prod runs only what test ran: the commit must be the one test is promoted to.
+  if (env === "prod") {
+    const tested = config.get(promotionKey("test"));
+    const testCommit = tested === undefined || tested === null ? "" : String(tested);
+    if (testCommit !== commit && !override) {
+      throw new UsageError(
+        `prod can only be promoted to the commit test runs (${promotionKey("test")} is ${testCommit === "" ? "not set" : testCommit}, not ${commit}): ` +
+          `promote test to ${commit} first; in an emergency only, pass --override "<reason>" (the reason is recorded with the promotion)`,
+      );
+    }
+  }
   const before = config.get(key);
   const previous = before === undefined || before === null ? undefined : String(before);
   if (previous === commit) return { env, commit, key, previous, text: stackFileText };
+  const overridden = env === "prod" && override ? { override } : {};
 
   // Always quoted: an all-digit SHA (e.g. 0123456) would otherwise be read back as a number.
   const value = new Scalar(commit);
   value.type = Scalar.QUOTE_DOUBLE;
   config.set(key, value);
-  return { env, commit, key, previous, text: doc.toString() };
+  return { env, commit, key, previous, text: doc.toString(), ...overridden };
 }

@@ -8,6 +8,10 @@
  * - The pre-restore backup and the restore run in the restore tool pod, not in Jobs: the backup
  *   volume is ReadWriteOnce, so two pods on it (a Job and the tool) can block each other on a
  *   multi-attach when they land on different nodes.
+ * - The switch reaches the pipelines through the cluster, not through git: while `maintenance: restore`
+ *   is applied, the stack declares the ConfigMap `<app>-maintenance` (components/maintenance-marker.ts),
+ *   and deploy.yml and drift.yml run `npm run maintenance-gate` first, which refuses to apply a config
+ *   without maintenance over it. So a switch set from a laptop holds as well as a committed one.
  * - The superuser password is passed as `"$DATABASE_PASSWORD"` in single quotes: the shell in the
  *   pod expands it from the Secret-backed env var; it never appears on the operator's terminal.
  */
@@ -19,7 +23,7 @@ export interface RestorePlanInput {
   readonly namespace: string;
   /** Pulumi project name (prefix of config keys). */
   readonly project: string;
-  readonly names: Pick<StackNames, "backup" | "patroni" | "server">;
+  readonly names: Pick<StackNames, "backup" | "patroni" | "server" | "maintenanceMarker">;
   /** The database line of the rendered backup.conf, e.g. `postgres=hcap-patroni:5432/hcap`. */
   readonly databaseSpec: string;
   /** Backup file (full path or the file name) to restore; absent = the operator picks one in step 5. */
@@ -73,8 +77,11 @@ export function restorePlan(input: RestorePlanInput): RestoreStep[] {
       check: `${patroniPod} is Leader (skip the switchover if it already is)`,
     },
     {
-      title: `Put ${stack} in restore maintenance (server to 0, Patroni to 1, backups suspended, restore tool up)`,
-      commands: [`pulumi config set ${key} restore -s ${stack}`, `pulumi up -s ${stack}`],
+      title: `Put ${stack} in restore maintenance (server to 0, Patroni to 1, backups suspended, restore tool up; ` +
+        `ConfigMap ${names.maintenanceMarker} makes the pipelines skip ${stack} until maintenance ends)`,
+      commands: [`pulumi config set ${key} restore -s ${stack}`, `pulumi up -s ${stack}`, `${oc} get configmap ${names.maintenanceMarker}`],
+      check: `the ConfigMap ${names.maintenanceMarker} exists: from now on deploy.yml and drift.yml refuse to touch ${stack} ` +
+        "(npm run maintenance-gate), whether or not this setting is committed",
     },
     {
       title: "Check that nothing else uses the database and no backup job is running",
@@ -107,8 +114,10 @@ export function restorePlan(input: RestorePlanInput): RestoreStep[] {
       check: "\"Restore complete\", followed by the restored tables",
     },
     {
-      title: `Leave maintenance: everything back to its configured size, backups resumed, restore tool stopped`,
+      title: `Leave maintenance: everything back to its configured size, backups resumed, restore tool stopped, ` +
+        `${names.maintenanceMarker} removed (the pipelines apply ${stack} again)`,
       commands: [`pulumi config rm ${key} -s ${stack}`, `pulumi up -s ${stack}`],
+      check: `${oc} get configmap ${names.maintenanceMarker} answers NotFound; if ${key} was committed, merge its removal too`,
     },
     {
       title: "Back up the restored database now (the next scheduled run is hours away)",

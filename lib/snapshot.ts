@@ -26,6 +26,43 @@ export interface Snapshot {
    * is `[secret]` (a render by code that predates digests), so secret changes cannot be seen.
    */
   readonly secrets: "digest" | "placeholder";
+  /** What a diff must check beyond the objects; absent in snapshots of older code. */
+  readonly guards?: SnapshotGuards;
+}
+
+/**
+ * Facts whose change is dangerous although no object shows it: the provider's identity (a new one
+ * replaces every resource) and the backup retention (a lower one deletes backups).
+ */
+export interface SnapshotGuards {
+  readonly provider: {
+    readonly urn: string;
+    readonly namespace: string;
+    /** Keyed digests (a kubeconfig may hold credentials), or `default` when not set. */
+    readonly context: string;
+    readonly kubeconfig: string;
+  };
+  readonly backupRetention?: { readonly daily: number; readonly weekly: number; readonly monthly: number };
+  /** Tools only: the commits test and prod run ("" = not promoted). */
+  readonly promotions?: { readonly test: string; readonly prod: string };
+}
+
+const PROVIDER_TYPE = "pulumi:providers:kubernetes";
+
+function guardsOf(ev: StackEvaluation, key: Buffer): SnapshotGuards {
+  const digest = secretDigests(key);
+  const provider = ev.resources.find((r) => r.type === PROVIDER_TYPE);
+  const { context, kubeconfig } = ev.config.kube;
+  return {
+    provider: {
+      urn: provider?.urn ?? "",
+      namespace: ev.config.namespace,
+      context: context === undefined ? "default" : digest(context),
+      kubeconfig: kubeconfig === undefined ? "default" : digest(kubeconfig),
+    },
+    ...(ev.config.role === "env" ? { backupRetention: ev.config.backup.retention } : {}),
+    ...(ev.config.role === "tools" ? { promotions: { test: ev.config.promotions.test, prod: ev.config.promotions.prod } } : {}),
+  };
 }
 
 /** The snapshot of an evaluation, secrets as HMAC digests under `key`. */
@@ -37,6 +74,7 @@ export function snapshotOf(ev: StackEvaluation, key: Buffer): Snapshot {
     objects: kubernetesObjects(ev, { secret: secretDigests(key) }),
     plan: plan(ev),
     secrets: "digest",
+    guards: guardsOf(ev, key),
   };
 }
 

@@ -13,6 +13,8 @@ export interface StackFiles {
   readonly values: Record<string, string>;
   /** Keys whose stack-file value is `secure:` ciphertext: unreadable offline. */
   readonly encryptedKeys: Set<string>;
+  /** The `secure:` ciphertext of each encrypted key (public: it is committed), so a rotation can be seen offline. */
+  readonly ciphertexts: Record<string, string>;
   /** Keys written in the stack file. */
   readonly stackFileKeys: Set<string>;
   readonly stackFile: string;
@@ -33,17 +35,19 @@ export function readStackFiles(projectDir: string, stack: string): StackFiles {
   const stackFile = stackFileName(stack);
   const stackPath = path.join(projectDir, stackFile);
   const encryptedKeys = new Set<string>();
+  const ciphertexts: Record<string, string> = {};
   const stackFileKeys = new Set<string>();
   const stackFileExists = fs.existsSync(stackPath);
   for (const { key, value } of stackFileEntries(stackPath, stack)) {
     stackFileKeys.add(key);
     if (isSecure(value)) {
       encryptedKeys.add(key);
+      ciphertexts[key] = value.secure;
       values[key] = "";
     } else {
       values[key] = asConfigString(value);
     }
   }
   const missingDeclared = [...noDefault].filter((k) => !stackFileKeys.has(k));
-  return { values, encryptedKeys, stackFileKeys, stackFile, stackFileExists, missingDeclared };
+  return { values, encryptedKeys, ciphertexts, stackFileKeys, stackFile, stackFileExists, missingDeclared };
 }

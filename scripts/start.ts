@@ -1,12 +1,14 @@
 /**
  * npm start: renders all four stacks offline into out/<stack>.yaml and out/<stack>.plan.json and
- * prints a short summary of each.
+ * prints a short summary of each. All stacks are rendered before anything is written, and out/ is
+ * then replaced file by file with atomic renames (lib/out-dir.ts): a failed or interrupted run leaves
+ * the previous complete set.
  */
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { STACKS } from "../config";
 import { runCli } from "../lib/cli";
 import { evaluateStack } from "../lib/offline";
+import { writeOutputs } from "../lib/out-dir";
 import { PROJECT_DIR } from "../lib/project";
 import { kubernetesObjects, plan, toYaml } from "../lib/render";
 import type { StackOutputs } from "../stack-outputs";
@@ -19,17 +21,21 @@ function outputsLine(o: StackOutputs): string {
   return `${o.server.url} (server), ${o.client.url} (client), commit ${o.server.commit ?? "not promoted"}`;
 }
 
+/** The files `npm start` owns in out/: anything else there is left alone. */
+const OWNED = /^[a-z0-9-]+\.(yaml|plan\.json)$/;
+
 runCli(async () => {
   const outDir = path.join(PROJECT_DIR, "out");
-  fs.mkdirSync(outDir, { recursive: true });
+  const files = new Map<string, string>();
+  const summaries: string[] = [];
   for (const stack of STACKS) {
     const ev = await evaluateStack(stack, { projectDir: PROJECT_DIR });
     const objects = kubernetesObjects(ev);
     const entries = plan(ev);
-    const yamlFile = path.join(outDir, `${stack}.yaml`);
-    const planFile = path.join(outDir, `${stack}.plan.json`);
-    fs.writeFileSync(yamlFile, toYaml(objects));
-    fs.writeFileSync(planFile, `${JSON.stringify(entries, null, 2)}\n`);
+    const yamlFile = `${stack}.yaml`;
+    const planFile = `${stack}.plan.json`;
+    files.set(yamlFile, toYaml(objects));
+    files.set(planFile, `${JSON.stringify(entries, null, 2)}\n`);
 
     const byKind = new Map<string, number>();
     for (const o of objects) byKind.set(o.kind, (byKind.get(o.kind) ?? 0) + 1);
@@ -41,7 +47,10 @@ runCli(async () => {
     ];
     lines.push(`  outputs:   ${outputsLine(ev.outputs)}`);
     if (ev.placeholderSecrets.length > 0) lines.push(`  secrets not set here (placeholders): ${ev.placeholderSecrets.join(", ")}`);
-    lines.push(`  wrote:     ${path.relative(process.cwd(), yamlFile)}, ${path.relative(process.cwd(), planFile)}`);
-    process.stdout.write(`${lines.join("\n")}\n\n`);
+    const shown = (f: string): string => path.relative(process.cwd(), path.join(outDir, f));
+    lines.push(`  wrote:     ${shown(yamlFile)}, ${shown(planFile)}`);
+    summaries.push(`${lines.join("\n")}\n\n`);
   }
+  writeOutputs(outDir, files, OWNED);
+  process.stdout.write(summaries.join(""));
 });

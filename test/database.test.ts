@@ -225,11 +225,16 @@ describe("passwords", () => {
     for (const value of Object.values(ADOPTED)) expect(rendered(r)).not.toContain(value);
   });
 
-  it("a password set as a config secret without adopting replaces only that RandomPassword", async () => {
-    const r = await render("dev", { secrets: { patroniAppPassword: ADOPTED.patroniAppPassword } });
-    expect(r.ev.resources.filter((x) => x.type === RANDOM).map((x) => x.name).sort()).toEqual([
-      "hcap-patroni-replication-password", "hcap-patroni-superuser-password",
-    ]);
+  it("a password set as a config secret without adopting, while the passwords are generated, is refused", async () => {
+    await expect(render("dev", { secrets: { patroniAppPassword: ADOPTED.patroniAppPassword } })).rejects.toThrow(
+      "hcap-infra:patroniAppPassword: is set, but hcap-infra:patroniPasswords is generated",
+    );
+    expect(registeredCount()).toBe(0);
+  });
+
+  it("with patroniPasswords: supplied the three config secrets fill the Secret and no RandomPassword is declared", async () => {
+    const r = await render("dev", { projectDir: projectWith("dev", { "hcap-infra:patroniPasswords": "supplied" }), secrets: ADOPTED });
+    expect(r.ev.resources.filter((x) => x.type === RANDOM)).toEqual([]);
     expect(secretData(r.ev)[PATRONI_SECRET_KEYS.appPassword]).toBe(ADOPTED.patroniAppPassword);
     expect(rendered(r)).not.toContain(ADOPTED.patroniAppPassword);
   });

@@ -47,8 +47,8 @@ describe("promote (pure)", () => {
   });
 
   it("writes an all-digit SHA as a string, so it reads back unchanged", () => {
-    const r = promote("config: {}\n", "prod", "0123456");
-    expect(parse(r.text)).toEqual({ config: { "hcap-infra:prodCommit": "0123456" } });
+    const r = promote("config: {}\n", "test", "0123456");
+    expect(parse(r.text)).toEqual({ config: { "hcap-infra:testCommit": "0123456" } });
   });
 
   it.each([
@@ -62,6 +62,32 @@ describe("promote (pure)", () => {
   ])("rejects %s %s with a clear message", (env, sha, message) => {
     expect(() => promote(TOOLS_FILE, env, sha)).toThrow(UsageError);
     expect(() => promote(TOOLS_FILE, env, sha)).toThrow(message);
+  });
+});
+
+describe("prod takes only the commit test runs", () => {
+  const tested = 'config:\n  hcap-infra:testCommit: "5d6e7f8"\n';
+
+  it("promotes prod to the commit test runs", () => {
+    const r = promote(tested, "prod", "5d6e7f8");
+    expect(parse(r.text).config["hcap-infra:prodCommit"]).toBe("5d6e7f8");
+    expect(r.override).toBeUndefined();
+  });
+
+  it.each([
+    ["another commit", tested, "hcap-infra:testCommit is 5d6e7f8, not 99aa99b"],
+    ["test not promoted yet", "config: {}\n", "hcap-infra:testCommit is not set, not 99aa99b"],
+  ])("refuses %s, naming the override", (_case, text, message) => {
+    expect(() => promote(text, "prod", "99aa99b")).toThrow(UsageError);
+    expect(() => promote(text, "prod", "99aa99b")).toThrow(message);
+    expect(() => promote(text, "prod", "99aa99b")).toThrow('--override "<reason>"');
+  });
+
+  it("an override with a reason promotes and carries the reason; an empty reason is refused", () => {
+    const r = promote(tested, "prod", "99aa99b", { override: "hotfix for the login outage" });
+    expect(parse(r.text).config["hcap-infra:prodCommit"]).toBe("99aa99b");
+    expect(r.override).toBe("hotfix for the login outage");
+    expect(() => promote(tested, "prod", "99aa99b", { override: "  " })).toThrow("--override needs a reason");
   });
 });
 
@@ -83,6 +109,8 @@ describe("npm run promote", () => {
     [["dev", "not-a-sha"], '"not-a-sha" is not a commit'],
     [["qa", "5d6e7f8"], 'unknown environment "qa"'],
     [["dev"], "usage: npm run promote -- <dev|test|prod> <commit-sha>"],
+    [["prod", "5d6e7f8"], "prod can only be promoted to the commit test runs"],
+    [["prod", "5d6e7f8", "--force"], "Unknown option '--force'"],
   ])("%j: exits 2, message on stderr, nothing on stdout, nothing written", (args, message) => {
     const dir = projectWith("tools", {});
     const before = fs.readFileSync(path.join(dir, "Pulumi.tools.yaml"), "utf8");
@@ -93,8 +121,16 @@ describe("npm run promote", () => {
     expect(fs.readFileSync(path.join(dir, "Pulumi.tools.yaml"), "utf8")).toBe(before);
   });
 
+  it("an override is printed for the record", () => {
+    const dir = projectWith("tools", {});
+    const r = runPromote(dir, ["prod", "5d6e7f8", "--override", "hotfix INC-1"]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain("OVERRIDE: prod promoted to a commit test does not run. Reason: hotfix INC-1");
+  });
+
   it("a promoted file renders the moved tags, server and client", async () => {
     const dir = projectWith("tools", {});
+    expect(runPromote(dir, ["test", "0123456"]).status).toBe(0);
     expect(runPromote(dir, ["prod", "0123456"]).status).toBe(0);
     const { objects } = await render("tools", { projectDir: dir });
     for (const stream of ["hcap-server", "hcap-client"]) {

@@ -16,7 +16,9 @@ const files = fs.readdirSync(WORKFLOWS).filter((f) => /\.ya?ml$/.test(f)).sort()
 interface Step {
   readonly uses?: string;
   readonly run?: string;
+  readonly if?: string;
   readonly with?: Record<string, unknown>;
+  readonly env?: Record<string, string>;
 }
 interface Job {
   readonly "runs-on"?: string;
@@ -25,6 +27,7 @@ interface Job {
   readonly concurrency?: { group: string; "cancel-in-progress"?: boolean } | string;
   readonly if?: string;
   readonly environment?: string;
+  readonly env?: Record<string, string>;
   readonly steps?: readonly Step[];
 }
 interface Workflow {
@@ -84,11 +87,32 @@ describe("workflow rules", () => {
     }
   });
 
-  it.each(files)("%s: every action is pinned to a major version or a commit", (f) => {
+  it.each(files)("%s: every third-party action is pinned by commit SHA, with its version in a comment", (f) => {
+    const lines = read(f).split("\n").filter((l) => /^\s*(- )?uses:/.test(l) && !/uses:\s*\.\//.test(l));
+    expect(lines.length).toBeGreaterThan(0);
+    for (const line of lines) expect(line).toMatch(/uses: [\w.-]+\/[\w./-]+@[0-9a-f]{40} # v\d+(\.\d+)*$/);
+  });
+
+  it.each(files)("%s: workflows run on a supported Node LTS (22 or 24)", (f) => {
     for (const [, job] of jobsOf(f)) {
       for (const s of job.steps ?? []) {
-        if (s.uses === undefined || s.uses.startsWith("./")) continue;
-        expect(s.uses).toMatch(/@(v\d+|[0-9a-f]{40})$/);
+        if (s.uses?.startsWith("actions/setup-node@")) expect([22, 24]).toContain(s.with?.["node-version"]);
+      }
+    }
+  });
+
+  it.each(files)("%s: every pulumi preview/up runs the project's policy pack", (f) => {
+    for (const [name, job] of jobsOf(f)) {
+      for (const s of pulumiSteps(job)) expect(s.with?.policyPacks, `${f} ${name}`).toBe("policy");
+    }
+  });
+
+  it.each(files)("%s: Pulumi credentials only in the Pulumi step (npm ci's install scripts never see them)", (f) => {
+    for (const [name, job] of jobsOf(f)) {
+      expect(Object.keys(job.env ?? {}).filter((k) => k.startsWith("PULUMI_")), `${f} ${name}`).toEqual([]);
+      for (const s of job.steps ?? []) {
+        if (s.uses?.startsWith("pulumi/actions@")) continue;
+        expect(Object.keys(s.env ?? {}).filter((k) => k.startsWith("PULUMI_")), `${f} ${name}`).toEqual([]);
       }
     }
   });
@@ -132,9 +156,80 @@ describe("workflow rules", () => {
     expect(Object.keys(workflow("drift.yml").on).sort()).toEqual(["schedule", "workflow_dispatch"]);
   });
 
-  it("promotion runs on the three environment tags and waits for the environment's approval", () => {
-    expect(workflow("promote.yml").on).toEqual({ push: { tags: ["dev", "test", "prod"] } });
-    expect(workflow("promote.yml").jobs.record.environment).toBe("${{ github.ref_name }}");
+  it("promotion runs on the three environment tags (and by hand, for an override) in the promote environments", () => {
+    expect(workflow("promote.yml").on.push).toEqual({ tags: ["dev", "test", "prod"] });
+    expect(Object.keys(workflow("promote.yml").on).sort()).toEqual(["push", "workflow_dispatch"]);
+    expect(workflow("promote.yml").jobs.record.environment).toBe(
+      "${{ (inputs.environment || github.ref_name) == 'prod' && 'promote-prod' || 'promote' }}",
+    );
+  });
+});
+
+/** Every `${{ secrets.X }}` / `secrets[matrix.token]` name a job can read (matrix values included). */
+function secretNames(job: Job): string[] {
+  const text = JSON.stringify(job);
+  const direct = [...text.matchAll(/secrets\.([A-Z0-9_]+)/g)].map((m) => m[1]);
+  const viaMatrix = text.includes("secrets[matrix.token]") ? [...text.matchAll(/"token":"([A-Z0-9_]+)"/g)].map((m) => m[1]) : [];
+  return [...new Set([...direct, ...viaMatrix])];
+}
+
+describe("CI trust boundaries", () => {
+  const ADMIN_ENVIRONMENTS = ["tools", "dev", "test", "prod", "${{ matrix.stack }}"];
+
+  it.each(files)("%s: a namespace-admin token is read only in the dev/test/prod/tools environments (main only)", (f) => {
+    for (const [name, job] of jobsOf(f)) {
+      const admin = secretNames(job).filter((n) => /^OPENSHIFT_TOKEN/.test(n));
+      if (admin.length === 0) continue;
+      expect(admin, `${f} ${name}`).toEqual(["OPENSHIFT_TOKEN"]);
+      expect(ADMIN_ENVIRONMENTS, `${f} ${name}`).toContain(job.environment);
+    }
+  });
+
+  it("previews (a branch's code) use view tokens only, prod's behind the reviewers of preview-prod", () => {
+    const job = workflow("preview.yml").jobs.preview;
+    expect(secretNames(job).filter((n) => n.startsWith("OPENSHIFT_") && n !== "OPENSHIFT_SERVER").sort()).toEqual([
+      "OPENSHIFT_VIEW_TOKEN_DEV", "OPENSHIFT_VIEW_TOKEN_PROD", "OPENSHIFT_VIEW_TOKEN_TEST", "OPENSHIFT_VIEW_TOKEN_TOOLS",
+    ]);
+    expect(job.environment).toBe("${{ matrix.environment }}");
+    expect(read("preview.yml")).toMatch(/\{ stack: prod, environment: preview-prod, token: OPENSHIFT_VIEW_TOKEN_PROD \}/);
+  });
+
+  it("drift uses read-only tokens from the drift environment", () => {
+    const job = workflow("drift.yml").jobs.drift;
+    expect(job.environment).toBe("drift");
+    expect(secretNames(job).filter((n) => n.startsWith("OPENSHIFT_") && n !== "OPENSHIFT_SERVER").every((n) => n.startsWith("OPENSHIFT_READ_TOKEN_"))).toBe(true);
+    expect(pulumiSteps(job)[0].with?.diff).toBe(false);
+  });
+
+  it("promotion never pushes to main: it opens a pull request with auto-merge, with a GitHub App token", () => {
+    const text = read("promote.yml");
+    expect(text).not.toMatch(/git push[^\n]*:main\b/);
+    expect(text).not.toMatch(/git push[^\n]*HEAD:main/);
+    expect(text).toContain("gh pr merge \"$url\" --auto --squash");
+    expect(text).toMatch(/uses: actions\/create-github-app-token@/);
+    expect(secretNames(workflow("promote.yml").jobs.record).filter((n) => /^OPENSHIFT_TOKEN/.test(n))).toEqual([]);
+  });
+
+  it("promotion refuses a commit that is not on main", () => {
+    expect(read("promote.yml")).toContain('git merge-base --is-ancestor "$commit" origin/main');
+  });
+
+  it("deploy builds images only from main", () => {
+    expect(workflow("deploy.yml").jobs.build.if).toBe("github.ref == 'refs/heads/main'");
+  });
+
+  it("the fork comment checks the PR's head repository as well as its head commit", () => {
+    expect(read("preview-comment.yml")).toContain('"$RUN_HEAD_SHA $RUN_HEAD_REPO"');
+  });
+
+  it("the README no longer asks for a branch-protection bypass", () => {
+    expect(fs.readFileSync(path.join(PROJECT_DIR, "README.md"), "utf8")).not.toMatch(/ruleset bypass|allow GitHub Actions to push/i);
+  });
+
+  it("Renovate keeps the pins fresh, on BC Gov's shared preset", () => {
+    const config = JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "renovate.json"), "utf8")) as { extends: string[] };
+    expect(config.extends.some((e) => e.startsWith("github>bcgov/renovate-config"))).toBe(true);
+    expect(config.extends).toContain("helpers:pinGitHubActionDigests");
   });
 });
 

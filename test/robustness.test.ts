@@ -1,0 +1,155 @@
+/**
+ * The offline commands leave nothing half done: out/ is replaced as a whole or not at all, an
+ * interrupted `npm run diff` leaves no worktree behind, and the commands work from any folder.
+ */
+import { spawn, spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { UsageError } from "../lib/cli";
+import { writeOutputs } from "../lib/out-dir";
+import { PROJECT_DIR } from "../lib/project";
+import { projectWith } from "./harness";
+
+const TSX = path.join(PROJECT_DIR, "node_modules", ".bin", "tsx");
+const OWNED = /^[a-z0-9-]+\.(yaml|plan\.json)$/;
+
+const tmp = (prefix: string): string => fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+const listing = (dir: string): Record<string, string> =>
+  Object.fromEntries(fs.readdirSync(dir).sort().map((f) => [f, fs.readFileSync(path.join(dir, f), "utf8")]));
+
+describe("writeOutputs", () => {
+  it("replaces the owned files, removes stale ones and leftovers, keeps other files", () => {
+    const dir = tmp("hcap-out-");
+    fs.writeFileSync(path.join(dir, "dev.yaml"), "old dev\n");
+    fs.writeFileSync(path.join(dir, "gone.plan.json"), "a stack no longer rendered\n");
+    fs.writeFileSync(path.join(dir, ".dev.yaml.999999.tmp"), "left by a crashed run");
+    fs.writeFileSync(path.join(dir, "NOTES.txt"), "mine\n");
+    writeOutputs(dir, new Map([["dev.yaml", "new dev\n"], ["dev.plan.json", "[]\n"]]), OWNED);
+    expect(listing(dir)).toEqual({ "NOTES.txt": "mine\n", "dev.plan.json": "[]\n", "dev.yaml": "new dev\n" });
+  });
+
+  it("replaces a symlink instead of writing through it", () => {
+    const dir = tmp("hcap-out-");
+    const target = path.join(tmp("hcap-elsewhere-"), "precious.txt");
+    fs.writeFileSync(target, "do not touch\n");
+    fs.symlinkSync(target, path.join(dir, "dev.yaml"));
+    writeOutputs(dir, new Map([["dev.yaml", "rendered\n"]]), OWNED);
+    expect(fs.readFileSync(target, "utf8")).toBe("do not touch\n");
+    expect(fs.lstatSync(path.join(dir, "dev.yaml")).isSymbolicLink()).toBe(false);
+    expect(fs.readFileSync(path.join(dir, "dev.yaml"), "utf8")).toBe("rendered\n");
+  });
+
+  it("out as a file is a clear error, not a stack trace", () => {
+    const file = path.join(tmp("hcap-out-"), "out");
+    fs.writeFileSync(file, "x");
+    expect(() => writeOutputs(file, new Map([["dev.yaml", "x"]]), OWNED)).toThrow(UsageError);
+    expect(() => writeOutputs(file, new Map([["dev.yaml", "x"]]), OWNED)).toThrow(/exists and is not a folder/);
+  });
+});
+
+describe("npm start", () => {
+  const start = (projectDir: string) =>
+    spawnSync(TSX, [path.join(PROJECT_DIR, "scripts", "start.ts")], {
+      // From another working folder: the command finds the project itself.
+      cwd: os.tmpdir(), encoding: "utf8", env: { ...process.env, HCAP_INFRA_PROJECT_DIR: projectDir },
+    });
+
+  it("a failing run leaves the previous complete out/ untouched (never a mix)", () => {
+    const projectDir = projectWith("prod", {});
+    const first = start(projectDir);
+    expect(first.stderr).toBe("");
+    expect(first.status).toBe(0);
+    const out = path.join(projectDir, "out");
+    const before = listing(out);
+    expect(Object.keys(before)).toHaveLength(8);
+
+    // dev and test render fine and would have been written by a file-by-file run; prod is invalid.
+    const devFile = path.join(projectDir, "Pulumi.dev.yaml");
+    fs.appendFileSync(devFile, "  hcap-infra:backupWeeklyCount: 2\n");
+    fs.appendFileSync(path.join(projectDir, "Pulumi.prod.yaml"), "  hcap-infra:patroniReplicas: many\n");
+    const second = start(projectDir);
+    expect(second.status).not.toBe(0);
+    expect(second.stdout).toBe("");
+    expect(second.stderr).toContain("hcap-infra:patroniReplicas");
+    expect(listing(out)).toEqual(before);
+  });
+});
+
+/** A throw-away git repository holding this project (node_modules linked). */
+function gitProjectCopy(): string {
+  const dir = tmp("hcap-infra-git-");
+  const git = (...args: string[]): void => {
+    const r = spawnSync("git", ["-c", "user.name=test", "-c", "user.email=test@example.invalid", ...args], { cwd: dir, encoding: "utf8" });
+    if (r.status !== 0) throw new Error(`git ${args.join(" ")}: ${r.stderr}`);
+  };
+  git("init", "-q", "-b", "main");
+  const files = spawnSync("git", ["ls-files", "--cached", "--others", "--exclude-standard"], { cwd: PROJECT_DIR, encoding: "utf8" })
+    .stdout.split("\n").filter((f) => f !== "" && fs.existsSync(path.join(PROJECT_DIR, f)));
+  for (const f of files) {
+    fs.mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
+    fs.copyFileSync(path.join(PROJECT_DIR, f), path.join(dir, f));
+  }
+  fs.symlinkSync(path.join(PROJECT_DIR, "node_modules"), path.join(dir, "node_modules"), "dir");
+  git("add", "-A", "--", ".", ":!node_modules");
+  git("commit", "-q", "-m", "the project");
+  return dir;
+}
+
+describe("npm run diff leaves no worktree behind", () => {
+  const repo = gitProjectCopy();
+  afterAll(() => fs.rmSync(repo, { recursive: true, force: true }));
+  const env = { ...process.env };
+  delete env.HCAP_INFRA_PROJECT_DIR;
+  const worktrees = (): string[] =>
+    spawnSync("git", ["worktree", "list", "--porcelain"], { cwd: repo, encoding: "utf8" }).stdout
+      .split("\n").filter((l) => l.startsWith("worktree ")).map((l) => l.slice("worktree ".length));
+
+  it("removes the worktree of a diff that was killed before its clean-up ran", () => {
+    // A pid that no longer runs: a process that has exited.
+    const gone = spawnSync(process.execPath, ["-e", "0"]).pid;
+    const stale = path.join(os.tmpdir(), `hcap-infra-base-${gone}-stale`);
+    spawnSync("git", ["worktree", "add", "--detach", stale, "HEAD"], { cwd: repo });
+    expect(worktrees()).toHaveLength(2);
+    const r = spawnSync(TSX, [path.join(repo, "scripts", "diff.ts"), "dev", "--base", "HEAD"], { cwd: os.tmpdir(), encoding: "utf8", env });
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain("No changes.");
+    expect(worktrees()).toHaveLength(1);
+    expect(fs.existsSync(stale)).toBe(false);
+  });
+
+  it("a diff terminated while it renders the base removes its worktree and exits 128+15", async () => {
+    const child = spawn(TSX, [path.join(repo, "scripts", "diff.ts"), "dev", "--base", "HEAD"], { cwd: repo, env, stdio: ["ignore", "pipe", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    // Wait until the base worktree exists, then terminate the diff (not its child render).
+    while (worktrees().length < 2) {
+      if (child.exitCode !== null) throw new Error(`diff ended before its worktree appeared: ${stderr}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const diffPid = worktrees().map((w) => /hcap-infra-base-(\d+)-/.exec(w)?.[1]).find((p) => p !== undefined);
+    process.kill(Number(diffPid), "SIGTERM");
+    expect(await exited).toBe(128 + 15);
+    expect(stderr).toContain("interrupted (SIGTERM); the temporary worktree was removed");
+    expect(worktrees()).toHaveLength(1);
+  }, 120_000);
+});
+
+describe("every command works from another working folder", () => {
+  it.each([
+    [["render.ts", "dev"], /kind: StatefulSet/],
+    [["restore-plan.ts", "prod"], /Database restore plan for stack prod/],
+    [["check.ts", "dev"], /dev/],
+  ])("%j", (args, out) => {
+    const [script, ...rest] = args;
+    const env = { ...process.env };
+    delete env.HCAP_INFRA_PROJECT_DIR;
+    const r = spawnSync(TSX, [path.join(PROJECT_DIR, "scripts", script), ...rest], { cwd: os.tmpdir(), encoding: "utf8", env });
+    expect(r.stderr).not.toMatch(/Error|ENOENT/);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(out);
+  });
+});
