@@ -52,7 +52,7 @@ describe("database passwords: config refuses what would write different password
   it("accepts the two consistent states, and supplied values while adopting", () => {
     expect(parseProd({}, KEYCLOAK)).not.toBeInstanceOf(Error);
     expect(parseProd({ patroniPasswords: "supplied" }, { ...KEYCLOAK, ...LIVE })).not.toBeInstanceOf(Error);
-    expect(parseProd({ adopt: "true" }, { ...KEYCLOAK, ...LIVE })).not.toBeInstanceOf(Error);
+    expect(parseProd({ adopt: "true", appWorkload: "DeploymentConfig" }, { ...KEYCLOAK, ...LIVE })).not.toBeInstanceOf(Error);
   });
 
   it("an unknown source is refused", () => {

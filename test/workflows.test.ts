@@ -241,13 +241,13 @@ describe("rollouts a pipeline can trust", () => {
     return i < 0 ? [] : [{ f, name, after: steps.slice(i + 1) as Array<Step & { if?: string }> }];
   }));
 
-  it("deploy and promote both apply the environment after tools", () => {
-    expect(envUps.map((u) => u.f).sort()).toEqual(["deploy.yml", "promote.yml"]);
-    const promote = workflow("promote.yml").jobs as Record<string, Job & { needs?: string }>;
-    expect(promote.deploy.needs).toBe("apply");
+  it("only deploy.yml applies environments, after tools (a promotion merges, then deploy.yml applies it)", () => {
+    expect([...new Set(envUps.map((u) => u.f))]).toEqual(["deploy.yml"]);
+    const deploy = workflow("deploy.yml").jobs as Record<string, Job & { needs?: string | string[] }>;
+    expect(deploy.environments.needs).toContain("tools");
   });
 
-  it.each(["deploy.yml", "promote.yml"])("%s: every environment up is followed by the rollout/version check, and by the pods' reasons on failure", (f) => {
+  it.each(["deploy.yml"])("%s: every environment up is followed by the rollout/version check, and by the pods' reasons on failure", (f) => {
     for (const u of envUps.filter((x) => x.f === f)) {
       const verify = u.after.find((st) => /verify-rollout\.sh "\$STACK"$/.test((st.run ?? "").trim()));
       expect(verify, `${f} ${u.name}`).toBeDefined();
