@@ -1,0 +1,41 @@
+/**
+ * What OpenShift, its controllers, the pulumi-kubernetes provider and the images do on a real cluster
+ * that the offline render cannot show: the rules the program depends on, each with the upstream file
+ * that makes it true. Data only; `test/platform-rules.test.ts` enforces each rule over the render or
+ * the adoption fixtures, so a change that breaks one fails `npm test`.
+ *
+ * Upstream snapshots read: openshift/openshift-apiserver 56aa2d9, openshift/api 2a3d739,
+ * openshift/openshift-controller-manager 26d20fe, pulumi/pulumi-kubernetes 9497796,
+ * bcgov/backup-container 2.13.0, sclorg/postgresql-container 134bb39,
+ * bcgov/patroni-postgres-container de9088b, zalando/patroni v2.0.1.
+ */
+
+export interface PlatformRule {
+  /** The rule as the platform applies it. */
+  readonly rule: string;
+  /** What goes wrong on a real cluster when the program breaks it. */
+  readonly breaks: string;
+  /** Upstream file(s) the rule comes from. */
+  readonly source: string;
+}
+
+export const PLATFORM_RULES = {
+  "istag-update-not-applied": {
+    rule: "An ImageStreamTag update may change only `tag` and the annotations; a server-side apply adds managedFields to the "
+      + "synthetic old object, so it is rejected. Environment tags are moved with a merge patch (a provider without SSA).",
+    breaks: "every promotion after the first: 422 \"may not update fields other than metadata.annotations\" in preview and up",
+    source: "openshift/openshift-apiserver pkg/image/apiserver/registry/imagestreamtag/rest.go (update, newISTag); "
+      + "pkg/image/apis/image/validation/validation.go (ValidateImageStreamTagUpdateWithWhitelister); "
+      + "vendor/k8s.io/apimachinery/pkg/util/managedfields/internal/skipnonapplied.go; "
+      + "pulumi/pulumi-kubernetes provider/pkg/await/await.go (ssaUpdate, csaUpdate)",
+  },
+  "imagestream-tags-not-declared": {
+    rule: "The app ImageStreams declare no `spec.tags`: the server returns them sorted by name with CI's `<sha>` tags among "
+      + "them, and the provider compares live lists by position, so declared entries would differ on every preview.",
+    breaks: "a perpetual diff on the ImageStreams (drift workflow always red), and an apply that claims CI's tags",
+    source: "openshift/openshift-apiserver pkg/image/apis/image/v1/conversion.go (Convert_image_TagReferenceMap_to_v1_TagReferenceArray); "
+      + "pulumi/pulumi-kubernetes provider/pkg/provider/util.go (pruneSlice), provider.go (Diff: pruneLiveState)",
+  },
+} as const satisfies Readonly<Record<string, PlatformRule>>;
+
+export type PlatformRuleId = keyof typeof PLATFORM_RULES;

@@ -1,0 +1,51 @@
+/**
+ * One check per entry of the platform-rule catalogue (lib/platform-rules.ts), over the render or the
+ * adoption fixtures. `CHECKS` is typed by the catalogue's ids: a rule without a check does not compile.
+ */
+import { describe, expect, it } from "vitest";
+import type { DeclaredResource } from "../lib/offline";
+import { PLATFORM_RULES, type PlatformRuleId } from "../lib/platform-rules";
+import { find, ofKind, projectWith, render } from "./harness";
+
+type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- test-only view of rendered YAML
+
+const COMMITS = { "hcap-infra:devCommit": "1a2b3c4", "hcap-infra:testCommit": "5d6e7f8", "hcap-infra:prodCommit": "0123456" };
+const promotedTools = () => render("tools", { projectDir: projectWith("tools", COMMITS) });
+
+function providerOf(resources: readonly DeclaredResource[], r: DeclaredResource): DeclaredResource {
+  const urn = r.provider?.split("::").slice(0, -1).join("::");
+  const provider = resources.find((p) => p.urn === urn);
+  if (provider === undefined) throw new Error(`${r.name}: no provider registered`);
+  return provider;
+}
+
+const CHECKS: Record<PlatformRuleId, () => Promise<void>> = {
+  async "istag-update-not-applied"() {
+    const { ev } = await promotedTools();
+    const tags = ev.resources.filter((r) => r.type === "kubernetes:image.openshift.io/v1:ImageStreamTag");
+    expect(tags).toHaveLength(6);
+    for (const tag of tags) {
+      const provider = providerOf(ev.resources, tag);
+      expect(provider.inputs.enableServerSideApply, `${tag.name} via ${provider.name}`).toBe("false");
+      expect(provider.inputs.namespace).toBe("f047a2-tools");
+    }
+    // Everything else in tools keeps server-side apply (field ownership against CI and `oc`).
+    for (const r of ev.resources.filter((x) => x.custom && x.type.startsWith("kubernetes:") && !x.type.endsWith(":ImageStreamTag"))) {
+      expect(providerOf(ev.resources, r).inputs.enableServerSideApply, r.name).toBe("true");
+    }
+  },
+  async "imagestream-tags-not-declared"() {
+    const { objects } = await promotedTools();
+    for (const stream of ofKind(objects, "ImageStream").filter((s) => ["hcap-server", "hcap-client", "hcap-backup"].includes(s.metadata.name))) {
+      expect((stream.spec as Obj).tags, stream.metadata.name).toBeUndefined();
+    }
+    expect(find(objects, "ImageStream", "hcap-server")).toBeDefined();
+  },
+};
+
+describe("platform rules", () => {
+  it.each(Object.keys(PLATFORM_RULES) as PlatformRuleId[])("%s", async (id) => {
+    expect(PLATFORM_RULES[id].source.length).toBeGreaterThan(0);
+    await CHECKS[id]();
+  });
+});
