@@ -36,6 +36,14 @@ export const PLATFORM_RULES = {
     source: "openshift/openshift-apiserver pkg/image/apis/image/v1/conversion.go (Convert_image_TagReferenceMap_to_v1_TagReferenceArray); "
       + "pulumi/pulumi-kubernetes provider/pkg/provider/util.go (pruneSlice), provider.go (Diff: pruneLiveState)",
   },
+  "patroni-2-labels": {
+    rule: "The Patroni image is a tag upstream publishes (`2.0.1-12.4-latest`); Patroni 2.x labels the leader `role: master` "
+      + "and lists healthy replicas as State `running`, which the leader Service selector and health_check.sh expect.",
+    breaks: "an unpublished tag never imports (StatefulSet pods never pull); Patroni 3 (`primary`, `streaming`) empties the "
+      + "leader Service and fails every replica's readiness",
+    source: "bcgov/patroni-postgres-container README.md (Tags), RELEASE.md, contrib/root/usr/share/scripts/patroni/health_check.sh; "
+      + "zalando/patroni v2.0.1 patroni/dcs/kubernetes.py (touch_member), patroni/api.py",
+  },
 } as const satisfies Readonly<Record<string, PlatformRule>>;
 
 export type PlatformRuleId = keyof typeof PLATFORM_RULES;

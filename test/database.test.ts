@@ -345,7 +345,7 @@ describe("tools", () => {
       lookupPolicy: { local: false },
       tags: [{
         name: "12.4",
-        from: { kind: "DockerImage", name: "artifacts.developer.gov.bc.ca/bcgov-docker-local/patroni-postgres:12.4-latest" },
+        from: { kind: "DockerImage", name: "artifacts.developer.gov.bc.ca/bcgov-docker-local/patroni-postgres:2.0.1-12.4-latest" },
         referencePolicy: { type: "Local" },
       }],
     });

@@ -41,6 +41,16 @@ const CHECKS: Record<PlatformRuleId, () => Promise<void>> = {
     }
     expect(find(objects, "ImageStream", "hcap-server")).toBeDefined();
   },
+  async "patroni-2-labels"() {
+    const tools = (await render("tools")).objects;
+    const tag = ((find(tools, "ImageStream", "hcap-patroni").spec as Obj).tags as Obj[])[0];
+    // bcgov/patroni-postgres-container publishes exactly this tag to Artifactory (README.md "Tags").
+    expect(tag.from).toEqual({ kind: "DockerImage", name: "artifacts.developer.gov.bc.ca/bcgov-docker-local/patroni-postgres:2.0.1-12.4-latest" });
+    const env = (await render("prod")).objects;
+    expect((find(env, "Service", "hcap-patroni").spec as Obj).selector).toMatchObject({ role: "master" });
+    const probe = (find(env, "StatefulSet", "hcap-patroni").spec as Obj).template.spec.containers[0].readinessProbe;
+    expect(probe.exec.command).toContain("/usr/share/scripts/patroni/health_check.sh");
+  },
 };
 
 describe("platform rules", () => {
