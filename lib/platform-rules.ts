@@ -44,6 +44,14 @@ export const PLATFORM_RULES = {
     source: "bcgov/patroni-postgres-container README.md (Tags), RELEASE.md, contrib/root/usr/share/scripts/patroni/health_check.sh; "
       + "zalando/patroni v2.0.1 patroni/dcs/kubernetes.py (touch_member), patroni/api.py",
   },
+  "configchange-builds-once": {
+    rule: "A BuildConfig's ConfigChange trigger starts a build only when the BuildConfig is created (status.lastVersion == 0); "
+      + "every BuildConfig whose output the environments run is built by the deploy workflow.",
+    breaks: "a new backupImageRef/backupBaseImage or an adopted hcap-backup BuildConfig never builds hcap-backup:<release>: "
+      + "every backup CronJob in ImagePullBackOff, silently",
+    source: "openshift/openshift-controller-manager pkg/build/controller/buildconfig/buildconfig_controller.go (handleBuildConfig); "
+      + "openshift/api build/v1/types.go (ConfigChangeBuildTriggerType)",
+  },
 } as const satisfies Readonly<Record<string, PlatformRule>>;
 
 export type PlatformRuleId = keyof typeof PLATFORM_RULES;

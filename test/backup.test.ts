@@ -3,6 +3,8 @@ import { describe, expect, it } from "vitest";
 import { ConfigError, ENVIRONMENTS } from "../config";
 import { BACKUP_CONFIG_KEYS } from "../components/database-backup";
 import { PATRONI_SECRET_KEYS, internalImage, stackNames } from "../components/names";
+import { requiredBackupTags } from "../lib/backup-tags";
+import { PROJECT_DIR } from "../lib/project";
 import type { KubeObject } from "../lib/render";
 import { find, ofKind, planEntry, projectWith, registeredCount, render } from "./harness";
 
@@ -186,5 +188,12 @@ describe("the backup volume is never lost by accident", () => {
     }
     expect(planEntry(plan, "CronJob", names.backup.name).import).toBeNull();
     expect(planEntry(plan, "Deployment", names.backup.restoreTool).import).toBeNull();
+  });
+});
+
+describe("backup image tags the environments run", () => {
+  it("lists hcap-backup:<backupImageRef> once, and an environment on another release as its own tag", () => {
+    expect(requiredBackupTags(PROJECT_DIR)).toEqual(["hcap-backup:2.13.0"]);
+    expect(requiredBackupTags(projectWith("test", { "hcap-infra:backupImageRef": "2.14.0" }))).toEqual(["hcap-backup:2.13.0", "hcap-backup:2.14.0"]);
   });
 });

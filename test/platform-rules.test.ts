@@ -2,9 +2,13 @@
  * One check per entry of the platform-rule catalogue (lib/platform-rules.ts), over the render or the
  * adoption fixtures. `CHECKS` is typed by the catalogue's ids: a rule without a check does not compile.
  */
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
 import type { DeclaredResource } from "../lib/offline";
 import { PLATFORM_RULES, type PlatformRuleId } from "../lib/platform-rules";
+import { PROJECT_DIR } from "../lib/project";
 import { find, ofKind, projectWith, render } from "./harness";
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- test-only view of rendered YAML
@@ -50,6 +54,19 @@ const CHECKS: Record<PlatformRuleId, () => Promise<void>> = {
     expect((find(env, "Service", "hcap-patroni").spec as Obj).selector).toMatchObject({ role: "master" });
     const probe = (find(env, "StatefulSet", "hcap-patroni").spec as Obj).template.spec.containers[0].readinessProbe;
     expect(probe.exec.command).toContain("/usr/share/scripts/patroni/health_check.sh");
+  },
+  async "configchange-builds-once"() {
+    const deploy = parse(fs.readFileSync(path.join(PROJECT_DIR, ".github/workflows/deploy.yml"), "utf8")) as Obj;
+    const started = new Set<string>(String(deploy.env.BUILDS).split(/\s+/));
+    for (const job of Object.values(deploy.jobs) as Obj[]) {
+      for (const step of job.steps ?? []) {
+        for (const m of String(step.run ?? "").matchAll(/^\s*bc=([a-z0-9-]+)$/gm)) if (String(step.run).includes('oc start-build "$bc"')) started.add(m[1]);
+      }
+    }
+    const { objects } = await render("tools");
+    const buildConfigs = ofKind(objects, "BuildConfig");
+    expect(buildConfigs.length).toBeGreaterThan(0);
+    for (const bc of buildConfigs) expect([...started], `${bc.metadata.name} is never started by deploy.yml`).toContain(bc.metadata.name);
   },
 };
 

@@ -131,6 +131,19 @@ describe("workflow rules", () => {
     expect(Object.keys(workflow("drift.yml").on).sort()).toEqual(["schedule", "workflow_dispatch"]);
   });
 
+  it("deploy builds the backup release when its last build is not the declared one, and no environment runs before its tag exists", () => {
+    const deploy = workflow("deploy.yml");
+    const job = deploy.jobs["backup-image"] as Job & { needs?: unknown };
+    expect(job.needs).toBe("tools");
+    const script = (job.steps ?? []).map((s) => s.run ?? "").join("\n");
+    // A ConfigChange trigger builds only on creation: the workflow must start the build itself.
+    expect(script).toContain('oc start-build "$bc" --wait');
+    expect(script).toContain("{.spec.source.git.ref} {.spec.strategy.dockerStrategy.from.name}");
+    expect(script).toContain("scripts/backup-tags.ts");
+    expect(script).toMatch(/::error::.*does not exist[\s\S]*exit "\$missing"/);
+    expect((deploy.jobs.environments as Job & { needs?: unknown }).needs).toEqual(expect.arrayContaining(["backup-image"]));
+  });
+
   it("promotion runs on the three environment tags and waits for the environment's approval", () => {
     expect(workflow("promote.yml").on).toEqual({ push: { tags: ["dev", "test", "prod"] } });
     expect(workflow("promote.yml").jobs.record.environment).toBe("${{ github.ref_name }}");
