@@ -52,6 +52,22 @@ export const PLATFORM_RULES = {
     source: "openshift/openshift-controller-manager pkg/build/controller/buildconfig/buildconfig_controller.go (handleBuildConfig); "
       + "openshift/api build/v1/types.go (ConfigChangeBuildTriggerType)",
   },
+  "backup-verify-user": {
+    rule: "Verification starts its scratch server as POSTGRESQL_USER=DATABASE_USER; sclorg's run-postgresql runs "
+      + "`createuser $POSTGRESQL_USER` under `set -e`, so DATABASE_USER must not be `postgres`. Backups and verification "
+      + "use the application role; only the restore tool gets the superuser.",
+    breaks: "the scratch server never starts: every verification fails after DATABASE_SERVER_TIMEOUT",
+    source: "bcgov/backup-container 2.13.0 docker/backup.postgres.plugin (onStartServer), docker/backup.config.utils "
+      + "(getUsername); sclorg/postgresql-container 12/root/usr/bin/run-postgresql, "
+      + "12/root/usr/share/container-scripts/postgresql/common.sh (create_users)",
+  },
+  "backup-role-tail": {
+    rule: "Every backup file ends with `pg_dumpall --roles-only` whose `CREATE ROLE hcap;` survives the plug-in's sed; "
+      + "restores run psql with ON_ERROR_STOP=1, so anything restored where the roles exist uses a copy without the "
+      + "role statements after pg_dump's closing line.",
+    breaks: "verification and `backup.sh -r` stop with \"Restore failed\" after the data is in",
+    source: "bcgov/backup-container 2.13.0 docker/backup.postgres.plugin (onBackupDatabase, onRestoreDatabase)",
+  },
 } as const satisfies Readonly<Record<string, PlatformRule>>;
 
 export type PlatformRuleId = keyof typeof PLATFORM_RULES;

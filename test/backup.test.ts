@@ -94,11 +94,38 @@ describe("verification", () => {
     const verify = find(objects, "CronJob", names.backup.verifyJob);
     expect((verify.spec as Obj).schedule).toBe("30 4 * * *");
     const container = (podSpecOf(verify).containers as Obj[])[0];
-    expect(container.command).toEqual(["/bin/bash", "/backup.sh", "-s", "-v", "all"]);
+    const command = container.command as string[];
+    expect(command.slice(0, 2)).toEqual(["/bin/bash", "-c"]);
+    expect(command[2]).toMatch(/\nexec \/bin\/bash \/backup\.sh -s -v all$/);
     expect(container.volumeMounts).toContainEqual({ name: "verification", mountPath: "/var/lib/pgsql/data" });
+    // The backups are only read; the copy it verifies lives in an emptyDir that is its BACKUP_DIR.
+    expect(container.volumeMounts).toContainEqual({ name: "backup", mountPath: "/backups/", readOnly: true });
+    expect(container.volumeMounts).toContainEqual({ name: "verify-input", mountPath: "/verify" });
+    expect(container.env).toContainEqual({ name: "BACKUP_DIR", value: "/verify/" });
     find(objects, "PersistentVolumeClaim", names.backup.verificationVolume);
     // Scheduled verification needs a cron line in backup.conf.
     expect((find(objects, "ConfigMap", names.backup.config).data as Obj)[BACKUP_CONFIG_KEYS.conf]).toContain("30 4 * * * default ./backup.sh -s -v all");
+  });
+
+  it("backs up and verifies as the application role; only the restore tool has the superuser", async () => {
+    const { objects } = await render("prod");
+    const envOf = (w: KubeObject) => (podSpecOf(w).containers as Obj[])[0].env as Obj[];
+    const value = (env: Obj[], name: string) => env.find((e) => e.name === name);
+    const secretKey = (env: Obj[], name: string) => ((value(env, name)?.valueFrom as Obj | undefined)?.secretKeyRef as Obj | undefined)?.key;
+    for (const job of [names.backup.name, names.backup.verifyJob]) {
+      const env = envOf(find(objects, "CronJob", job));
+      // The scratch server is started with POSTGRESQL_USER=DATABASE_USER: `postgres` kills it.
+      expect(secretKey(env, "DATABASE_USER"), job).toBe(PATRONI_SECRET_KEYS.appUsername);
+      expect(secretKey(env, "DATABASE_PASSWORD"), job).toBe(PATRONI_SECRET_KEYS.appPassword);
+      expect(JSON.stringify(env), job).not.toContain(PATRONI_SECRET_KEYS.superuserPassword);
+      expect(JSON.stringify(env), job).not.toContain(PATRONI_SECRET_KEYS.superuserUsername);
+    }
+    // Verification's psql runs as the scratch server's own superuser, which trusts 127.0.0.1.
+    expect(value(envOf(find(objects, "CronJob", names.backup.verifyJob)), "PGUSER")).toEqual({ name: "PGUSER", value: "postgres" });
+    const tool = envOf(find(objects, "Deployment", names.backup.restoreTool));
+    expect(secretKey(tool, "PGUSER")).toBe(PATRONI_SECRET_KEYS.superuserUsername);
+    expect(secretKey(tool, "SUPERUSER_PASSWORD")).toBe(PATRONI_SECRET_KEYS.superuserPassword);
+    expect(secretKey(tool, "DATABASE_USER")).toBe(PATRONI_SECRET_KEYS.appUsername);
   });
 
   it("dev (verification off) has neither the CronJob, the volume nor the cron line", async () => {

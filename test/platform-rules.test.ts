@@ -6,7 +6,10 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { ROLE_TAIL_FILTER } from "../components/backup-scripts";
+import { PATRONI_SECRET_KEYS, stackNames } from "../components/names";
 import type { DeclaredResource } from "../lib/offline";
+import { restorePlan } from "../lib/restore-plan";
 import { PLATFORM_RULES, type PlatformRuleId } from "../lib/platform-rules";
 import { PROJECT_DIR } from "../lib/project";
 import { find, ofKind, projectWith, render } from "./harness";
@@ -67,6 +70,29 @@ const CHECKS: Record<PlatformRuleId, () => Promise<void>> = {
     const buildConfigs = ofKind(objects, "BuildConfig");
     expect(buildConfigs.length).toBeGreaterThan(0);
     for (const bc of buildConfigs) expect([...started], `${bc.metadata.name} is never started by deploy.yml`).toContain(bc.metadata.name);
+  },
+  async "backup-verify-user"() {
+    const { objects } = await render("prod");
+    const verify = find(objects, "CronJob", "hcap-backup-verify");
+    const env = (verify.spec as Obj).jobTemplate.spec.template.spec.containers[0].env as Obj[];
+    const user = env.find((e) => e.name === "DATABASE_USER");
+    expect(user?.valueFrom?.secretKeyRef?.key).toBe(PATRONI_SECRET_KEYS.appUsername);
+    expect(user?.value).toBeUndefined();
+  },
+  async "backup-role-tail"() {
+    const { objects } = await render("prod");
+    const command = (find(objects, "CronJob", "hcap-backup-verify").spec as Obj).jobTemplate.spec.template.spec.containers[0].command as string[];
+    expect(command.join(" ")).toContain(ROLE_TAIL_FILTER);
+    const plan = restorePlan({
+      stack: "prod", namespace: "f047a2-prod", project: "hcap-infra", names: stackNames("hcap"),
+      databaseSpec: "postgres=hcap-patroni:5432/hcap", timestamp: "202601311200",
+    }).flatMap((s) => s.commands);
+    // The restore tool runs the ConfigMap's role-free-copy.sh, which holds the same filter.
+    expect((find(objects, "ConfigMap", "hcap-backup-config").data as Obj)["role-free-copy.sh"]).toContain(ROLE_TAIL_FILTER);
+    const copy = plan.findIndex((c) => c.includes("/etc/backup-container/role-free-copy.sh"));
+    const restore = plan.findIndex((c) => c.includes("backup.sh -r"));
+    expect(copy).toBeGreaterThanOrEqual(0);
+    expect(restore).toBeGreaterThan(copy);
   },
 };
 

@@ -144,6 +144,15 @@ describe("workflow rules", () => {
     expect((deploy.jobs.environments as Job & { needs?: unknown }).needs).toEqual(expect.arrayContaining(["backup-image"]));
   });
 
+  it("a failed backup or verification run turns the scheduled drift workflow red for that environment", () => {
+    const job = workflow("drift.yml").jobs.backups;
+    expect(job).toBeDefined();
+    const script = (job.steps ?? []).map((s) => s.run ?? "").join("\n");
+    for (const cronjob of ["hcap-backup", "hcap-backup-verify"]) expect(script).toContain(cronjob);
+    expect(script).toContain('@.type==\\"Failed\\"');
+    expect(script).toMatch(/::error::backup jobs failed[\s\S]*exit 1/);
+  });
+
   it("promotion runs on the three environment tags and waits for the environment's approval", () => {
     expect(workflow("promote.yml").on).toEqual({ push: { tags: ["dev", "test", "prod"] } });
     expect(workflow("promote.yml").jobs.record.environment).toBe("${{ github.ref_name }}");
