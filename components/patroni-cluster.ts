@@ -157,7 +157,8 @@ export class PatroniCluster extends pulumi.ComponentResource implements Database
       spec: {
         type: "ClusterIP",
         selector: names.leaderSelector,
-        ports: [{ name: POSTGRES_PORT_NAME, port: PORTS.postgres, targetPort: POSTGRES_PORT_NAME, protocol: "TCP" }],
+        // targetPort by number, never by name: the old pods' ports are unnamed (components/ports.ts).
+        ports: [{ name: POSTGRES_PORT_NAME, port: PORTS.postgres, targetPort: PORTS.postgres, protocol: "TCP" }],
       },
     }, { ...self, ...adopted(names.name), ignoreChanges: [...ASSIGNED_BY_CLUSTER.service] });
     this.serviceName = leader.metadata.name;

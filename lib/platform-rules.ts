@@ -68,6 +68,15 @@ export const PLATFORM_RULES = {
     breaks: "verification and `backup.sh -r` stop with \"Restore failed\" after the data is in",
     source: "bcgov/backup-container 2.13.0 docker/backup.postgres.plugin (onBackupDatabase, onRestoreDatabase)",
   },
+  "service-target-port-resolves": {
+    rule: "A Service's string targetPort is looked up by name in each selected pod's container ports; the pods the old "
+      + "templates made have unnamed ports, so every Service's targetPort must resolve in the live (adopted) pods and in "
+      + "the new ones: a port number.",
+    breaks: "from the adopting up until every old pod is replaced, hcap-patroni has no endpoints (the app cannot reach "
+      + "Postgres during the Patroni rolling restart) and the hcap-server Route answers 503",
+    source: "openshift/api openapi/openapi.json (io.k8s.api.core.v1.ServicePort.targetPort); kubernetes "
+      + "pkg/controller/endpointslice (FindPort via podutil)",
+  },
 } as const satisfies Readonly<Record<string, PlatformRule>>;
 
 export type PlatformRuleId = keyof typeof PLATFORM_RULES;

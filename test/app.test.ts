@@ -174,7 +174,7 @@ describe.each(ENVIRONMENTS)("%s: application tier", (env) => {
     expect(c).not.toHaveProperty("envFrom");
   });
 
-  it("every Route reaches a Service, which reaches one DC's pods on the container's named port", async () => {
+  it("every Route reaches a Service, which reaches one DC's pods on the container's port number", async () => {
     const { objects } = await render(env);
     const routes = ofKind(objects, "Route");
     expect(routes.map((r) => r.metadata.name).sort()).toEqual(["hcap-client", "hcap-client-api", "hcap-server"]);
@@ -189,7 +189,8 @@ describe.each(ENVIRONMENTS)("%s: application tier", (env) => {
       });
       expect(dcs.map((dc) => dc.metadata.name)).toEqual([route.to.name]);
       const dc = dcs[0];
-      const containerPort = (container(dc).ports as Obj[]).find((p) => p.name === servicePort?.targetPort);
+      // A number, not the port's name: the adopted pods' ports are unnamed (components/ports.ts).
+      const containerPort = (container(dc).ports as Obj[]).find((p) => p.containerPort === servicePort?.targetPort);
       expect(containerPort?.containerPort).toBe(servicePort?.port);
       expect((dc.spec as Obj).template.metadata.labels).toMatchObject((dc.spec as Obj).selector);
       for (const probe of [container(dc).readinessProbe, container(dc).livenessProbe]) {

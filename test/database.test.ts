@@ -84,7 +84,7 @@ describe.each(ENVIRONMENTS)("the %s database", (env) => {
     expect(find(objects, "Service", SECRET).spec).toMatchObject({
       type: "ClusterIP",
       selector: { "cluster-name": "hcap-patroni", "app.kubernetes.io/name": "patroni", role: "master" },
-      ports: [{ port: 5432, targetPort: "postgresql" }],
+      ports: [{ port: 5432, targetPort: 5432 }],
     });
   });
 

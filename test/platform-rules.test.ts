@@ -94,6 +94,32 @@ const CHECKS: Record<PlatformRuleId, () => Promise<void>> = {
     expect(copy).toBeGreaterThanOrEqual(0);
     expect(restore).toBeGreaterThan(copy);
   },
+  async "service-target-port-resolves"() {
+    const live = (parse(fs.readFileSync(path.join(PROJECT_DIR, "test/fixtures/live/dev.yaml"), "utf8")) as Obj).items as Obj[];
+    const { objects } = await render("dev");
+    const workloads = (items: readonly Obj[]) => items.filter((o) => ["StatefulSet", "DeploymentConfig", "Deployment"].includes(o.kind));
+    // `role` is written on the pods by Patroni at run time; a pod template never has it.
+    const selects = (selector: Obj, template: Obj) =>
+      Object.entries(selector).filter(([k]) => k !== "role").every(([k, v]) => template.metadata?.labels?.[k] === v);
+    const resolves = (target: unknown, template: Obj) =>
+      (template.spec.containers as Obj[]).some((c) => (c.ports as Obj[] | undefined ?? []).some((p) => (typeof target === "number" ? p.containerPort === target : p.name === target)));
+    const services = ofKind(objects, "Service");
+    expect(services.map((s) => s.metadata.name).sort()).toEqual(["hcap-client", "hcap-patroni", "hcap-server"]);
+    let adoptedPods = 0;
+    for (const service of services) {
+      const spec = service.spec as Obj;
+      for (const [origin, items] of [["rendered", objects as readonly Obj[]], ["live", live]] as const) {
+        for (const w of workloads(items).filter((x) => selects(spec.selector, x.spec.template))) {
+          if (origin === "live") adoptedPods++;
+          for (const port of spec.ports as Obj[]) {
+            expect(resolves(port.targetPort, w.spec.template), `${service.metadata.name} → ${origin} ${w.kind}/${w.metadata.name} port ${port.targetPort}`).toBe(true);
+          }
+        }
+      }
+    }
+    // The fixture's old StatefulSet and DeploymentConfig were both checked.
+    expect(adoptedPods).toBe(2);
+  },
 };
 
 describe("platform rules", () => {
