@@ -195,6 +195,7 @@ function declareTools(cfg: ToolsConfig, opts: pulumi.ComponentResourceOptions): 
     git: cfg.git,
     contextDir: CLIENT_CONTEXT_DIR,
     dockerfile: clientDockerfile(),
+    pullSecret: names.buildPullSecret,
     promotions: cfg.promotions,
     tagProvider,
     // The old templates never built a client: nothing to import.

@@ -29,6 +29,8 @@ export interface AppImageArgs {
   readonly contextDir?: string;
   /** Dockerfile path relative to the context. @default "Dockerfile" */
   readonly dockerfilePath?: string;
+  /** Secret the builder pulls the Dockerfile's base images with (Artifactory); none by default. */
+  readonly pullSecret?: string;
   /**
    * An inline Dockerfile (`source.dockerfile`), for an image the repository has no Dockerfile for. The
    * builder writes it as `Dockerfile` in the context folder, replacing any there.
@@ -90,7 +92,13 @@ export function buildConfigObject(args: AppImageArgs): BuildConfig {
         ...(args.contextDir !== undefined ? { contextDir: args.contextDir } : {}),
         ...(args.dockerfile !== undefined ? { dockerfile: args.dockerfile } : {}),
       },
-      strategy: { type: "Docker", dockerStrategy: { dockerfilePath: args.dockerfilePath ?? BUILD_DEFAULTS.dockerfilePath } },
+      strategy: {
+        type: "Docker",
+        dockerStrategy: {
+          dockerfilePath: args.dockerfilePath ?? BUILD_DEFAULTS.dockerfilePath,
+          ...(args.pullSecret !== undefined ? { pullSecret: { name: args.pullSecret } } : {}),
+        },
+      },
       output: { to: { kind: "ImageStreamTag", name: `${args.stream}:${BUILD_OUTPUT_TAG}` } },
       resources: args.resources ?? BUILD_DEFAULTS.resources,
       completionDeadlineSeconds: args.completionDeadlineSeconds ?? BUILD_DEFAULTS.completionDeadlineSeconds,

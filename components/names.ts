@@ -84,6 +84,11 @@ export interface StackNames {
   readonly clientApiRoute: string;
   readonly backup: BackupNames;
   readonly keycloakSecret: string;
+  /**
+   * Docker config Secret in tools with the namespace's Artifactory service account, made once by hand
+   * (README): the client build pulls its Node base through Artifactory with it.
+   */
+  readonly buildPullSecret: string;
   /** ImageStream names in tools. */
   readonly images: { readonly server: string; readonly client: string; readonly patroni: string; readonly backup: string };
   /**
@@ -139,6 +144,7 @@ export function stackNames(appName: string): StackNames {
       restoreToolSelector: { deployment: `${backupName}-restore` },
     },
     keycloakSecret: `${appName}-keycloak`,
+    buildPullSecret: `${appName}-artifactory-pull`,
     images: { server: serverName, client: clientName, patroni: patroniName, backup: backupName },
     imagePullerBinding: (namespace) => `${appName}-image-puller-${namespace}`,
   };

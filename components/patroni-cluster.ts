@@ -136,10 +136,13 @@ export class PatroniCluster extends pulumi.ComponentResource implements Database
       metadata: { name: names.name, labels: names.labels },
       rules: [
         {
+          // deletecollection: `patronictl remove` deletes the cluster's ConfigMaps/Endpoints in one call
+          // (zalando/patroni kubernetes/patroni_k8s.yaml: "required only for 'patronictl remove'").
           apiGroups: [""],
-          resources: ["configmaps", "endpoints", "services"],
-          verbs: ["create", "delete", "get", "list", "patch", "update", "watch"],
+          resources: ["configmaps", "endpoints"],
+          verbs: ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"],
         },
+        { apiGroups: [""], resources: ["services"], verbs: ["create", "delete", "get", "list", "patch", "update", "watch"] },
         { apiGroups: [""], resources: ["pods"], verbs: ["get", "list", "patch", "update", "watch"] },
       ],
     }, { ...self, ...adopted(names.name) });

@@ -77,6 +77,17 @@ export const PLATFORM_RULES = {
     source: "openshift/api openapi/openapi.json (io.k8s.api.core.v1.ServicePort.targetPort); kubernetes "
       + "pkg/controller/endpointslice (FindPort via podutil)",
   },
+  "patroni-role-deletecollection": {
+    rule: "Patroni's Role grants delete and deletecollection on its ConfigMaps and Endpoints (`patronictl remove`).",
+    breaks: "`patronictl remove` (wiping a broken cluster's state before a rebuild) fails with 403",
+    source: "zalando/patroni kubernetes/patroni_k8s.yaml (Role: \"required only for 'patronictl remove'\")",
+  },
+  "base-images-not-docker-hub": {
+    rule: "Build base images never come straight from Docker Hub: Docker Hub images are pulled through Artifactory's "
+      + "caching docker-remote with the tools pull secret; others come from registries without pull limits.",
+    breaks: "client builds fail with `toomanyrequests` when the cluster's shared egress hits Docker Hub's pull limit",
+    source: "developer.gov.bc.ca \"Artifact Repositories (Artifactory)\" (caching repositories, docker-remote)",
+  },
 } as const satisfies Readonly<Record<string, PlatformRule>>;
 
 export type PlatformRuleId = keyof typeof PLATFORM_RULES;

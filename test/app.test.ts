@@ -48,7 +48,8 @@ describe("tools: build and promotion tags", () => {
       contextDir: "client",
       dockerfile: clientDockerfile(),
     });
-    expect(bc.strategy).toEqual({ type: "Docker", dockerStrategy: { dockerfilePath: "Dockerfile" } });
+    // Its Node base comes through Artifactory's docker-remote, with the tools pull secret.
+    expect(bc.strategy).toEqual({ type: "Docker", dockerStrategy: { dockerfilePath: "Dockerfile", pullSecret: { name: "hcap-artifactory-pull" } } });
     expect(bc.output).toEqual({ to: { kind: "ImageStreamTag", name: "hcap-client:latest" } });
     expect(bc.runPolicy).toBe("SerialLatestOnly");
     expect(bc.triggers).toEqual([{ type: "ConfigChange" }]);

@@ -75,7 +75,10 @@ describe.each(ENVIRONMENTS)("the %s database", (env) => {
     const rules = find(objects, "Role", SECRET).rules as { resources: string[]; verbs: string[] }[];
     const verbsOn = (resource: string) => rules.filter((r) => r.resources.includes(resource)).flatMap((r) => r.verbs).sort();
     for (const resource of ["configmaps", "endpoints", "services"]) {
-      expect(verbsOn(resource)).toEqual(["create", "delete", "get", "list", "patch", "update", "watch"]);
+      // deletecollection on Patroni's own ConfigMaps/Endpoints: `patronictl remove` needs it.
+      expect(verbsOn(resource)).toEqual(resource === "services"
+        ? ["create", "delete", "get", "list", "patch", "update", "watch"]
+        : ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"]);
     }
     expect(verbsOn("pods")).toEqual(["get", "list", "patch", "update", "watch"]);
     expect(find(objects, "PodDisruptionBudget", SECRET).spec).toEqual({

@@ -120,6 +120,28 @@ const CHECKS: Record<PlatformRuleId, () => Promise<void>> = {
     // The fixture's old StatefulSet and DeploymentConfig were both checked.
     expect(adoptedPods).toBe(2);
   },
+  async "patroni-role-deletecollection"() {
+    const { objects } = await render("prod");
+    const rules = find(objects, "Role", "hcap-patroni").rules as Obj[];
+    for (const resource of ["configmaps", "endpoints"]) {
+      expect(rules.filter((r) => r.resources.includes(resource)).flatMap((r) => r.verbs), resource).toEqual(expect.arrayContaining(["delete", "deletecollection"]));
+    }
+  },
+  async "base-images-not-docker-hub"() {
+    const { objects } = await render("tools");
+    for (const bc of ofKind(objects, "BuildConfig")) {
+      const spec = bc.spec as Obj;
+      const bases = [
+        ...String(spec.source.dockerfile ?? "").split("\n").filter((l) => l.startsWith("FROM ")).map((l) => l.split(/\s+/)[1]),
+        ...(spec.strategy.dockerStrategy.from?.kind === "DockerImage" ? [spec.strategy.dockerStrategy.from.name as string] : []),
+      ];
+      for (const image of bases) {
+        const host = image.split("/")[0];
+        expect(host.includes(".") && host !== "docker.io", `${bc.metadata.name}: ${image}`).toBe(true);
+        if (image.startsWith("artifacts.developer.gov.bc.ca/")) expect(spec.strategy.dockerStrategy.pullSecret, bc.metadata.name).toEqual({ name: "hcap-artifactory-pull" });
+      }
+    }
+  },
 };
 
 describe("platform rules", () => {
