@@ -88,6 +88,20 @@ export const PLATFORM_RULES = {
     breaks: "client builds fail with `toomanyrequests` when the cluster's shared egress hits Docker Hub's pull limit",
     source: "developer.gov.bc.ca \"Artifact Repositories (Artifactory)\" (caching repositories, docker-remote)",
   },
+  "istag-404-without-image": {
+    rule: "GET of an ImageStreamTag whose tag has no image answers 404, and the provider then treats it as deleted; "
+      + "an environment is promoted only to a commit whose `<stream>:<sha>` tags of both images resolve (same GET).",
+    breaks: "a promotion to an unbuilt commit: the env tag vanishes from state on refresh and the next up fails with "
+      + "AlreadyExists (recovery: `oc tag -d` of the env tags, then up)",
+    source: "openshift/openshift-apiserver pkg/image/apiserver/registry/imagestreamtag/rest.go (Get, newISTag "
+      + "allowEmptyEvent=false); pulumi/pulumi-kubernetes provider/pkg/provider/provider.go (Read: 404 is deleted)",
+  },
+  "backup-conf-bare-host": {
+    rule: "backup.conf keeps only database specs matching `^[a-zA-Z0-9=_/-]*(:[0-9]*)?/[a-zA-Z0-9_/-]*`: the host is a bare "
+      + "Service name (no dots, no FQDN or IP).",
+    breaks: "the line is dropped silently and the container backs up its defaults (`postgresql:5432/my_postgres_db`)",
+    source: "bcgov/backup-container 2.13.0 docker/backup.config.utils (readConf)",
+  },
 } as const satisfies Readonly<Record<string, PlatformRule>>;
 
 export type PlatformRuleId = keyof typeof PLATFORM_RULES;

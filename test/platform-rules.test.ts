@@ -142,6 +142,23 @@ const CHECKS: Record<PlatformRuleId, () => Promise<void>> = {
       }
     }
   },
+  async "istag-404-without-image"() {
+    const promote = parse(fs.readFileSync(path.join(PROJECT_DIR, ".github/workflows/promote.yml"), "utf8")) as Obj;
+    const script = (promote.jobs.record.steps as Obj[]).map((s) => String(s.run ?? "")).join("\n");
+    const check = script.indexOf('kubectl get imagestreamtag "$image:$short"');
+    expect(check).toBeGreaterThanOrEqual(0);
+    expect(script).toContain("for image in hcap-server hcap-client; do");
+    expect(check).toBeLessThan(script.indexOf("npm run --silent promote"));
+  },
+  async "backup-conf-bare-host"() {
+    for (const env of ["dev", "test", "prod"]) {
+      const { objects } = await render(env);
+      const conf = String((find(objects, "ConfigMap", "hcap-backup-config").data as Obj)["backup.conf"]);
+      const spec = conf.split("\n")[0];
+      // The upstream readConf filter, as written in backup.config.utils.
+      expect(spec, env).toMatch(/^[a-zA-Z0-9=_/-]*(:[0-9]*)?\/[a-zA-Z0-9_/-]*(\?.*)?$/);
+    }
+  },
 };
 
 describe("platform rules", () => {
