@@ -48,6 +48,33 @@ function stackProvider(cfg: StackConfig): k8s.Provider {
 }
 
 /**
+ * The provider of the environment ImageStreamTags (`hcap-server:dev`, ...) only: the same cluster and
+ * namespace, but client-side updates (a JSON merge patch) instead of server-side apply.
+ *
+ * openshift-apiserver updates an ImageStreamTag by patching a synthetic old object built without
+ * managedFields (pkg/image/apiserver/registry/imagestreamtag/rest.go `update`, newISTag) and then
+ * rejects any change outside `tag` and the annotations (pkg/image/apis/image/validation/validation.go
+ * ValidateImageStreamTagUpdateWithWhitelister: "may not update fields other than
+ * metadata.annotations"). A server-side apply records managedFields on that object
+ * (k8s.io/apimachinery managedfields/internal/skipnonapplied.go `Apply`), so every apply that moves a
+ * tag fails with 422; an Update/merge patch of an object without managedFields is not tracked
+ * (skipnonapplied.go `Update`) and passes. pulumi-kubernetes sends a JSON merge patch when
+ * `enableServerSideApply` is false (provider/pkg/await/await.go `csaUpdate`) and a plain POST on
+ * create (`Creation`). Owning the tags as `spec.tags` entries of the ImageStream instead would make
+ * every preview show a change: the provider prunes live lists by position
+ * (provider/pkg/provider/util.go `pruneSlice`), and the API server returns `spec.tags` sorted by name
+ * (openshift-apiserver pkg/image/apis/image/v1/conversion.go), with CI's `<sha>` tags in between.
+ */
+function imageTagProvider(cfg: ToolsConfig): k8s.Provider {
+  return new k8s.Provider(`${cfg.namespace}-image-tags`, {
+    namespace: cfg.namespace,
+    context: cfg.kube.context,
+    kubeconfig: cfg.kube.kubeconfig,
+    enableServerSideApply: false,
+  });
+}
+
+/**
  * hcap-server probes. `/api/v1/version` answers without the database or Keycloak, so a database
  * failover does not restart the pods; the server listens only after its migrations ran, hence the
  * liveness grace.
@@ -182,6 +209,7 @@ function declareEnvironment(cfg: EnvConfig, opts: pulumi.ComponentResourceOption
 function declareTools(cfg: ToolsConfig, opts: pulumi.ComponentResourceOptions): void {
   const names = stackNames(cfg.appName);
   const adoption = stackAdoption(cfg);
+  const tagProvider = imageTagProvider(cfg);
   new NetworkPolicies("network", { names, routed: [], databaseClients: [] }, opts);
 
   // The server from the repository's root Dockerfile (which also bundles the client build, unused
@@ -191,6 +219,7 @@ function declareTools(cfg: ToolsConfig, opts: pulumi.ComponentResourceOptions): 
     labels: names.server.labels,
     git: cfg.git,
     promotions: cfg.promotions,
+    tagProvider,
     adoption,
   }, opts);
   // Both images are promoted together: one commit per environment, so the client and the API an
@@ -201,7 +230,9 @@ function declareTools(cfg: ToolsConfig, opts: pulumi.ComponentResourceOptions): 
     git: cfg.git,
     contextDir: CLIENT_CONTEXT_DIR,
     dockerfile: clientDockerfile(),
+    pullSecret: names.buildPullSecret,
     promotions: cfg.promotions,
+    tagProvider,
     // The old templates never built a client: nothing to import.
     adoption: { ...adoption, createdByTemplates: false },
   }, opts);

@@ -5,7 +5,9 @@
  *
  * Tag ownership: CI tags every build `<stream>:<short-sha>` (`oc tag`, outside Pulumi); this component
  * owns only the environment tags, as ImageStreamTag objects. The ImageStream itself never declares
- * `spec.tags`, so the two writers never touch the same field.
+ * `spec.tags`, so the two writers never touch the same field. The environment tags go through their
+ * own provider without server-side apply (`tagProvider`; why: stack.ts `imageTagProvider`), so moving
+ * a tag is a merge patch the API server accepts.
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { EnvName, Resources } from "../config";
@@ -27,6 +29,8 @@ export interface AppImageArgs {
   readonly contextDir?: string;
   /** Dockerfile path relative to the context. @default "Dockerfile" */
   readonly dockerfilePath?: string;
+  /** Secret the builder pulls the Dockerfile's base images with (Artifactory); none by default. */
+  readonly pullSecret?: string;
   /**
    * An inline Dockerfile (`source.dockerfile`), for an image the repository has no Dockerfile for. The
    * builder writes it as `Dockerfile` in the context folder, replacing any there.
@@ -46,6 +50,11 @@ export interface AppImageArgs {
    * for that environment (nothing promoted yet).
    */
   readonly promotions: Readonly<Partial<Record<EnvName, string>>>;
+  /**
+   * Provider of the environment ImageStreamTags: same namespace, `enableServerSideApply: false`
+   * (the API server rejects a server-side apply that moves an ImageStreamTag).
+   */
+  readonly tagProvider: pulumi.ProviderResource;
 }
 
 export const BUILD_DEFAULTS = {
@@ -83,7 +92,13 @@ export function buildConfigObject(args: AppImageArgs): BuildConfig {
         ...(args.contextDir !== undefined ? { contextDir: args.contextDir } : {}),
         ...(args.dockerfile !== undefined ? { dockerfile: args.dockerfile } : {}),
       },
-      strategy: { type: "Docker", dockerStrategy: { dockerfilePath: args.dockerfilePath ?? BUILD_DEFAULTS.dockerfilePath } },
+      strategy: {
+        type: "Docker",
+        dockerStrategy: {
+          dockerfilePath: args.dockerfilePath ?? BUILD_DEFAULTS.dockerfilePath,
+          ...(args.pullSecret !== undefined ? { pullSecret: { name: args.pullSecret } } : {}),
+        },
+      },
       output: { to: { kind: "ImageStreamTag", name: `${args.stream}:${BUILD_OUTPUT_TAG}` } },
       resources: args.resources ?? BUILD_DEFAULTS.resources,
       completionDeadlineSeconds: args.completionDeadlineSeconds ?? BUILD_DEFAULTS.completionDeadlineSeconds,
@@ -141,7 +156,7 @@ export class AppImage extends pulumi.ComponentResource {
       if (!commit) continue;
       const tag = promotionTagObject(args.stream, env, commit);
       // The old flow's `oc tag` made these tags, so an adopted namespace already has them.
-      openshiftObject(`${args.stream}-${env}`, tag, { ...self, dependsOn: [stream], ...adopted(tag.metadata.name) });
+      openshiftObject(`${args.stream}-${env}`, tag, { ...self, provider: args.tagProvider, dependsOn: [stream], ...adopted(tag.metadata.name) });
       tags[env] = tag.metadata.name;
     }
 

@@ -245,7 +245,8 @@ export class AppTier extends pulumi.ComponentResource {
         type: "ClusterIP",
         // The workload's own selector: the Service can only ever reach these pods.
         selector: names.selector,
-        ports: [{ name: WEB_PORT_NAME, protocol: "TCP", port: args.port, targetPort: WEB_PORT_NAME }],
+        // targetPort by number, never by name: the old pods' ports are unnamed (components/ports.ts).
+        ports: [{ name: WEB_PORT_NAME, protocol: "TCP", port: args.port, targetPort: args.port }],
       },
     }, { ...self, ...adopt, dependsOn: [workload], ignoreChanges: [...ASSIGNED_BY_CLUSTER.service] });
     openshiftObject(`${names.name}-route`, routeObject(args), { ...self, ...adopt, dependsOn: [service] });

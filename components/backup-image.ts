@@ -60,8 +60,12 @@ export function backupBuildConfig(args: BackupImageArgs): BuildConfig {
       resources: { requests: { cpu: "250m", memory: "512Mi" }, limits: { cpu: "1", memory: "1Gi" } },
       successfulBuildsHistoryLimit: 3,
       failedBuildsHistoryLimit: 3,
-      // A new release (ref + output tag) or base image is a config change: it builds once. No
-      // ImageChange trigger: the base is a pinned external image, not an image stream.
+      // ConfigChange builds only when the BuildConfig is created (openshift-controller-manager
+      // pkg/build/controller/buildconfig/buildconfig_controller.go: nothing once status.lastVersion > 0;
+      // openshift/api build/v1/types.go: "on an initial build config creation"). A new release or base
+      // image, or the adopted old BuildConfig, is built by the deploy workflow's `backup-image` job,
+      // which also fails when a tag an environment runs is missing. No ImageChange trigger: the base is
+      // a pinned external image, not an image stream.
       triggers: [{ type: "ConfigChange" }],
     },
   };

@@ -17,8 +17,14 @@
 
 /** Base images, pinned (a new tag is a deliberate change, and a BuildConfig change starts a build). */
 export const CLIENT_BUILD_IMAGES = {
-  /** The Node image the app repository's own Dockerfile builds the client with (client/package.json engines: node >= 24.14.1). */
-  node: "docker.io/library/node:24.14.1-trixie-slim",
+  /**
+   * The Node image the app repository's own Dockerfile builds the client with (client/package.json
+   * engines: node >= 24.14.1), Docker Hub's `library/node` pulled through Artifactory's caching
+   * `docker-remote`: builds share the cluster's egress and Docker Hub's pull limit
+   * (developer.gov.bc.ca "Artifact Repositories (Artifactory)"). Needs the build pull secret
+   * ({@link StackNames.buildPullSecret}, README "Deploying and promoting").
+   */
+  node: "artifacts.developer.gov.bc.ca/docker-remote/library/node:24.14.1-trixie-slim",
   /** Red Hat UBI 9 nginx 1.26: pulled without credentials or Docker Hub rate limits. */
   nginx: "registry.access.redhat.com/ubi9/nginx-126:1-1779858291",
 } as const;

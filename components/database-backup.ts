@@ -4,8 +4,9 @@
  * `backup.dc.yml` pod:
  *
  * - `<backup>` CronJob: `backup.sh -1` (one backup, prune by the rolling retention, exit);
- * - `<backup>-verify` CronJob (optional): `backup.sh -s -v all` restores the latest backup into a
- *   local scratch server and checks it has tables;
+ * - `<backup>-verify` CronJob (optional): copies the latest backup without its trailing role
+ *   statements (components/backup-scripts.ts) and runs `backup.sh -s -v all` on the copy, which
+ *   restores it into a local scratch server and checks it has tables;
  * - `<backup>-restore` Deployment: 0 pods, except under `maintenance: restore`, when it gives the
  *   operator a pod with the backup volume and the superuser credentials to run `backup.sh -r` in
  *   (the old DC's pod, only when needed). See `npm run restore-plan`.
@@ -17,6 +18,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { EnvConfig } from "../config";
 import { STORAGE_CLASSES } from "../config/platform";
+import { RESTORE_CHECK_SCRIPT, ROLE_FREE_COPY_SCRIPT, verifyLatestScript } from "./backup-scripts";
 import type { DatabaseHandle } from "./database-handle";
 import type { WorkloadScale } from "./maintenance";
 import type { BackupNames, Labels } from "./names";
@@ -36,6 +38,8 @@ export const BACKUP_PATHS = {
   verificationData: "/var/lib/pgsql/data",
   /** Folder the ConfigMap is mounted at; `BACKUP_CONF` points at the file in it. */
   config: "/etc/backup-container",
+  /** Verify job: the role-free copy of the latest backup, and its `BACKUP_DIR` (an emptyDir). */
+  verifyInput: "/verify",
 } as const;
 
 /** The ConfigMap keys; the containers read each one through a configMapKeyRef. */
@@ -45,6 +49,9 @@ export const BACKUP_CONFIG_KEYS = {
   daily: "DAILY_BACKUPS",
   weekly: "WEEKLY_BACKUPS",
   monthly: "MONTHLY_BACKUPS",
+  /** Scripts the restore plan runs in the restore tool (components/backup-scripts.ts). */
+  roleFreeCopy: "role-free-copy.sh",
+  restoreCheck: "restore-check.sh",
 } as const;
 
 /** Job limits: a nightly dump of a small database; generous enough not to kill a slow night. */
@@ -70,6 +77,9 @@ export interface DatabaseBackupArgs {
   /** Stack identity, for the safety options and the container's notification labels. */
   readonly stack: Pick<EnvConfig, "protectStateful" | "adopt" | "namespace" | "appName" | "stack">;
 }
+
+/** Env var of the restore tool holding the superuser password (`backup.sh -r … -a "$<this>"`). */
+export const RESTORE_PASSWORD_ENV = "SUPERUSER_PASSWORD";
 
 /** `postgres=<service>:<port>/<database>`: a database spec as backup.conf and `backup.sh -r` take it. */
 export function databaseSpec(serviceName: string, port: number, databaseName: string): string {
@@ -145,13 +155,14 @@ export class DatabaseBackup extends pulumi.ComponentResource {
         [BACKUP_CONFIG_KEYS.daily]: String(backup.retention.daily),
         [BACKUP_CONFIG_KEYS.weekly]: String(backup.retention.weekly),
         [BACKUP_CONFIG_KEYS.monthly]: String(backup.retention.monthly),
+        [BACKUP_CONFIG_KEYS.roleFreeCopy]: ROLE_FREE_COPY_SCRIPT,
+        [BACKUP_CONFIG_KEYS.restoreCheck]: RESTORE_CHECK_SCRIPT,
       },
     }, { ...self, ...adoptOptions(stack, names.config) });
 
     const fromConfig = (envName: string, key: string): EnvVar =>
       ({ name: envName, valueFrom: { configMapKeyRef: { name: this.configMap.metadata.name, key } } });
-    const env: EnvVar[] = [
-      { name: "BACKUP_DIR", value: BACKUP_PATHS.backups },
+    const settings: EnvVar[] = [
       { name: "BACKUP_CONF", value: `${BACKUP_PATHS.config}/${BACKUP_CONFIG_KEYS.conf}` },
       fromConfig("BACKUP_STRATEGY", BACKUP_CONFIG_KEYS.strategy),
       fromConfig("DAILY_BACKUPS", BACKUP_CONFIG_KEYS.daily),
@@ -159,15 +170,30 @@ export class DatabaseBackup extends pulumi.ComponentResource {
       fromConfig("MONTHLY_BACKUPS", BACKUP_CONFIG_KEYS.monthly),
       // The rolling strategy decides daily/weekly/monthly by the container's date: same zone as the schedule.
       { name: "TZ", value: backup.timeZone },
-      // The old DC backed up as the superuser (all roles and schemas); backup.sh reads DATABASE_USER/PASSWORD.
-      { name: "DATABASE_USER", valueFrom: database.secretKeyRef("superuserUsername") },
-      { name: "DATABASE_PASSWORD", valueFrom: database.secretKeyRef("superuserPassword") },
-      // `backup.sh -r` runs psql without -U: the role comes from PGUSER.
-      { name: "PGUSER", valueFrom: database.secretKeyRef("superuserUsername") },
       // Verification waits this long for its scratch server (the container's default, 120 s, is tight).
       { name: "DATABASE_SERVER_TIMEOUT", value: "600" },
       { name: "ENVIRONMENT_NAME", value: stack.namespace },
       { name: "ENVIRONMENT_FRIENDLY_NAME", value: `${stack.appName} (${stack.stack})` },
+      // Back up and verify as the application role (backup.config.utils getUsername/getPassword read
+      // DATABASE_USER/PASSWORD). It owns database `hcap`, so pg_dump sees everything, and
+      // `pg_dumpall --roles-only --no-role-passwords` needs no superuser. Verification starts its scratch
+      // server with POSTGRESQL_USER=DATABASE_USER (backup.postgres.plugin onStartServer), and sclorg's
+      // run-postgresql dies on `createuser postgres` (common.sh create_users), so the superuser would
+      // never verify; the app role also has to exist there for the dump's `OWNER TO hcap`.
+      { name: "DATABASE_USER", valueFrom: database.secretKeyRef("appUsername") },
+      { name: "DATABASE_PASSWORD", valueFrom: database.secretKeyRef("appPassword") },
+    ];
+    const env: EnvVar[] = [{ name: "BACKUP_DIR", value: BACKUP_PATHS.backups }, ...settings];
+    // The scratch server's own superuser, which initdb names after the container user and trusts on
+    // 127.0.0.1 (sclorg initdb without --auth): backup.sh's restore runs psql without -U, and DROP/CREATE
+    // DATABASE need it. Nothing from the Secret.
+    const verifyEnv: EnvVar[] = [{ name: "BACKUP_DIR", value: `${BACKUP_PATHS.verifyInput}/` }, ...settings, { name: "PGUSER", value: "postgres" }];
+    // Only the restore tool gets the cluster's superuser: `backup.sh -r` drops and recreates the
+    // database, connecting as PGUSER with the password passed as `-a "$SUPERUSER_PASSWORD"`.
+    const restoreEnv: EnvVar[] = [
+      ...env,
+      { name: "PGUSER", valueFrom: database.secretKeyRef("superuserUsername") },
+      { name: RESTORE_PASSWORD_ENV, valueFrom: database.secretKeyRef("superuserPassword") },
     ];
 
     // --- pods ---------------------------------------------------------------------------------
@@ -181,7 +207,8 @@ export class DatabaseBackup extends pulumi.ComponentResource {
       config: { name: "config", mountPath: BACKUP_PATHS.config, readOnly: true },
       verification: { name: "verification", mountPath: BACKUP_PATHS.verificationData },
     };
-    const podSpec = (command: string[], withVerification: boolean, restartPolicy: "Never" | "Always"): PodSpec => ({
+    const verifyInput = { name: "verify-input", emptyDir: {} };
+    const podSpec = (command: string[], podEnv: EnvVar[], withVerification: boolean, restartPolicy: "Never" | "Always"): PodSpec => ({
       restartPolicy,
       terminationGracePeriodSeconds: 30,
       containers: [{
@@ -190,14 +217,17 @@ export class DatabaseBackup extends pulumi.ComponentResource {
         // backup.sh sources its siblings (./backup.usage, ...) relative to the working directory.
         workingDir: "/",
         command,
-        env,
+        env: podEnv,
         resources: backup.resources,
-        volumeMounts: withVerification ? [mounts.data, mounts.config, mounts.verification] : [mounts.data, mounts.config],
+        // Verification only reads the backups; it works on its copy in the verify-input emptyDir.
+        volumeMounts: withVerification
+          ? [{ ...mounts.data, readOnly: true }, mounts.config, mounts.verification, { name: verifyInput.name, mountPath: BACKUP_PATHS.verifyInput }]
+          : [mounts.data, mounts.config],
       }],
-      volumes: withVerification && volumes.verification ? [volumes.data, volumes.config, volumes.verification] : [volumes.data, volumes.config],
+      volumes: withVerification && volumes.verification ? [volumes.data, volumes.config, volumes.verification, verifyInput] : [volumes.data, volumes.config],
     });
     // Job pods carry the backup selector: the NetworkPolicy lets exactly these labels reach Postgres.
-    const cronJob = (jobName: string, schedule: string, command: string[], withVerification: boolean) =>
+    const cronJob = (jobName: string, schedule: string, command: string[], podEnv: EnvVar[], withVerification: boolean) =>
       new k8s.batch.v1.CronJob(jobName, {
         metadata: { name: jobName, labels: names.labels },
         spec: {
@@ -214,14 +244,17 @@ export class DatabaseBackup extends pulumi.ComponentResource {
             spec: {
               backoffLimit: JOB_LIMITS.backoffLimit,
               activeDeadlineSeconds: JOB_LIMITS.activeDeadlineSeconds,
-              template: { metadata: { labels: names.podLabels }, spec: podSpec(command, withVerification, "Never") },
+              template: { metadata: { labels: names.podLabels }, spec: podSpec(command, podEnv, withVerification, "Never") },
             },
           },
         },
       }, self);
 
-    this.cronJob = cronJob(names.name, backup.schedule, ["/bin/bash", "/backup.sh", "-1"], false);
-    this.verifyCronJob = verification && cronJob(names.verifyJob, verification.schedule, ["/bin/bash", "/backup.sh", "-s", "-v", "all"], true);
+    this.cronJob = cronJob(names.name, backup.schedule, ["/bin/bash", "/backup.sh", "-1"], env, false);
+    this.verifyCronJob = verification && cronJob(
+      names.verifyJob, verification.schedule,
+      ["/bin/bash", "-c", verifyLatestScript(BACKUP_PATHS.backups, BACKUP_PATHS.verifyInput)], verifyEnv, true,
+    );
 
     // The pod the restore runs in. Its own selector, so it never claims the CronJobs' pods; the backup
     // pod labels on top so the NetworkPolicy lets it reach Postgres.
@@ -239,7 +272,7 @@ export class DatabaseBackup extends pulumi.ComponentResource {
         strategy: { type: "Recreate" },
         template: {
           metadata: { labels: restoreLabels },
-          spec: podSpec(["/bin/bash", "-c", "exec sleep infinity"], false, "Always"),
+          spec: podSpec(["/bin/bash", "-c", "exec sleep infinity"], restoreEnv, false, "Always"),
         },
       },
     }, self);

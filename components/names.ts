@@ -86,6 +86,11 @@ export interface StackNames {
   readonly keycloakSecret: string;
   /** The ConfigMap that marks an environment in restore maintenance; the pipelines look for it. */
   readonly maintenanceMarker: string;
+  /**
+   * Docker config Secret in tools with the namespace's Artifactory service account, made once by hand
+   * (README): the client build pulls its Node base through Artifactory with it.
+   */
+  readonly buildPullSecret: string;
   /** ImageStream names in tools. */
   readonly images: { readonly server: string; readonly client: string; readonly patroni: string; readonly backup: string };
   /**
@@ -142,6 +147,7 @@ export function stackNames(appName: string): StackNames {
     },
     keycloakSecret: `${appName}-keycloak`,
     maintenanceMarker: `${appName}-maintenance`,
+    buildPullSecret: `${appName}-artifactory-pull`,
     images: { server: serverName, client: clientName, patroni: patroniName, backup: backupName },
     imagePullerBinding: (namespace) => `${appName}-image-puller-${namespace}`,
   };

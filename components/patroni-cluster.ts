@@ -152,10 +152,13 @@ export class PatroniCluster extends pulumi.ComponentResource implements Database
       metadata: { name: names.name, labels: names.labels },
       rules: [
         {
+          // deletecollection: `patronictl remove` deletes the cluster's ConfigMaps/Endpoints in one call
+          // (zalando/patroni kubernetes/patroni_k8s.yaml: "required only for 'patronictl remove'").
           apiGroups: [""],
-          resources: ["configmaps", "endpoints", "services"],
-          verbs: ["create", "delete", "get", "list", "patch", "update", "watch"],
+          resources: ["configmaps", "endpoints"],
+          verbs: ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"],
         },
+        { apiGroups: [""], resources: ["services"], verbs: ["create", "delete", "get", "list", "patch", "update", "watch"] },
         { apiGroups: [""], resources: ["pods"], verbs: ["get", "list", "patch", "update", "watch"] },
       ],
     }, { ...self, ...adopted(names.name), ...KEPT_WITH_THE_DATABASE });
@@ -173,7 +176,8 @@ export class PatroniCluster extends pulumi.ComponentResource implements Database
       spec: {
         type: "ClusterIP",
         selector: names.leaderSelector,
-        ports: [{ name: POSTGRES_PORT_NAME, port: PORTS.postgres, targetPort: POSTGRES_PORT_NAME, protocol: "TCP" }],
+        // targetPort by number, never by name: the old pods' ports are unnamed (components/ports.ts).
+        ports: [{ name: POSTGRES_PORT_NAME, port: PORTS.postgres, targetPort: PORTS.postgres, protocol: "TCP" }],
       },
     }, { ...self, ...adopted(names.name), ...KEPT_WITH_THE_DATABASE, ignoreChanges: [...ASSIGNED_BY_CLUSTER.service] });
     this.serviceName = leader.metadata.name;

@@ -11,7 +11,14 @@ import { adoptOptions, type Adoption } from "./safety";
 
 export interface PatroniImageArgs {
   readonly names: StackNames;
-  /** The published image, e.g. `artifacts.developer.gov.bc.ca/bcgov-docker-local/patroni-postgres:12.4-latest`. */
+  /**
+   * The published image: `artifacts.developer.gov.bc.ca/bcgov-docker-local/patroni-postgres:2.0.1-12.4-latest`,
+   * the one tag bcgov/patroni-postgres-container documents for Artifactory (README.md "Tags",
+   * RELEASE.md); `12.4-latest` was the old on-cluster `bcgov` image stream's tag. Its Patroni 2.0.1
+   * labels the leader `role: master` (zalando/patroni v2.0.1 patroni/dcs/kubernetes.py `touch_member`)
+   * and lists healthy replicas as `running` (patroni/ctl.py), which the leader Service and the image's
+   * health_check.sh rely on; Patroni 3 moves both (`primary`, `streaming`): recheck on any image change.
+   */
   readonly sourceImage: string;
   /** The tag the environments run. */
   readonly tag: string;
@@ -42,7 +49,7 @@ export class PatroniImage extends pulumi.ComponentResource {
           referencePolicy: { type: "Local" },
           // No importPolicy: the tag is imported once (and on `oc import-image`), never on a
           // schedule. A database image must not change under the cluster because the upstream tag
-          // (`12.4-latest`) moved; `scheduled: false` is not written because the server omits it and
+          // (`2.0.1-12.4-latest`) moved; `scheduled: false` is not written because the server omits it and
           // the custom resource would show it as drift.
         }],
       },

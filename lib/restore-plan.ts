@@ -12,9 +12,17 @@
  *   is applied, the stack declares the ConfigMap `<app>-maintenance` (components/maintenance-marker.ts),
  *   and deploy.yml and drift.yml run `npm run maintenance-gate` first, which refuses to apply a config
  *   without maintenance over it. So a switch set from a laptop holds as well as a committed one.
- * - The superuser password is passed as `"$DATABASE_PASSWORD"` in single quotes: the shell in the
- *   pod expands it from the Secret-backed env var; it never appears on the operator's terminal.
+ * - The superuser password is passed as `"$SUPERUSER_PASSWORD"` in single quotes: the shell in the
+ *   pod expands it from the Secret-backed env var (only the restore tool has it); it never appears on
+ *   the operator's terminal.
+ * - The file restored is a copy without the `CREATE/ALTER ROLE` statements the backup container
+ *   appends after each dump (components/backup-scripts.ts): in the live cluster those roles exist, and
+ *   `backup.sh -r` runs psql with ON_ERROR_STOP=1, so the original ends in "Restore failed" after the
+ *   data is in. The copy goes to the pod's /tmp and `BACKUP_DIR` points there for the restore, so
+ *   nothing extra lands on the backup volume (where the verify job would pick it up as newest).
+ * - A last check compares the rows of every table in the file with the database.
  */
+import { BACKUP_CONFIG_KEYS, BACKUP_PATHS, RESTORE_PASSWORD_ENV } from "../components/database-backup";
 import type { StackNames } from "../components/names";
 import { UsageError } from "./cli";
 
@@ -55,9 +63,23 @@ function selector(labels: Readonly<Record<string, string>>): string {
   return Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(",");
 }
 
+/** Where the restore tool keeps the role-free copy (its own /tmp, gone when the pod stops). */
+const RESTORE_COPY_DIR = "/tmp/restore";
+
+/** `postgres=<host>:<port>/<database>` → its parts (the form `databaseSpec` renders). */
+function specParts(spec: string): { host: string; port: string; database: string } {
+  const m = /^postgres=([A-Za-z0-9-]+):([0-9]+)\/([A-Za-z0-9_-]+)$/.exec(spec);
+  if (m === null) throw new Error(`database spec ${JSON.stringify(spec)} is not postgres=<service>:<port>/<database>`);
+  return { host: m[1], port: m[2], database: m[3] };
+}
+
 export function restorePlan(input: RestorePlanInput): RestoreStep[] {
   const { stack, namespace: ns, names, project, databaseSpec } = input;
   const file = input.backupFile === undefined ? BACKUP_FILE_PLACEHOLDER : checkBackupFile(input.backupFile);
+  const fileName = file.split("/").pop() ?? file;
+  const copy = `${RESTORE_COPY_DIR}/${fileName}`;
+  const script = (key: string) => `${BACKUP_PATHS.config}/${key}`;
+  const db = specParts(databaseSpec);
   const key = `${project}:maintenance`;
   const oc = `oc -n ${ns}`;
   const tool = `deployment/${names.backup.restoreTool}`;
@@ -109,9 +131,21 @@ export function restorePlan(input: RestorePlanInput): RestoreStep[] {
       commands: [`${oc} exec ${tool} -- /bin/bash /backup.sh -l`],
     },
     {
-      title: `Restore ${databaseSpec} from ${file} (drops and recreates the database; asks for a key press to confirm)`,
-      commands: [`${oc} exec -it ${tool} -- /bin/bash -c './backup.sh -r ${databaseSpec} -f ${file} -a "$DATABASE_PASSWORD"'`],
-      check: "\"Restore complete\", followed by the restored tables",
+      title: `Copy ${fileName} into the pod's ${RESTORE_COPY_DIR} without the role statements appended after the dump (the roles exist; under ON_ERROR_STOP the first would fail the restore)`,
+      commands: [
+        `${oc} exec ${tool} -- /bin/bash -c 'mkdir -p ${RESTORE_COPY_DIR} && /bin/bash ${script(BACKUP_CONFIG_KEYS.roleFreeCopy)} "$(find /backups -type f -name "${fileName}" | head -n 1)" ${copy} && ls -l ${copy}'`,
+      ],
+      check: `${copy} is listed (an error here means the file was not found under /backups)`,
+    },
+    {
+      title: `Restore ${databaseSpec} from that copy (drops and recreates the database; asks for a key press to confirm)`,
+      commands: [`${oc} exec -it ${tool} -- /bin/bash -c 'BACKUP_DIR=${RESTORE_COPY_DIR}/ ./backup.sh -r ${databaseSpec} -f ${copy} -a "$${RESTORE_PASSWORD_ENV}"'`],
+      check: "the output ends with the restored tables (psql \\d) and no \"Restore failed\"",
+    },
+    {
+      title: "Check the data is there: rows of every table in the backup against the database",
+      commands: [`${oc} exec ${tool} -- /bin/bash ${script(BACKUP_CONFIG_KEYS.restoreCheck)} ${copy} ${db.host} ${db.port} ${db.database}`],
+      check: "\"Restored data matches the backup: <n> tables, <m> rows.\" (exit 1 and a diff otherwise: stay in maintenance and investigate)",
     },
     {
       title: `Leave maintenance: everything back to its configured size, backups resumed, restore tool stopped, ` +

@@ -53,7 +53,8 @@ describe("tools: build and promotion tags", () => {
       contextDir: "client",
       dockerfile: clientDockerfile(),
     });
-    expect(bc.strategy).toEqual({ type: "Docker", dockerStrategy: { dockerfilePath: "Dockerfile" } });
+    // Its Node base comes through Artifactory's docker-remote, with the tools pull secret.
+    expect(bc.strategy).toEqual({ type: "Docker", dockerStrategy: { dockerfilePath: "Dockerfile", pullSecret: { name: "hcap-artifactory-pull" } } });
     expect(bc.output).toEqual({ to: { kind: "ImageStreamTag", name: "hcap-client:latest" } });
     expect(bc.runPolicy).toBe("SerialLatestOnly");
     expect(bc.triggers).toEqual([{ type: "ConfigChange" }]);
@@ -179,7 +180,7 @@ describe.each(ENVIRONMENTS)("%s: application tier (appWorkload: DeploymentConfig
     expect(c).not.toHaveProperty("envFrom");
   });
 
-  it("every Route reaches a Service, which reaches one DC's pods on the container's named port", async () => {
+  it("every Route reaches a Service, which reaches one DC's pods on the container's port number", async () => {
     const { objects } = await renderDc(env);
     const routes = ofKind(objects, "Route");
     expect(routes.map((r) => r.metadata.name).sort()).toEqual(["hcap-client", "hcap-client-api", "hcap-server"]);
@@ -194,7 +195,8 @@ describe.each(ENVIRONMENTS)("%s: application tier (appWorkload: DeploymentConfig
       });
       expect(dcs.map((dc) => dc.metadata.name)).toEqual([route.to.name]);
       const dc = dcs[0];
-      const containerPort = (container(dc).ports as Obj[]).find((p) => p.name === servicePort?.targetPort);
+      // A number, not the port's name: the adopted pods' ports are unnamed (components/ports.ts).
+      const containerPort = (container(dc).ports as Obj[]).find((p) => p.containerPort === servicePort?.targetPort);
       expect(containerPort?.containerPort).toBe(servicePort?.port);
       expect((dc.spec as Obj).template.metadata.labels).toMatchObject((dc.spec as Obj).selector);
       for (const probe of [container(dc).readinessProbe, container(dc).livenessProbe]) {

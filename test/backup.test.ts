@@ -3,6 +3,8 @@ import { describe, expect, it } from "vitest";
 import { ConfigError, ENVIRONMENTS } from "../config";
 import { BACKUP_CONFIG_KEYS } from "../components/database-backup";
 import { PATRONI_SECRET_KEYS, internalImage, stackNames } from "../components/names";
+import { requiredBackupTags } from "../lib/backup-tags";
+import { PROJECT_DIR } from "../lib/project";
 import type { KubeObject } from "../lib/render";
 import { find, ofKind, planEntry, projectWith, registeredCount, render } from "./harness";
 
@@ -92,11 +94,38 @@ describe("verification", () => {
     const verify = find(objects, "CronJob", names.backup.verifyJob);
     expect((verify.spec as Obj).schedule).toBe("30 4 * * *");
     const container = (podSpecOf(verify).containers as Obj[])[0];
-    expect(container.command).toEqual(["/bin/bash", "/backup.sh", "-s", "-v", "all"]);
+    const command = container.command as string[];
+    expect(command.slice(0, 2)).toEqual(["/bin/bash", "-c"]);
+    expect(command[2]).toMatch(/\nexec \/bin\/bash \/backup\.sh -s -v all$/);
     expect(container.volumeMounts).toContainEqual({ name: "verification", mountPath: "/var/lib/pgsql/data" });
+    // The backups are only read; the copy it verifies lives in an emptyDir that is its BACKUP_DIR.
+    expect(container.volumeMounts).toContainEqual({ name: "backup", mountPath: "/backups/", readOnly: true });
+    expect(container.volumeMounts).toContainEqual({ name: "verify-input", mountPath: "/verify" });
+    expect(container.env).toContainEqual({ name: "BACKUP_DIR", value: "/verify/" });
     find(objects, "PersistentVolumeClaim", names.backup.verificationVolume);
     // Scheduled verification needs a cron line in backup.conf.
     expect((find(objects, "ConfigMap", names.backup.config).data as Obj)[BACKUP_CONFIG_KEYS.conf]).toContain("30 4 * * * default ./backup.sh -s -v all");
+  });
+
+  it("backs up and verifies as the application role; only the restore tool has the superuser", async () => {
+    const { objects } = await render("prod");
+    const envOf = (w: KubeObject) => (podSpecOf(w).containers as Obj[])[0].env as Obj[];
+    const value = (env: Obj[], name: string) => env.find((e) => e.name === name);
+    const secretKey = (env: Obj[], name: string) => ((value(env, name)?.valueFrom as Obj | undefined)?.secretKeyRef as Obj | undefined)?.key;
+    for (const job of [names.backup.name, names.backup.verifyJob]) {
+      const env = envOf(find(objects, "CronJob", job));
+      // The scratch server is started with POSTGRESQL_USER=DATABASE_USER: `postgres` kills it.
+      expect(secretKey(env, "DATABASE_USER"), job).toBe(PATRONI_SECRET_KEYS.appUsername);
+      expect(secretKey(env, "DATABASE_PASSWORD"), job).toBe(PATRONI_SECRET_KEYS.appPassword);
+      expect(JSON.stringify(env), job).not.toContain(PATRONI_SECRET_KEYS.superuserPassword);
+      expect(JSON.stringify(env), job).not.toContain(PATRONI_SECRET_KEYS.superuserUsername);
+    }
+    // Verification's psql runs as the scratch server's own superuser, which trusts 127.0.0.1.
+    expect(value(envOf(find(objects, "CronJob", names.backup.verifyJob)), "PGUSER")).toEqual({ name: "PGUSER", value: "postgres" });
+    const tool = envOf(find(objects, "Deployment", names.backup.restoreTool));
+    expect(secretKey(tool, "PGUSER")).toBe(PATRONI_SECRET_KEYS.superuserUsername);
+    expect(secretKey(tool, "SUPERUSER_PASSWORD")).toBe(PATRONI_SECRET_KEYS.superuserPassword);
+    expect(secretKey(tool, "DATABASE_USER")).toBe(PATRONI_SECRET_KEYS.appUsername);
   });
 
   it("dev (verification off) has neither the CronJob, the volume nor the cron line", async () => {
@@ -190,5 +219,12 @@ describe("the backup volume is never lost by accident", () => {
     }
     expect(planEntry(plan, "CronJob", names.backup.name).import).toBeNull();
     expect(planEntry(plan, "Deployment", names.backup.restoreTool).import).toBeNull();
+  });
+});
+
+describe("backup image tags the environments run", () => {
+  it("lists hcap-backup:<backupImageRef> once, and an environment on another release as its own tag", () => {
+    expect(requiredBackupTags(PROJECT_DIR)).toEqual(["hcap-backup:2.13.0"]);
+    expect(requiredBackupTags(projectWith("test", { "hcap-infra:backupImageRef": "2.14.0" }))).toEqual(["hcap-backup:2.13.0", "hcap-backup:2.14.0"]);
   });
 });

@@ -75,7 +75,10 @@ describe.each(ENVIRONMENTS)("the %s database", (env) => {
     const rules = find(objects, "Role", SECRET).rules as { resources: string[]; verbs: string[] }[];
     const verbsOn = (resource: string) => rules.filter((r) => r.resources.includes(resource)).flatMap((r) => r.verbs).sort();
     for (const resource of ["configmaps", "endpoints", "services"]) {
-      expect(verbsOn(resource)).toEqual(["create", "delete", "get", "list", "patch", "update", "watch"]);
+      // deletecollection on Patroni's own ConfigMaps/Endpoints: `patronictl remove` needs it.
+      expect(verbsOn(resource)).toEqual(resource === "services"
+        ? ["create", "delete", "get", "list", "patch", "update", "watch"]
+        : ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"]);
     }
     expect(verbsOn("pods")).toEqual(["get", "list", "patch", "update", "watch"]);
     expect(find(objects, "PodDisruptionBudget", SECRET).spec).toEqual({
@@ -84,7 +87,7 @@ describe.each(ENVIRONMENTS)("the %s database", (env) => {
     expect(find(objects, "Service", SECRET).spec).toMatchObject({
       type: "ClusterIP",
       selector: { "cluster-name": "hcap-patroni", "app.kubernetes.io/name": "patroni", role: "master" },
-      ports: [{ port: 5432, targetPort: "postgresql" }],
+      ports: [{ port: 5432, targetPort: 5432 }],
     });
   });
 
@@ -350,7 +353,7 @@ describe("tools", () => {
       lookupPolicy: { local: false },
       tags: [{
         name: "12.4",
-        from: { kind: "DockerImage", name: "artifacts.developer.gov.bc.ca/bcgov-docker-local/patroni-postgres:12.4-latest" },
+        from: { kind: "DockerImage", name: "artifacts.developer.gov.bc.ca/bcgov-docker-local/patroni-postgres:2.0.1-12.4-latest" },
         referencePolicy: { type: "Local" },
       }],
     });

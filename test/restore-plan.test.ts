@@ -15,6 +15,7 @@ const input: RestorePlanInput = {
   backupFile: "/backups/daily/2026-01-31/hcap-patroni-hcap_2026-01-31_02-00-00.sql.gz",
   timestamp: "202601311200",
 };
+const COPY = "/tmp/restore/hcap-patroni-hcap_2026-01-31_02-00-00.sql.gz";
 const commands = (i: RestorePlanInput) => restorePlan(i).flatMap((s) => s.commands);
 
 describe("restore plan", () => {
@@ -26,7 +27,11 @@ describe("restore plan", () => {
       "pulumi up -s prod",
       "oc -n f047a2-prod rsh hcap-patroni-0 patronictl -c patroni.yml list",
       "oc -n f047a2-prod exec deployment/hcap-backup-restore -- /bin/bash /backup.sh -1",
-      `oc -n f047a2-prod exec -it deployment/hcap-backup-restore -- /bin/bash -c './backup.sh -r postgres=hcap-patroni:5432/hcap -f ${input.backupFile} -a "$DATABASE_PASSWORD"'`,
+      // A copy without the roles appended after the dump (they exist: ON_ERROR_STOP would fail the restore).
+      "oc -n f047a2-prod exec deployment/hcap-backup-restore -- /bin/bash -c 'mkdir -p /tmp/restore && /bin/bash /etc/backup-container/role-free-copy.sh "
+        + `"$(find /backups -type f -name "hcap-patroni-hcap_2026-01-31_02-00-00.sql.gz" | head -n 1)" ${COPY} && ls -l ${COPY}'`,
+      `oc -n f047a2-prod exec -it deployment/hcap-backup-restore -- /bin/bash -c 'BACKUP_DIR=/tmp/restore/ ./backup.sh -r postgres=hcap-patroni:5432/hcap -f ${COPY} -a "$SUPERUSER_PASSWORD"'`,
+      `oc -n f047a2-prod exec deployment/hcap-backup-restore -- /bin/bash /etc/backup-container/restore-check.sh ${COPY} hcap-patroni 5432 hcap`,
       "pulumi config rm hcap-infra:maintenance -s prod",
       "oc -n f047a2-prod create job --from=cronjob/hcap-backup hcap-backup-manual-202601311200",
     ];
@@ -42,13 +47,14 @@ describe("restore plan", () => {
 
   it("never prints the password: the pod's shell expands it from the Secret-backed env var", () => {
     const restore = commands(input).find((s) => s.includes("backup.sh -r"));
-    expect(restore).toContain(`-a "$DATABASE_PASSWORD"'`);
+    expect(restore).toContain(`-a "$SUPERUSER_PASSWORD"'`);
     expect(commands(input).join("\n")).not.toMatch(/oc (get secret|extract)|base64/);
   });
 
   it("without a file, asks the operator to choose one from the list", () => {
     const text = formatRestorePlan(input, restorePlan({ ...input, backupFile: undefined }));
-    expect(text).toContain(`-f ${BACKUP_FILE_PLACEHOLDER}`);
+    expect(text).toContain(`-name "${BACKUP_FILE_PLACEHOLDER}"`);
+    expect(text).toContain(`-f /tmp/restore/${BACKUP_FILE_PLACEHOLDER}`);
     expect(text).toContain("/backup.sh -l");
   });
 
@@ -71,7 +77,7 @@ describe("npm run restore-plan", () => {
     expect(status).toBe(0);
     expect(stdout).toContain("pulumi config set hcap-infra:maintenance restore -s test");
     expect(stdout).toContain("oc -n f047a2-test rsh hcap-patroni-0 patronictl -c patroni.yml list");
-    expect(stdout).toContain("./backup.sh -r postgres=hcap-patroni:5432/hcap -f hcap-patroni-hcap_2026-01-31_02-00-00.sql.gz");
+    expect(stdout).toContain("./backup.sh -r postgres=hcap-patroni:5432/hcap -f /tmp/restore/hcap-patroni-hcap_2026-01-31_02-00-00.sql.gz");
   });
 
   it("refuses a stack that is not an environment, on stderr, exit 2", () => {

@@ -9,7 +9,8 @@ describe("every stack lands in its own namespace", () => {
     for (const o of objects) expect(o.metadata.namespace).toBe(`f047a2-${stack}`);
 
     const providers = plan.filter((e) => e.type === "pulumi:providers:kubernetes");
-    expect(providers.map((p) => p.name)).toEqual([`f047a2-${stack}`]);
+    // tools has a second provider for the environment ImageStreamTags only (no server-side apply).
+    expect(providers.map((p) => p.name)).toEqual(stack === "tools" ? ["f047a2-tools", "f047a2-tools-image-tags"] : [`f047a2-${stack}`]);
     for (const e of plan.filter((e) => e.type.startsWith("kubernetes:"))) expect(e.namespace).toBe(`f047a2-${stack}`);
   });
 

