@@ -4,7 +4,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ENVIRONMENTS, namespaceFor, type EnvConfig, type StackConfig, type ToolsConfig } from "./config";
+import { ENVIRONMENTS, namespaceFor, type Autoscale, type EnvConfig, type StackConfig, type ToolsConfig } from "./config";
 import { AppImage } from "./components/app-image";
 import type { ReadOnlyRoot } from "./components/app-deployment";
 import { AppTier, type HttpProbe } from "./components/app-tier";
@@ -119,11 +119,9 @@ const CLIENT_READ_ONLY_ROOT: ReadOnlyRoot = {
 /** The API's path prefix on the client's host (the server's routes live under `/api/v1`). */
 const API_PATH = "/api";
 
-function requireSecret(cfg: EnvConfig, key: "keycloakApiSecret" | "keycloakSaUsername" | "keycloakSaPassword"): pulumi.Output<string> {
-  const value = cfg.secrets[key];
-  // Config parsing already rejects a missing required secret; this only narrows the type.
-  if (value === undefined) throw new Error(`${cfg.stackFile}: hcap-infra:${key} is required`);
-  return value;
+/** A tier's autoscaler, if configured (`<tier>AutoscaleMaxReplicas: 0` means none). */
+function autoscaler(tier: EnvConfig["server"]): Autoscale | undefined {
+  return tier.autoscale.maxReplicas > 0 ? tier.autoscale : undefined;
 }
 
 function declareEnvironment(cfg: EnvConfig, opts: pulumi.ComponentResourceOptions): void {
@@ -152,9 +150,9 @@ function declareEnvironment(cfg: EnvConfig, opts: pulumi.ComponentResourceOption
     appName: cfg.appName,
     realm: cfg.keycloak.realm,
     authUrl: cfg.keycloak.authUrl,
-    apiSecret: requireSecret(cfg, "keycloakApiSecret"),
-    serviceAccountUsername: requireSecret(cfg, "keycloakSaUsername"),
-    serviceAccountPassword: requireSecret(cfg, "keycloakSaPassword"),
+    apiSecret: cfg.secrets.keycloakApiSecret,
+    serviceAccountUsername: cfg.secrets.keycloakSaUsername,
+    serviceAccountPassword: cfg.secrets.keycloakSaPassword,
     adoption,
   }, opts);
 
@@ -163,7 +161,7 @@ function declareEnvironment(cfg: EnvConfig, opts: pulumi.ComponentResourceOption
     image: { namespace: cfg.toolsNamespace, stream: names.images.server, tag: cfg.stack },
     port: PORTS.server,
     replicas: scale.serverReplicas,
-    autoscale: cfg.server.autoscale,
+    autoscale: autoscaler(cfg.server),
     workload: cfg.workload,
     commit: cfg.commit,
     readOnlyRoot: SERVER_READ_ONLY_ROOT,
@@ -183,7 +181,7 @@ function declareEnvironment(cfg: EnvConfig, opts: pulumi.ComponentResourceOption
     image: { namespace: cfg.toolsNamespace, stream: names.images.client, tag: cfg.stack },
     port: PORTS.client,
     replicas: scale.clientReplicas,
-    autoscale: cfg.client.autoscale,
+    autoscale: autoscaler(cfg.client),
     workload: cfg.workload,
     commit: cfg.commit,
     readOnlyRoot: CLIENT_READ_ONLY_ROOT,

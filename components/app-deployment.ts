@@ -14,7 +14,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
-import type { AppTierConfig, Resources } from "../config";
+import type { Autoscale, Resources } from "../config";
 import { internalImage, type ObjectNames } from "./names";
 
 /** A path the container writes below a read-only root: an `emptyDir` volume mounted there. */
@@ -43,7 +43,7 @@ export interface AppDeploymentArgs {
   readonly commit: string;
   /** Pods when not autoscaled; the autoscaler's minimum otherwise. */
   readonly replicas: number;
-  readonly autoscale?: AppTierConfig["autoscale"];
+  readonly autoscale?: Autoscale;
   readonly resources: Resources;
   readonly readOnlyRoot: ReadOnlyRoot;
   /** Longest time a new pod may take to become ready (start-up probe window), in seconds. */
@@ -69,7 +69,7 @@ export function deploymentReplicas(args: Pick<AppDeploymentArgs, "commit" | "rep
 }
 
 /** The autoscaler, when configured and there is something to scale (an HPA does not scale a tier at 0). */
-export function activeAutoscale(args: Pick<AppDeploymentArgs, "commit" | "replicas" | "autoscale">): AppTierConfig["autoscale"] {
+export function activeAutoscale(args: Pick<AppDeploymentArgs, "commit" | "replicas" | "autoscale">): Autoscale | undefined {
   return args.autoscale && deploymentReplicas(args) > 0 ? args.autoscale : undefined;
 }
 
@@ -167,7 +167,7 @@ export function podDisruptionBudgetObject(names: ObjectNames): k8s.types.input.p
 export function autoscalerObject(
   names: ObjectNames,
   minReplicas: number,
-  autoscale: NonNullable<AppTierConfig["autoscale"]>,
+  autoscale: Autoscale,
 ): k8s.types.input.autoscaling.v2.HorizontalPodAutoscaler {
   return {
     apiVersion: "autoscaling/v2",

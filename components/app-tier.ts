@@ -20,7 +20,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { AppTierConfig, Resources } from "../config";
+import type { Autoscale, Resources } from "../config";
 import type { AppWorkload } from "../config/keys";
 import { declareAppDeployment, type AppContainer, type ReadOnlyRoot } from "./app-deployment";
 import type { ObjectNames } from "./names";
@@ -53,7 +53,7 @@ export interface AppTierArgs {
   /** The promoted commit the Deployment runs ("" before the first promotion). Unused by a DC (its trigger follows the tag). */
   readonly commit: string;
   /** Deployment only: an autoscaler from `replicas` to `autoscale.maxReplicas`. */
-  readonly autoscale?: AppTierConfig["autoscale"];
+  readonly autoscale?: Autoscale;
   /** Deployment only: the emptyDir volumes (and env) the image needs under a read-only root. */
   readonly readOnlyRoot: ReadOnlyRoot;
   /** Route host. */
