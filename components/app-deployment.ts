@@ -15,6 +15,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import type { Autoscale, Resources } from "../config";
+import { adoptOptions, type Adoption } from "./adoption";
 import { internalImage, type ObjectNames } from "./names";
 
 /** A path the container writes below a read-only root: an `emptyDir` volume mounted there. */
@@ -50,6 +51,7 @@ export interface AppDeploymentArgs {
   readonly startupSeconds: number;
   /** The container as the DeploymentConfig has it (ports, env, probes, resources). */
   readonly container: AppContainer;
+  readonly adoption: Adoption;
 }
 
 /** The server's defaults, written out (apps/v1 SetDefaults_Deployment). */
@@ -195,8 +197,10 @@ export function declareAppDeployment(
   // The provider waits for the rollout (all replicas updated and ready) up to its own timeout, which
   // must outlast the controller's progress deadline so the controller's verdict is what fails the up.
   const wait = `${Math.ceil((deadline + 120) / 60)}m`;
+  const adopted = (kind: string) => adoptOptions(args.adoption, kind, args.names.name);
   const deployment = new k8s.apps.v1.Deployment(`${args.names.name}-deployment`, deploymentObject(args), {
     ...opts,
+    ...adopted("Deployment"),
     customTimeouts: { create: wait, update: wait },
     // Switching back to a DeploymentConfig removes this from the program; its pods must keep serving
     // until the DC (not awaited by Pulumi) has rolled out, so it is left running and deleted by hand.
@@ -208,11 +212,12 @@ export function declareAppDeployment(
     ...(autoscale ? { ignoreChanges: ["spec.replicas"] } : {}),
   });
   if (maxPods(args) > 1) {
-    new k8s.policy.v1.PodDisruptionBudget(args.names.name, podDisruptionBudgetObject(args.names), opts);
+    new k8s.policy.v1.PodDisruptionBudget(args.names.name, podDisruptionBudgetObject(args.names), { ...opts, ...adopted("PodDisruptionBudget") });
   }
   if (autoscale) {
     new k8s.autoscaling.v2.HorizontalPodAutoscaler(args.names.name, autoscalerObject(args.names, args.replicas, autoscale), {
       ...opts,
+      ...adopted("HorizontalPodAutoscaler"),
       dependsOn: [deployment],
     });
   }
