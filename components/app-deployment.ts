@@ -17,6 +17,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { Autoscale, Resources } from "../config";
 import { adoptOptions, type Adoption } from "./adoption";
 import { internalImage, type ObjectNames } from "./names";
+import { formerly } from "./safety";
 
 /** A path the container writes below a read-only root: an `emptyDir` volume mounted there. */
 export interface WritablePath {
@@ -198,9 +199,10 @@ export function declareAppDeployment(
   // must outlast the controller's progress deadline so the controller's verdict is what fails the up.
   const wait = `${Math.ceil((deadline + 120) / 60)}m`;
   const adopted = (kind: string) => adoptOptions(args.adoption, kind, args.names.name);
-  const deployment = new k8s.apps.v1.Deployment(`${args.names.name}-deployment`, deploymentObject(args), {
+  const deployment = new k8s.apps.v1.Deployment(args.names.name, deploymentObject(args), {
     ...opts,
     ...adopted("Deployment"),
+    ...formerly(`${args.names.name}-deployment`),
     customTimeouts: { create: wait, update: wait },
     // Switching back to a DeploymentConfig removes this from the program; its pods must keep serving
     // until the DC (not awaited by Pulumi) has rolled out, so it is left running and deleted by hand.

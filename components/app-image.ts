@@ -15,6 +15,7 @@ import { commitSha } from "../config/fields";
 import { adoptOptions, type Adoption } from "./adoption";
 import type { NamedObject } from "./names";
 import { openshiftObject } from "./openshift/resource";
+import { formerly } from "./safety";
 import type { BuildConfig, ImageStream, ImageStreamTag } from "./openshift/types";
 
 export interface AppImageArgs {
@@ -144,15 +145,18 @@ export class AppImage extends pulumi.ComponentResource {
 
     const self = { parent: this };
     const { names } = args;
-    const stream = openshiftObject(`${names.name}-stream`, imageStreamObject(names), { ...self, ...adoptOptions(args.adoption, "ImageStream", names.name) });
-    openshiftObject(`${names.name}-build`, buildConfigObject(args), { ...self, ...adoptOptions(args.adoption, "BuildConfig", names.name) });
+    const stream = openshiftObject(imageStreamObject(names), {
+      ...self, ...adoptOptions(args.adoption, "ImageStream", names.name), ...formerly(`${names.name}-stream`),
+    });
+    openshiftObject(buildConfigObject(args), { ...self, ...adoptOptions(args.adoption, "BuildConfig", names.name), ...formerly(`${names.name}-build`) });
 
     const tags: Partial<Record<EnvName, string>> = {};
     for (const [env, commit] of Object.entries(args.promotions) as [EnvName, string | undefined][]) {
       if (!commit) continue;
       const tag = promotionTagObject(names.name, env, commit);
-      openshiftObject(`${names.name}-${env}`, tag, {
+      openshiftObject(tag, {
         ...self, provider: args.tagProvider, dependsOn: [stream], ...adoptOptions(args.adoption, "ImageStreamTag", tag.metadata.name),
+        ...formerly(`${names.name}-${env}`),
       });
       tags[env] = tag.metadata.name;
     }

@@ -27,7 +27,7 @@ import type { ObjectNames } from "./names";
 import { openshiftObject } from "./openshift/resource";
 import type { DeploymentConfig, DeploymentTriggerPolicy, Route } from "./openshift/types";
 import { type Adoption, adoptOptions } from "./adoption";
-import { ASSIGNED_BY_CLUSTER } from "./safety";
+import { ASSIGNED_BY_CLUSTER, formerly } from "./safety";
 
 /** Name of the container port, the Service port and the Route's target: one name for all three. */
 export const WEB_PORT_NAME = "web";
@@ -240,7 +240,7 @@ export class AppTier extends pulumi.ComponentResource {
         container: appContainer(args),
         adoption: args.adoption,
       }, self)
-      : openshiftObject(`${names.name}-dc`, deploymentConfigObject(args), { ...self, ...adopted("DeploymentConfig") });
+      : openshiftObject(deploymentConfigObject(args), { ...self, ...adopted("DeploymentConfig"), ...formerly(`${names.name}-dc`) });
     const service = new k8s.core.v1.Service(names.name, {
       metadata: { name: names.name, labels: names.labels },
       spec: {
@@ -251,9 +251,9 @@ export class AppTier extends pulumi.ComponentResource {
         ports: [{ name: WEB_PORT_NAME, protocol: "TCP", port: args.port, targetPort: args.port }],
       },
     }, { ...self, ...adopted("Service"), dependsOn: [workload], ignoreChanges: [...ASSIGNED_BY_CLUSTER.service] });
-    openshiftObject(`${names.name}-route`, routeObject(args, service.metadata.name), { ...self, ...adopted("Route") });
+    openshiftObject(routeObject(args, service.metadata.name), { ...self, ...adopted("Route"), ...formerly(`${names.name}-route`) });
     for (const route of args.pathRoutes ?? []) {
-      openshiftObject(`${route.name}-route`, routeObject(args, service.metadata.name, route), { ...self, ...adopted("Route", route.name) });
+      openshiftObject(routeObject(args, service.metadata.name, route), { ...self, ...adopted("Route", route.name), ...formerly(`${route.name}-route`) });
     }
 
     this.serviceName = service.metadata.name;

@@ -16,6 +16,7 @@ import { imageStreamObject } from "./app-image";
 import type { NamedObject } from "./names";
 import { openshiftObject } from "./openshift/resource";
 import type { BuildConfig } from "./openshift/types";
+import { formerly } from "./safety";
 
 /** Upstream of the backup container (BCDevOps/backup-container redirects here). */
 export const BACKUP_CONTAINER_REPOSITORY = "https://github.com/bcgov/backup-container";
@@ -74,9 +75,11 @@ export class BackupImage extends pulumi.ComponentResource {
 
     const { names } = args;
     // The builds own the tags (one per release); spec.tags stays empty so nothing else writes them.
-    this.imageStream = openshiftObject(`${names.name}-is`, imageStreamObject(names), { ...self, ...adoptOptions(args.adoption, "ImageStream", names.name) });
-    this.buildConfig = openshiftObject(`${names.name}-bc`, backupBuildConfig(args), {
-      ...self, ...adoptOptions(args.adoption, "BuildConfig", names.name), dependsOn: [this.imageStream],
+    this.imageStream = openshiftObject(imageStreamObject(names), {
+      ...self, ...adoptOptions(args.adoption, "ImageStream", names.name), ...formerly(`${names.name}-is`),
+    });
+    this.buildConfig = openshiftObject(backupBuildConfig(args), {
+      ...self, ...adoptOptions(args.adoption, "BuildConfig", names.name), dependsOn: [this.imageStream], ...formerly(`${names.name}-bc`),
     });
     this.imageStreamTag = `${args.names.name}:${args.release}`;
 

@@ -3,6 +3,12 @@
  * type a name: they take the {@link ObjectNames} for their part. Names the old templates gave the
  * live objects (hcap-patroni, hcap-server, the `statefulset` selector label, ...) are kept, because
  * selectors and StatefulSet names cannot change in place and adoption imports objects by name.
+ *
+ * Logical names (the last part of a Pulumi URN) follow one rule: a Kubernetes object's logical name is
+ * its `metadata.name`. The URN carries the type too, so a Service, a Route and a Deployment may share
+ * a name. A resource that is not a Kubernetes object is named `<object it serves>-<role>` (the
+ * generated passwords: `hcap-patroni-app-password`). A rename keeps the old name as an alias
+ * (components/safety.ts `formerly`), so Pulumi moves the state instead of replacing the object.
  */
 
 export type Labels = Readonly<Record<string, string>>;

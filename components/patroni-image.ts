@@ -33,7 +33,7 @@ export class PatroniImage extends pulumi.ComponentResource {
   constructor(name: string, args: PatroniImageArgs, opts?: pulumi.ComponentResourceOptions) {
     super("hcap:images:PatroniImage", name, {}, opts);
     const { names } = args;
-    this.imageStream = openshiftObject(names.name, {
+    this.imageStream = openshiftObject({
       apiVersion: "image.openshift.io/v1",
       kind: "ImageStream",
       metadata: { name: names.name, labels: names.labels },

@@ -15,6 +15,16 @@ export function statefulOptions(protect: boolean): pulumi.CustomResourceOptions 
 }
 
 /**
+ * Aliases for a resource whose logical name changed (same parent and type): Pulumi matches the old URN
+ * and moves its state, instead of creating the new resource and deleting the old one. For a Kubernetes
+ * object that delete would remove the live object of the same `metadata.name` after its "replacement"
+ * was created (pulumi/pulumi-kubernetes#2948), or, since 4.29, stop the create with AlreadyExists.
+ */
+export function formerly(...names: string[]): pulumi.CustomResourceOptions {
+  return { aliases: names.map((name) => ({ name })) };
+}
+
+/**
  * Fields the cluster assigns and that force a replacement if they ever differ from the program.
  * An imported object's old inputs are the whole live object, so without these a first `pulumi up`
  * after adoption would see "clusterIP removed" / "volumeName removed" and delete-and-recreate the
