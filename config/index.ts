@@ -14,22 +14,9 @@ import {
   PLAIN_KEYS, SECRET_KEYS, type PatroniStorageClass, type PlainKeyName, type PlainValues, type Scope, type SecretKeyName,
 } from "./keys";
 
-export const PROJECT = "hcap-infra";
-export const STACKS = ["dev", "test", "prod", "tools"] as const;
-export type StackName = (typeof STACKS)[number];
-export const ENVIRONMENTS = ["dev", "test", "prod"] as const;
-export type EnvName = (typeof ENVIRONMENTS)[number];
+import { PROJECT, STACKS, isStackName, stackFileName, type EnvName, type StackName } from "./stacks";
 
-export function isStackName(s: string): s is StackName {
-  return (STACKS as readonly string[]).includes(s);
-}
-export function isEnvName(s: string): s is EnvName {
-  return (ENVIRONMENTS as readonly string[]).includes(s);
-}
-
-export function stackFileName(stack: string): string {
-  return `Pulumi.${stack}.yaml`;
-}
+export { ENVIRONMENTS, PROJECT, STACKS, isEnvName, isStackName, stackFileName, type EnvName, type StackName } from "./stacks";
 
 /** The one namespace a stack writes to: `<licence plate>-<stack>`. */
 export function namespaceFor(licencePlate: string, stack: StackName): string {
