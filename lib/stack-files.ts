@@ -5,8 +5,9 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parse as parseYaml } from "yaml";
-import { PROJECT, stackFileName } from "../config";
+import { YAMLError, parse as parseYaml } from "yaml";
+import { PROJECT, stackFileName } from "../config/stacks";
+import { InputError } from "./cli";
 
 export interface StackFiles {
   /** Config values keyed without the project prefix. */
@@ -36,9 +37,16 @@ function stripPrefix(key: string): string | undefined {
 }
 
 function readYaml(file: string): Record<string, Json> {
-  const doc: unknown = parseYaml(fs.readFileSync(file, "utf8"));
+  let doc: unknown;
+  try {
+    doc = parseYaml(fs.readFileSync(file, "utf8"));
+  } catch (e) {
+    // The yaml package's message says where, never which file.
+    if (e instanceof YAMLError) throw new InputError(`${path.basename(file)}: not valid YAML: ${e.message.split("\n")[0]}`);
+    throw e;
+  }
   if (doc === null || doc === undefined) return {};
-  if (typeof doc !== "object" || Array.isArray(doc)) throw new Error(`${path.basename(file)}: expected a YAML mapping`);
+  if (typeof doc !== "object" || Array.isArray(doc)) throw new InputError(`${path.basename(file)}: expected a YAML mapping`);
   return doc as Record<string, Json>;
 }
 

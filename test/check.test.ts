@@ -248,14 +248,22 @@ describe("npm run check", () => {
   const run = (...args: string[]) =>
     spawnSync(process.execPath, ["--import", "tsx", path.join(PROJECT_DIR, "scripts", "check.ts"), ...args], { cwd: PROJECT_DIR, encoding: "utf8" });
 
-  it("prints one line per finding and the summary, and exits 1 on errors", () => {
-    const r = run("--files", path.join(FIXTURES, "cases", "refs-test.yaml"), path.join(FIXTURES, "cases", "refs-tools.yaml"));
+  it("groups findings by file and severity, collapses the coverage notes, ends with the summary, and exits 1 on errors", () => {
+    const testFile = path.join(FIXTURES, "cases", "refs-test.yaml");
+    const r = run("--files", testFile, path.join(FIXTURES, "cases", "refs-tools.yaml"));
     expect(r.status).toBe(1);
     const lines = r.stdout.trim().split("\n");
-    expect(lines).toContain(
-      `error ${path.join(FIXTURES, "cases", "refs-test.yaml")} Deployment/bad-puller [ref-image-puller] pods in demo-test (service account default) pull image-registry.openshift-image-registry.svc:5000/demo-tools/api:dev from demo-tools, but no RoleBinding in demo-tools grants ClusterRole system:image-puller to system:serviceaccounts:demo-test or to that service account at spec.template.spec.containers[0].image`,
+    const header = lines.findIndex((l) => l.startsWith(`${testFile} (demo-test): `) && l.endsWith("0 warnings"));
+    expect(header).toBeGreaterThanOrEqual(0);
+    const puller = lines.indexOf(
+      "  error   Deployment/bad-puller [ref-image-puller] pods in demo-test (service account default) pull image-registry.openshift-image-registry.svc:5000/demo-tools/api:dev from demo-tools, but no RoleBinding in demo-tools grants ClusterRole system:image-puller to system:serviceaccounts:demo-test or to that service account",
     );
-    expect(lines[lines.length - 1]).toMatch(/^check: 10 objects, \d+ errors, 0 warnings \(schema not checked for 5 objects, see notes\)$/);
+    expect(puller).toBeGreaterThan(header);
+    expect(lines[puller + 1]).toBe("          at spec.template.spec.containers[0].image");
+    expect(lines.filter((l) => l.startsWith("note: schema"))).toEqual([
+      "note: schema: 3 kinds not checked (BuildConfig, ImageStream, ImageStreamTag), unknown fields of 3 kinds not checked (Deployment, RoleBinding, ServiceAccount); --verbose says why",
+    ]);
+    expect(lines[lines.length - 1]).toMatch(/^check: 10 objects, \d+ errors, 0 warnings \(schema not checked for 5 objects\)$/);
   });
 
   it("--json for machines; exit 0 when there is no error", () => {
@@ -269,6 +277,6 @@ describe("npm run check", () => {
     const r = run("staging");
     expect(r.status).toBe(2);
     expect(r.stdout).toBe("");
-    expect(r.stderr).toMatch(/unknown stack staging/);
+    expect(r.stderr).toMatch(/^check: unknown stack "staging": one of dev, test, prod, tools\nusage: npm run check -- /);
   });
 });

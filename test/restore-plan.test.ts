@@ -78,6 +78,6 @@ describe("npm run restore-plan", () => {
     const { status, stdout, stderr } = run("tools");
     expect(status).toBe(2);
     expect(stdout).toBe("");
-    expect(stderr).toContain('"tools" is not an environment stack: a restore runs in one of dev, test, prod');
+    expect(stderr).toContain('restore-plan: unknown env "tools": one of dev, test, prod');
   });
 });

@@ -27,15 +27,24 @@ export function summaryLine(r: CheckReport): string {
   return `check: ${r.objects} objects, ${plural(r.errors, "error")}, ${plural(r.warnings, "warning")}${skipped}`;
 }
 
-const SCHEMA_NOTE = /^schema of (\S+) not checked/;
+const SKIPPED_NOTE = /^schema of (\S+) not checked/;
+const PARTIAL_NOTE = /^schema of (\S+): /;
 
-/** The schema-coverage notes as one line; other notes stay as they are. */
+function kindList(kinds: readonly string[]): string {
+  return kinds.slice(0, 3).join(", ") + (kinds.length > 3 ? `, +${kinds.length - 3}` : "");
+}
+
+/** The schema-coverage notes (one per kind) as one line; other notes stay as they are. */
 export function collapsedNotes(notes: readonly string[]): string[] {
-  const kinds = notes.map((n) => SCHEMA_NOTE.exec(n)?.[1]).filter((k): k is string => k !== undefined);
-  const rest = notes.filter((n) => !SCHEMA_NOTE.test(n)).map((n) => `note: ${n}`);
-  if (kinds.length === 0) return rest;
-  const shown = kinds.slice(0, 4).join(", ") + (kinds.length > 4 ? `, +${kinds.length - 4}` : "");
-  return [`note: schema of ${plural(kinds.length, "kind")} not checked (${shown}); --openapi checks them, --verbose says why`, ...rest];
+  const skipped = notes.map((n) => SKIPPED_NOTE.exec(n)?.[1]).filter((k): k is string => k !== undefined);
+  const partial = notes.map((n) => PARTIAL_NOTE.exec(n)?.[1]).filter((k): k is string => k !== undefined);
+  const rest = notes.filter((n) => !SKIPPED_NOTE.test(n) && !PARTIAL_NOTE.test(n)).map((n) => `note: ${n}`);
+  if (skipped.length + partial.length === 0) return rest;
+  const parts = [
+    ...(skipped.length > 0 ? [`${plural(skipped.length, "kind")} not checked (${kindList(skipped)})`] : []),
+    ...(partial.length > 0 ? [`unknown fields of ${plural(partial.length, "kind")} not checked (${kindList(partial)})`] : []),
+  ];
+  return [`note: schema: ${parts.join(", ")}; --verbose says why`, ...rest];
 }
 
 export function formatText(r: CheckReport, options: TextOptions = {}): string {
