@@ -196,3 +196,11 @@ describe("README system diagrams", () => {
     expect(expected).toContain('(["schedule 17 6 * * 1-5"])');
   });
 });
+
+describe("the PR workflow", () => {
+  it("runs the check with GitHub annotations and puts each stack's diff summary line at the top", () => {
+    const text = fs.readFileSync(path.join(PROJECT_DIR, ".github", "workflows", "preview.yml"), "utf8");
+    expect(text).toMatch(/\n {8}run: npm run --silent check -- --format github\n/);
+    expect(text).toContain('echo "- $(head -n1 "offline-diff/$stack.md")"');
+  });
+});

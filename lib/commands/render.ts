@@ -9,6 +9,7 @@ export const main: CommandMain = async (args, io) => {
   if (flagOpt(args, "plan") && flagOpt(args, "snapshot")) throw new UsageError("--plan and --snapshot exclude each other");
   // Read the key before evaluating, so a missing key fails fast.
   const key = flagOpt(args, "snapshot") ? keyFromEnv() : undefined;
+  io.progress(`rendering ${args.positionals[0]}…`);
   const ev = await evaluateStack(args.positionals[0], { projectDir: PROJECT_DIR });
   const text = key
     ? `${JSON.stringify(snapshotOf(ev, key))}\n`
