@@ -1,4 +1,3 @@
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -7,7 +6,9 @@ import type { CheckObject } from "../lib/check/objects";
 import { PLATFORM_POLICIES } from "../lib/check/policies";
 import { RULES, runCheck, type CheckReport, type CheckSource } from "../lib/check/run";
 import { OpenApiDocument } from "../lib/check/schema";
+import * as specs from "../lib/commands/specs";
 import { PROJECT_DIR } from "../lib/project";
+import { runInProcess } from "./cli-harness";
 
 const FIXTURES = path.join(__dirname, "fixtures", "check");
 /** The shared OpenShift OpenAPI document, beside the project (as CI has it). */
@@ -245,12 +246,15 @@ describe("the four stacks", () => {
 });
 
 describe("npm run check", () => {
-  const run = (...args: string[]) =>
-    spawnSync(process.execPath, ["--import", "tsx", path.join(PROJECT_DIR, "scripts", "check.ts"), ...args], { cwd: PROJECT_DIR, encoding: "utf8" });
+  // In process, through the same runCommand as scripts/check.ts.
+  const run = async (...args: string[]) => {
+    const r = await runInProcess(specs.check, () => import("../lib/commands/check"), args);
+    return { status: r.code, stdout: r.stdout, stderr: r.stderr };
+  };
 
-  it("groups findings by file and severity, collapses the coverage notes, ends with the summary, and exits 1 on errors", () => {
+  it("groups findings by file and severity, collapses the coverage notes, ends with the summary, and exits 1 on errors", async () => {
     const testFile = path.join(FIXTURES, "cases", "refs-test.yaml");
-    const r = run("--files", testFile, path.join(FIXTURES, "cases", "refs-tools.yaml"));
+    const r = await run("--files", testFile, path.join(FIXTURES, "cases", "refs-tools.yaml"));
     expect(r.status).toBe(1);
     const lines = r.stdout.trim().split("\n");
     const header = lines.findIndex((l) => l.startsWith(`${testFile} (demo-test): `) && l.endsWith("0 warnings"));
@@ -266,15 +270,15 @@ describe("npm run check", () => {
     expect(lines[lines.length - 1]).toMatch(/^check: 10 objects, \d+ errors, 0 warnings \(schema not checked for 5 objects\)$/);
   });
 
-  it("--json for machines; exit 0 when there is no error", () => {
-    const r = run("--json", "--files", ...GOOD.map((f) => path.join(FIXTURES, f)));
+  it("--json for machines; exit 0 when there is no error", async () => {
+    const r = await run("--json", "--files", ...GOOD.map((f) => path.join(FIXTURES, f)));
     expect(r.status).toBe(0);
     const report = JSON.parse(r.stdout) as CheckReport;
     expect(report).toMatchObject({ objects: 29, errors: 0, warnings: 0, findings: [] });
   });
 
-  it("usage errors go to stderr with exit 2", () => {
-    const r = run("staging");
+  it("usage errors go to stderr with exit 2", async () => {
+    const r = await run("staging");
     expect(r.status).toBe(2);
     expect(r.stdout).toBe("");
     expect(r.stderr).toMatch(/^check: unknown stack "staging": one of dev, test, prod, tools\nusage: npm run check -- /);

@@ -8,30 +8,12 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { makeStyle, runCommand, useColour, type CommandMain, type CommandSpec, type Io } from "../lib/cli";
+import { makeStyle, runCommand, useColour, type CommandMain, type CommandSpec } from "../lib/cli";
 import * as specs from "../lib/commands/specs";
 import { parseRuns, progressLine } from "../lib/commands/bench";
 import { readStackFiles } from "../lib/stack-files";
 import { PROJECT_DIR } from "../lib/project";
-
-interface Captured {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-function captureIo(): { io: Io; out: string[]; err: string[] } {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: Io = {
-    out: (t) => void out.push(t),
-    err: (t) => void err.push(t),
-    progress: (t) => void err.push(`${t}\n`),
-    style: makeStyle(false),
-    errIsTTY: false,
-  };
-  return { io, out, err };
-}
+import { captureIo, runInProcess, type Captured } from "./cli-harness";
 
 const LOADERS: Record<string, () => Promise<{ main: CommandMain }>> = {
   start: () => import("../lib/commands/start"),
@@ -46,10 +28,8 @@ const LOADERS: Record<string, () => Promise<{ main: CommandMain }>> = {
   help: () => import("../lib/commands/help"),
 };
 
-async function run(spec: CommandSpec, ...argv: string[]): Promise<Captured> {
-  const { io, out, err } = captureIo();
-  const code = await runCommand(spec, LOADERS[spec.name], argv, io);
-  return { code, stdout: out.join(""), stderr: err.join("") };
+function run(spec: CommandSpec, ...argv: string[]): Promise<Captured> {
+  return runInProcess(spec, LOADERS[spec.name], argv);
 }
 
 /** A usage mistake: exit 2, the message first, then the usage, no stack trace, no machine path, nothing on stdout. */
@@ -166,7 +146,7 @@ describe("commands that read files", () => {
     });
     expect(r.status).toBe(2);
     expect(r.stdout).toBe("");
-    expect(r.stderr).toMatch(/^render: Pulumi\.dev\.yaml: not valid YAML: /);
+    expect(r.stderr).toMatch(/(^|\n)render: Pulumi\.dev\.yaml: not valid YAML: /);
     expect(r.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
   });
 });
