@@ -1,7 +1,7 @@
 /** npm run check: schema, references and platform rules of the stacks or of YAML files. */
 import * as path from "node:path";
 import { STACKS, isStackName, stackFileName } from "../../config/stacks";
-import { InputError, UsageError, flagOpt, stringOpt, type CommandMain } from "../cli";
+import { EXIT, InputError, UsageError, flagOpt, stringOpt, type CommandMain } from "../cli";
 import { formatGithub, formatJson, formatText } from "../check/format";
 import { fileSources, stackSources } from "../check/load";
 import { runCheck } from "../check/run";
@@ -47,5 +47,5 @@ export const main: CommandMain = async (args, io) => {
   else if (format === "github") {
     io.out(formatGithub(report, (source) => (isStackName(source) ? stackFileName(source) : path.relative(process.env.INIT_CWD ?? process.cwd(), fromCaller(source)))));
   } else io.out(formatText(report, { ...io.style, verbose: flagOpt(args, "verbose") }));
-  return report.errors > 0 ? 1 : 0;
+  return report.errors > 0 ? EXIT.problems : EXIT.ok;
 };
