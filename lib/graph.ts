@@ -91,9 +91,11 @@ export function stackGraph(objects: readonly KubeObject[], plan: readonly PlanEn
   const edges = new Map<string, GraphEdge>();
   const labelSets = new Map<string, Set<string>>();
   const addEdge = (from: string, to: string, label: string): void => {
-    if (!nodes.has(to)) {
-      const [kind, ...rest] = to.split("/");
-      nodes.set(to, { key: to, kind, name: rest.join("/"), group: "" });
+    // A reference to something the stack does not declare (a tag in tools, an outside image) gets its own node.
+    for (const end of [from, to]) {
+      if (nodes.has(end)) continue;
+      const [kind, ...rest] = end.split("/");
+      nodes.set(end, { key: end, kind, name: rest.join("/"), group: "" });
     }
     const id = `${from}|${to}`;
     const labels = (labelSets.get(id) ?? new Set<string>()).add(label);
@@ -132,6 +134,20 @@ export function stackGraph(objects: readonly KubeObject[], plan: readonly PlanEn
         // Not JSON: `npm run check` reports it; the graph only leaves the edge out.
       }
     }
+    if (o.kind === "ImageStream") {
+      for (const t of arr(at(o, "spec", "tags"))) {
+        const tag = `ImageStreamTag/${o.metadata.name}:${str(at(t, "name")) ?? "?"}`;
+        const from = tagKey(at(t, "from"), ns);
+        const docker = str(at(t, "from", "kind")) === "DockerImage" ? str(at(t, "from", "name")) : undefined;
+        if (from) addEdge(tag, from, "from");
+        else if (docker) addEdge(tag, `Image/${docker}`, "from");
+        else if (!nodes.has(tag)) nodes.set(tag, { key: tag, kind: "ImageStreamTag", name: tag.slice("ImageStreamTag/".length), group: "" });
+      }
+    }
+    if (o.kind === "ImageStreamTag") {
+      const from = tagKey(at(o, "tag", "from"), ns);
+      if (from) addEdge(self, from, "from");
+    }
     if (o.kind === "BuildConfig") {
       const tag = tagKey(at(o, "spec", "output", "to"), ns);
       if (tag) addEdge(self, tag, "builds");
@@ -160,6 +176,11 @@ export function stackGraph(objects: readonly KubeObject[], plan: readonly PlanEn
       const secret = str(at(v, "secret", "secretName"));
       if (secret) addEdge(self, `Secret/${secret}`, "mounts");
     }
+  }
+  // Each tag of this namespace belongs to its image stream.
+  for (const n of [...nodes.values()]) {
+    const stream = n.kind === "ImageStreamTag" && !n.name.includes("/") ? `ImageStream/${n.name.split(":")[0]}` : undefined;
+    if (stream && nodes.has(stream)) addEdge(n.key, stream, "tag of");
   }
   return { nodes: [...nodes.values()], edges: [...edges.values()] };
 }

@@ -15,7 +15,7 @@ import type { KubeObject } from "../lib/render";
 import { SNAPSHOT_FORMAT, type Snapshot } from "../lib/snapshot";
 import { stackSummary, totalLine } from "../lib/summary";
 import { generatedBlock, systemDiagrams } from "../lib/system-diagram";
-import { find, render, type Rendered } from "./harness";
+import { find, projectWith, render, type Rendered } from "./harness";
 
 let dev: Rendered;
 let tools: Rendered;
@@ -202,5 +202,15 @@ describe("the PR workflow", () => {
     const text = fs.readFileSync(path.join(PROJECT_DIR, ".github", "workflows", "preview.yml"), "utf8");
     expect(text).toMatch(/\n {8}run: npm run --silent check -- --format github\n/);
     expect(text).toContain('echo "- $(head -n1 "offline-diff/$stack.md")"');
+  });
+});
+
+describe("npm run graph -- tools, promoted", () => {
+  it("an environment's tag points at the commit's tag, and every tag at its image stream", async () => {
+    const promoted = await render("tools", { projectDir: projectWith("tools", { "hcap-infra:devCommit": "1234567" }) });
+    const { edges } = parseMermaid(toMermaid(stackGraph(promoted.objects, promoted.plan)));
+    expect(edges).toContainEqual(["ImageStreamTag hcap-server:dev", "from", "ImageStreamTag hcap-server:1234567"]);
+    expect(edges).toContainEqual(["ImageStreamTag hcap-server:dev", "tag of", "ImageStream hcap-server"]);
+    expect(edges).toContainEqual(["ImageStreamTag hcap-patroni:12.4", "tag of", "ImageStream hcap-patroni"]);
   });
 });
