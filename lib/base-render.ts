@@ -178,7 +178,7 @@ function renderInWorktree(repoDir: string, projectDir: string, base: GitBase, st
     delete env.HCAP_INFRA_PROJECT_DIR;
     const run = runRender(dir, [stack, "--snapshot"], env);
     if (run.ok) return parseSnapshot(run.out, where);
-    if (/unknown option '--snapshot'/i.test(run.err)) return legacySnapshot(dir, stack, env, where);
+    if (/unknown option '?--snapshot/i.test(run.err)) return legacySnapshot(dir, stack, env, where);
     throw new Error(`${where}: render of ${stack} failed:\n${run.err}`);
   } finally {
     // Unlink first, so no clean-up step can ever reach into this checkout's node_modules.

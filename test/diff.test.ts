@@ -249,7 +249,7 @@ describe("npm run diff between git refs", () => {
     const r = diff("dev", "--base", "HEAD", "--exit-code");
     expect(r.stderr).not.toMatch(/Error/);
     expect(r.status).toBe(3);
-    expect(r.stdout).toMatch(/^### Offline plan diff: `dev` \(f047a2-dev\)/);
+    expect(r.stdout).toMatch(/^\*\*`dev`\*\* \(f047a2-dev\): \d+ added, \d+ removed, \d+ changed.*\n\n### Offline plan diff: `dev` \(f047a2-dev\)/);
     expect(r.stdout).toContain("#### Added");
     expect(r.stdout).toContain("NetworkPolicy/f047a2-dev/hcapx-deny-by-default");
     expect(r.stdout).not.toContain("bare placeholder");
@@ -267,6 +267,7 @@ describe("npm run diff between git refs", () => {
   it("rejects an unknown stack with the usage line", () => {
     const r = diff("staging");
     expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/^usage: npm run diff -- <dev\|test\|prod\|tools>/);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toMatch(/^diff: unknown stack "staging": one of dev, test, prod, tools\nusage: npm run diff -- <dev\|test\|prod\|tools>/);
   });
 });
