@@ -48,7 +48,7 @@ runCli(async () => {
       base: `base \`${base.ref}\` (${base.short})`,
       head: "working tree",
     });
-    process.stdout.write(report);
+    process.stdout.write(i > 0 ? `\n${report}` : report);
     if (outDir) fs.writeFileSync(path.join(outDir, `${stack}.md`), report);
     changed ||= hasChanges(diff);
   }
