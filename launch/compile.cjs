@@ -17,6 +17,7 @@ const SOURCES = ["index.ts", "stack.ts", "config", "components", "lib", "scripts
 /** Where compiled trees live, inside the project (git-ignored). */
 const OUT = "dist";
 /** esbuild options besides the file lists; part of the hash. */
+/** @type {import("esbuild").BuildOptions} */
 const OPTIONS = { format: "cjs", platform: "node", target: "node20", logLevel: "error" };
 
 /** @param {string} projectDir @returns {string[]} the source files, relative, sorted */
@@ -50,19 +51,25 @@ function sourceHash(projectDir) {
   return { hash: h.digest("hex").slice(0, 16), files };
 }
 
-/** Compiles `files` of `projectDir` into `outDir` (which must not exist yet). */
+/**
+ * Compiles `files` of `projectDir` into `outDir` (which must not exist yet).
+ * @param {string} projectDir @param {readonly string[]} files @param {string} outDir
+ */
 function compileInto(projectDir, files, outDir) {
   require("esbuild").buildSync({
     ...OPTIONS,
     absWorkingDir: projectDir,
-    entryPoints: files,
+    entryPoints: [...files],
     outdir: outDir,
     outbase: ".",
     tsconfig: path.join(projectDir, "tsconfig.json"),
   });
 }
 
-/** Compiled trees of older sources are removed once they are an hour old (a running command may still use one). */
+/**
+ * Compiled trees of older sources are removed once they are an hour old (a running command may still use one).
+ * @param {string} root @param {string} keep
+ */
 function prune(root, keep) {
   const hourAgo = Date.now() - 3600_000;
   for (const name of fs.readdirSync(root)) {
