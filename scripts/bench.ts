@@ -136,6 +136,11 @@ runCli(async () => {
   const loadCompiled = `require(require("path").join(require("./launch/compile.cjs").ensureCompiled(process.cwd()), "stack.js"))`;
   const comparisons: Comparison[] = [
     { name: "render/floor", a: npm("npm run render -- prod", "run", "--silent", "render", "--", "prod"), b: FLOOR, target: "≤ 1.2×" },
+    {
+      name: "render without npm/floor",
+      a: { label: "node launch/run.cjs scripts/render.ts prod (what the npm script runs)", cmd: process.execPath, args: [path.join(launch, "run.cjs"), "scripts/render.ts", "prod"] },
+      b: FLOOR,
+    },
     { name: "start/floor", a: npm("npm start (all four stacks)", "start", "--silent"), b: FLOOR, target: "≤ 1.5×" },
     {
       name: "load/tsx-load",
