@@ -16,8 +16,7 @@ const path = require("node:path");
 const SOURCES = ["index.ts", "stack.ts", "config", "components", "lib", "scripts"];
 /** Where compiled trees live, inside the project (git-ignored). */
 const OUT = "dist";
-/** esbuild options besides the file lists; part of the hash. */
-/** @type {import("esbuild").BuildOptions} */
+/** @type {import("esbuild").BuildOptions} esbuild options besides the file lists; part of the hash. */
 const OPTIONS = { format: "cjs", platform: "node", target: "node20", logLevel: "error" };
 
 /** @param {string} projectDir @returns {string[]} the source files, relative, sorted */
