@@ -1,5 +1,5 @@
 /**
- * npm run render -- <stack> [--plan | --snapshot | --outputs]
+ * npm run render -- <stack> [--plan | --outputs] | --snapshot <stack>…
  * Evaluates one stack offline and writes its Kubernetes objects as multi-document YAML (or, with
  * --plan, its resources and their safety options as JSON) to stdout. --snapshot (used by
  * `npm run diff` on a copy of the project at another ref) writes objects + plan as one JSON document,

@@ -25,9 +25,10 @@ export const render: CommandSpec = {
   summary: "print one stack's Kubernetes objects as YAML (or its plan as JSON)",
   description: `Evaluates one stack offline and writes its objects as multi-document YAML to stdout (secrets
 shown as [secret]); --plan writes every resource with its parent and safety options as JSON.
---snapshot is what npm run diff uses on the base ref. --outputs prints the stack outputs pulumi up
-exports (URLs, commits, images, database Service, backup schedule) as JSON.`,
-  args: [stackArg],
+--snapshot (what npm run diff uses on the base ref) takes several stacks and prints one JSON line per
+stack, all rendered in this one process. --outputs prints the stack outputs pulumi up exports (URLs,
+commits, images, database Service, backup schedule) as JSON.`,
+  args: [{ ...stackArg, repeat: true }],
   options: {
     plan: { type: "boolean", description: "the plan (resources, protect, retainOnDelete, …) as JSON" },
     snapshot: { type: "boolean", description: "objects and plan as one JSON document, secrets as digests (for diff)" },
@@ -58,17 +59,19 @@ Exits 1 when there is an error.`,
 
 export const diff: CommandSpec = {
   name: "diff",
-  summary: "Markdown report of what a change does to one stack, against a git ref",
-  description: `Renders the stack at the base ref (with that ref's own code, in a temporary git worktree) and in
-the working tree, and prints Markdown: a one-line summary, safety-relevant plan changes, objects
-added / removed / changed field by field, and the changed part of the stack's graph. Secret values
-are compared by keyed digest and never printed. Default base: merge-base of HEAD and origin/main.`,
-  args: [stackArg],
+  summary: "Markdown report of what a change does to the stacks, against a git ref",
+  description: `Renders the stacks (default: all four) at the base ref (with that ref's own code, in a temporary
+git worktree, all in one child process) and in the working tree (in this process), and prints Markdown
+per stack: a one-line summary, safety-relevant plan changes, objects added / removed / changed field by
+field, and the changed part of the stack's graph. Secret values are compared by keyed digest and never
+printed. Default base: merge-base of HEAD and origin/main.`,
+  args: [{ name: "stack", description: "the stacks to compare (default: all four)", optional: true, repeat: true, choices: STACKS }],
   options: {
     base: { type: "string", value: "<git-ref>", description: "compare against this ref" },
-    "exit-code": { type: "boolean", description: "exit 3 when something changed (0 when not)" },
+    "exit-code": { type: "boolean", description: "exit 3 when any stack changed (0 when none)" },
+    "out-dir": { type: "string", value: "<dir>", description: "also write each stack's report to <dir>/<stack>.md" },
   },
-  examples: ["npm run diff -- dev", "npm run diff -- prod --base HEAD~1 --exit-code"],
+  examples: ["npm run diff -- dev", "npm run diff -- prod --base HEAD~1 --exit-code", "npm run diff -- --out-dir offline-diff"],
 };
 
 export const promote: CommandSpec = {
@@ -114,10 +117,11 @@ could only change by replacing the object. Exits 1 when anything would be replac
 export const bench: CommandSpec = {
   name: "bench",
   summary: "time offline renders and program start-up (shows progress and time left)",
-  description: `Measures whole-process render time (median of runs) and peak memory per stack and for all four,
-then the program's start-up with and without type-checking. Progress and time left go to stderr.`,
+  description: `Compares, A against B run alternately, the whole-process CPU of render, npm start and the
+program load against the import floor (node loading the Pulumi SDK alone) and against a tsx load;
+prints medians of pair ratios and peak memory. Progress and time left go to stderr.`,
   args: [],
-  options: { runs: { type: "string", value: "<n>", description: "runs per measurement, 1 to 50", default: "5" } },
+  options: { runs: { type: "string", value: "<n>", description: "pairs per comparison, 1 to 50", default: "5" } },
   examples: ["npm run bench -- --runs 1"],
 };
 
