@@ -12,27 +12,36 @@ const crypto = require("node:crypto");
 const fs = require("node:fs");
 const path = require("node:path");
 
-/** Top-level files and folders the program is compiled from (tests and the policy pack are not). */
-const SOURCES = ["index.ts", "stack.ts", "config", "components", "lib", "scripts"];
+/**
+ * What is compiled: every .ts file of the project except these folders (tests run under vitest,
+ * the policy pack under Pulumi's own runner). A new folder or root file is picked up by itself.
+ */
+const SKIP = new Set(["node_modules", "dist", "out", "test", "policy", "coverage"]);
 /** Where compiled trees live, inside the project (git-ignored). */
 const OUT = "dist";
-/** @type {import("esbuild").BuildOptions} esbuild options besides the file lists; part of the hash. */
-const OPTIONS = { format: "cjs", platform: "node", target: "node20", logLevel: "error" };
+/**
+ * @type {import("esbuild").BuildOptions} esbuild options besides the file lists; part of the hash.
+ * `dynamic-import: false` turns `import("../lib/commands/x")` (the commands' lazy load) into a
+ * require: a real import() of an extension-less path fails in Node, while tsx resolves it.
+ */
+const OPTIONS = { format: "cjs", platform: "node", target: "node20", logLevel: "error", supported: { "dynamic-import": false } };
 
 /** @param {string} projectDir @returns {string[]} the source files, relative, sorted */
 function sourceFiles(projectDir) {
   /** @type {string[]} */
   const files = [];
-  for (const entry of SOURCES) {
-    const full = path.join(projectDir, entry);
-    if (entry.endsWith(".ts")) {
-      files.push(entry);
-      continue;
+  /** @param {string} rel */
+  const walk = (rel) => {
+    for (const entry of fs.readdirSync(path.join(projectDir, rel), { withFileTypes: true })) {
+      const child = rel ? path.join(rel, entry.name) : entry.name;
+      if (entry.isDirectory()) {
+        if (!entry.name.startsWith(".") && !(rel === "" && SKIP.has(entry.name))) walk(child);
+      } else if (entry.isFile() && entry.name.endsWith(".ts") && !entry.name.endsWith(".d.ts")) {
+        files.push(child);
+      }
     }
-    for (const rel of /** @type {string[]} */ (fs.readdirSync(full, { recursive: true }))) {
-      if (rel.endsWith(".ts") && !rel.endsWith(".d.ts")) files.push(path.join(entry, rel));
-    }
-  }
+  };
+  walk("");
   return files.map((f) => f.split(path.sep).join("/")).sort();
 }
 

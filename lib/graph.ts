@@ -5,6 +5,7 @@
  * claims, ConfigMaps and Secrets. Printed as a Mermaid flowchart; {@link graphChange} is the part
  * a diff touches. Pure over objects + plan, so it works on both sides of `npm run diff`.
  */
+import { INTERNAL_REGISTRY } from "../components/names";
 import { RUNTIME_LABELS } from "./check/references";
 import type { KubeObject, PlanEntry } from "./render";
 
@@ -69,6 +70,16 @@ function tagKey(ref: unknown, namespace: string): string | undefined {
   if (kind !== "ImageStreamTag" || !name) return undefined;
   const ns = str(at(ref, "namespace"));
   return ns && ns !== namespace ? `ImageStreamTag/${ns}/${name}` : `ImageStreamTag/${name}`;
+}
+
+/**
+ * A container image from the internal registry (`<registry>/<ns>/<stream>:<tag>`, how a Deployment
+ * runs the promoted commit) → the node key of that tag; anything else (no tag, outside images) → none.
+ */
+function internalTagKey(image: string | undefined, namespace: string): string | undefined {
+  const m = image && new RegExp(`^${INTERNAL_REGISTRY.replace(/[.]/g, "\\.")}/([^/]+)/([^/:@]+:[^/:@]+)$`).exec(image);
+  if (!m) return undefined;
+  return m[1] === namespace ? `ImageStreamTag/${m[2]}` : `ImageStreamTag/${m[1]}/${m[2]}`;
 }
 
 /** A selector matches pod labels; Patroni's run-time labels (`role`) count as present on StatefulSet pods, as in the check. */
@@ -155,6 +166,8 @@ export function stackGraph(objects: readonly KubeObject[], plan: readonly PlanEn
     const t = podTemplate(o);
     if (!t) continue;
     for (const c of [...arr(at(t, "spec", "containers")), ...arr(at(t, "spec", "initContainers"))]) {
+      const image = internalTagKey(str(at(c, "image")), ns);
+      if (image) addEdge(self, image, "image");
       for (const env of arr(at(c, "env"))) {
         const ref = at(env, "valueFrom", "secretKeyRef");
         const name = str(at(ref, "name"));

@@ -93,7 +93,7 @@ describe("every command", () => {
 
   it.each([
     ["render", specs.render, "missing argument <stack>"],
-    ["diff", specs.diff, "missing argument <stack>"],
+    ["maintenance-gate", specs.maintenanceGate, "missing argument <env>"],
     ["graph", specs.graph, "missing argument <stack> (or --system)"],
     ["promote", specs.promote, "missing argument <env>"],
     ["restore-plan", specs.restorePlan, "missing argument <env>"],
@@ -104,10 +104,10 @@ describe("every command", () => {
 
   it("a wrong value or an extra argument is a usage error too", async () => {
     expectUsageError(await run(specs.render, "staging"), "render", 'unknown stack "staging": one of dev, test, prod, tools');
-    expectUsageError(await run(specs.render, "dev", "prod"), "render", 'unexpected argument "prod"');
+    expectUsageError(await run(specs.render, "dev", "prod"), "render", "several stacks only with --snapshot");
     expectUsageError(await run(specs.start, "dev"), "start", 'unexpected argument "dev"');
     expectUsageError(await run(specs.help, "check"), "help", 'unexpected argument "check"');
-    expectUsageError(await run(specs.render, "dev", "--plan", "--snapshot"), "render", "--plan and --snapshot exclude each other");
+    expectUsageError(await run(specs.render, "dev", "--plan", "--snapshot"), "render", "--plan, --snapshot and --outputs exclude each other");
     expectUsageError(await run(specs.bench, "--runs", "abc"), "bench", '--runs must be a whole number from 1 to 50, got "abc"');
     expectUsageError(await run(specs.check, "--format", "xml"), "check", '--format must be one of text, json, github, got "xml"');
     expectUsageError(await run(specs.check, "--files"), "check", "--files needs at least one YAML file");
@@ -138,7 +138,10 @@ describe("commands that read files", () => {
     const load = async () => ({ main: (async () => void readStackFiles(dir, "dev")) as CommandMain });
     const { io, out, err } = captureIo();
     const code = await runCommand(specs.render, load, ["dev"], io);
-    expectInputError({ code, stdout: out.join(""), stderr: err.join("") }, /^render: Pulumi\.dev\.yaml: not valid YAML: Map keys must be unique at line 3/);
+    expectInputError(
+      { code, stdout: out.join(""), stderr: err.join("") },
+      /^render: Invalid configuration for stack "dev":\n {2}Pulumi\.dev\.yaml: hcap-infra:appName: is written twice \(line 3\); YAML keys must be unique/,
+    );
   });
 
   it("the real script: broken stack YAML → exit 2, the file named, no stack trace, empty stdout", () => {
@@ -149,7 +152,7 @@ describe("commands that read files", () => {
     });
     expect(r.status).toBe(2);
     expect(r.stdout).toBe("");
-    expect(r.stderr).toMatch(/(^|\n)render: Pulumi\.dev\.yaml: not valid YAML: /);
+    expect(r.stderr).toMatch(/(^|\n)render: Invalid configuration for stack "dev":\n {2}Pulumi\.dev\.yaml: line \d+, column \d+: is not valid YAML: /);
     expect(r.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
   });
 });

@@ -298,6 +298,6 @@ describe("npm run diff between git refs", () => {
     const r = diff("staging");
     expect(r.status).toBe(2);
     expect(r.stdout).toBe("");
-    expect(r.stderr).toMatch(/^diff: unknown stack "staging": one of dev, test, prod, tools\nusage: npm run diff -- <dev\|test\|prod\|tools>/);
+    expect(r.stderr).toMatch(/^diff: unknown stack "staging": one of dev, test, prod, tools\nusage: npm run diff -- \[<dev\|test\|prod\|tools>…\]/);
   });
 });

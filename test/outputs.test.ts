@@ -51,10 +51,12 @@ describe("npm run graph -- dev", () => {
     const edge = (from: string, to: string) => edges.find(([f, , t]) => f === from && t === to);
     expect(edge("Route hcap-client", "Service hcap-client")?.[1]).toBe("port web");
     expect(edge("Route hcap-client-api", "Service hcap-server")).toBeDefined();
-    expect(edge("Service hcap-server", "DeploymentConfig hcap-server")?.[1]).toBe("selects pods");
+    expect(edge("Service hcap-server", "Deployment hcap-server")?.[1]).toBe("selects pods");
     expect(edge("Service hcap-patroni", "StatefulSet hcap-patroni")?.[1]).toBe("selects pods");
-    expect(edge("DeploymentConfig hcap-server", "Secret hcap-patroni")?.[1]).toBe("keys: db-name, db-password, db-username");
-    expect(edge("DeploymentConfig hcap-server", "ImageStreamTag f047a2-tools/hcap-server:dev")?.[1]).toBe("image trigger");
+    expect(edge("Deployment hcap-server", "Secret hcap-patroni")?.[1]).toBe("keys: db-name, db-password, db-username");
+    // The Deployment runs the environment's image by its internal-registry reference (not promoted yet: :dev).
+    expect(edge("Deployment hcap-server", "ImageStreamTag f047a2-tools/hcap-server:dev")?.[1]).toBe("image");
+    expect(edge("StatefulSet hcap-patroni", "ImageStreamTag f047a2-tools/hcap-patroni:12.4")?.[1]).toBe("image");
     expect(edge("CronJob hcap-backup", "PersistentVolumeClaim hcap-backup-data")?.[1]).toBe("mounts");
     // Objects sit in the subgraph of the component that declares them.
     expect(text).toMatch(/subgraph \w+\["PatroniCluster database"\]\n(?: {4}.+\n)*? {4}n_StatefulSet_hcap_patroni\[/);
@@ -91,7 +93,7 @@ describe("npm start summary", () => {
     expect(text).toContain(`https://${host}`);
     expect(text).toContain(`https://${host}/api`);
     expect(text).toMatch(/\n {2}commit: +2a5b7fa\n/);
-    expect(text).toMatch(/\n {2}kinds: +ConfigMap 1, CronJob 1, Deployment 1, DeploymentConfig 2,/);
+    expect(text).toMatch(/\n {2}kinds: +ConfigMap 1, CronJob 1, Deployment 3, NetworkPolicy 5,/);
     expect(text).toMatch(/\n {2}placeholders: +keycloakApiSecret, keycloakSaPassword, keycloakSaUsername\n/);
     expect(lines[0]).toBe(`dev    f047a2-dev: ${dev.objects.length} objects, ${dev.plan.length} resources`);
   });
@@ -191,8 +193,8 @@ describe("README system diagrams", () => {
     expect(generatedBlock(readme)).toBe(expected);
     for (const ns of ["f047a2-tools", "f047a2-dev", "f047a2-test", "f047a2-prod"]) expect(expected).toContain(`["${ns}"]`);
     for (const wf of fs.readdirSync(path.join(PROJECT_DIR, ".github", "workflows"))) expect(expected).toContain(`["${wf}<br/>`);
-    expect(expected).toMatch(/f047a2_tools_ImageStream_hcap_server -->\|":prod"\| f047a2_prod_DeploymentConfig_hcap_server/);
-    expect(expected).toMatch(/f047a2_prod_DeploymentConfig_hcap_server -->\|"SQL"\| f047a2_prod_StatefulSet_hcap_patroni/);
+    expect(expected).toMatch(/f047a2_tools_ImageStream_hcap_server -->\|":prod"\| f047a2_prod_Deployment_hcap_server\n/);
+    expect(expected).toMatch(/f047a2_prod_Deployment_hcap_server -->\|"SQL"\| f047a2_prod_StatefulSet_hcap_patroni\n/);
     expect(expected).toContain('(["schedule 17 6 * * 1-5"])');
   });
 });
@@ -200,7 +202,7 @@ describe("README system diagrams", () => {
 describe("the PR workflow", () => {
   it("runs the check with GitHub annotations and puts each stack's diff summary line at the top", () => {
     const text = fs.readFileSync(path.join(PROJECT_DIR, ".github", "workflows", "preview.yml"), "utf8");
-    expect(text).toMatch(/\n {8}run: npm run --silent check -- --format github\n/);
+    expect(text).toMatch(/\n {8}run: npm run --silent check -- .*--format github\n/);
     expect(text).toContain('echo "- $(head -n1 "offline-diff/$stack.md")"');
   });
 });
