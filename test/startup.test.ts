@@ -50,7 +50,8 @@ describe("the compiled program", () => {
 
   it("follows an edited source at the next command, with no build step in between", () => {
     const copy = tmp("hcap-infra-copy-");
-    for (const f of ["Pulumi.yaml", "Pulumi.dev.yaml", "Pulumi.test.yaml", "Pulumi.prod.yaml", "Pulumi.tools.yaml", "tsconfig.json", "package.json", "index.ts", "stack.ts"]) {
+    const rootTs = fs.readdirSync(PROJECT_DIR).filter((f) => f.endsWith(".ts"));
+    for (const f of ["Pulumi.yaml", "Pulumi.dev.yaml", "Pulumi.test.yaml", "Pulumi.prod.yaml", "Pulumi.tools.yaml", "tsconfig.json", "package.json", ...rootTs]) {
       fs.copyFileSync(path.join(PROJECT_DIR, f), path.join(copy, f));
     }
     for (const d of ["config", "components", "lib", "scripts", "launch"]) fs.cpSync(path.join(PROJECT_DIR, d), path.join(copy, d), { recursive: true });
