@@ -5,12 +5,10 @@
  * Each case renders the real program twice (base, edited head) and diffs the two snapshots.
  */
 import { randomBytes } from "node:crypto";
-import * as fs from "node:fs";
-import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { diffSnapshots, hasChanges, toMarkdown, type StackDiff } from "../lib/diff";
 import { snapshotOf } from "../lib/snapshot";
-import { projectWith, render } from "./harness";
+import { editStackFile, projectWith, render } from "./harness";
 
 const KEY = randomBytes(32);
 
@@ -28,15 +26,12 @@ const safetyText = (d: StackDiff): string => d.safety.map((s) => `${s.resource}:
 
 describe("a new provider identity is a safety change", () => {
   it("prod licencePlate change: every resource replaced, the protected ones named", async () => {
-    // The plate is one for all four stacks (config refuses a prod plate the others do not share):
-    // both sides are rendered without the other stack files, as if all four moved together.
-    const alone = (dir: string): string => {
-      for (const other of ["dev", "test", "tools"]) fs.rmSync(path.join(dir, `Pulumi.${other}.yaml`));
-      return dir;
-    };
-    const base = snapshotOf((await render("prod", { projectDir: alone(projectWith("prod", {})) })).ev, KEY);
-    const head = snapshotOf((await render("prod", { projectDir: alone(projectWith("prod", { "hcap-infra:licencePlate": "abc123" })) })).ev, KEY);
-    const d = diffSnapshots(base, head);
+    // Config refuses a plate that differs between stacks, so the move is made in every stack file.
+    const plate = { "hcap-infra:licencePlate": "abc123" };
+    const dir = projectWith("prod", plate);
+    for (const other of ["dev", "test", "tools"]) editStackFile(dir, other, plate);
+    const base = snapshotOf((await render("prod")).ev, KEY);
+    const d = diffSnapshots(base, snapshotOf((await render("prod", { projectDir: dir })).ev, KEY));
     const text = safetyText(d);
     expect(text).toMatch(/the stack's provider gets a new identity \(its name changes \(`f047a2-prod` → `abc123-prod`\)\): Pulumi treats all \d+ Kubernetes resources as replaced/);
     expect(text).toContain("StatefulSet/hcap-patroni");
@@ -88,10 +83,9 @@ describe("secrets", () => {
   it("database passwords that would change are reported as ignored by pulumi up (the Secret keeps them)", async () => {
     const live = { patroniSuperuserPassword: "a", patroniReplicationPassword: "b", patroniAppPassword: "c" };
     // Adopted with supplied passwords, then adopt and the passwords removed (generated again).
-    // Adoption runs the template-made DeploymentConfigs (config refuses adopt with Deployments).
-    const dc = { "hcap-infra:appWorkload": "DeploymentConfig" };
-    const baseRender = await render("prod", { projectDir: projectWith("prod", { ...dc, "hcap-infra:adopt": true }), secrets: live });
-    const headRender = await render("prod", { projectDir: projectWith("prod", dc) });
+    const adopted = { "hcap-infra:adopt": true, "hcap-infra:appWorkload": "DeploymentConfig" };
+    const baseRender = await render("prod", { projectDir: projectWith("prod", adopted), secrets: live });
+    const headRender = await render("prod");
     const d = diffSnapshots(snapshotOf(baseRender.ev, KEY), snapshotOf(headRender.ev, KEY));
     expect(safetyText(d)).toMatch(/Secret\/f047a2-prod\/hcap-patroni: secret values change to .*`stringData\.superuser-password`.* are ignored by `pulumi up` \(`ignoreChanges` stringData\): the live object keeps its values/);
     expect(safetyText(d)).not.toMatch(/hcap-patroni: secret value changed/);
