@@ -4,7 +4,8 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ENVIRONMENTS, namespaceFor, type EnvConfig, type StackConfig, type ToolsConfig } from "./config";
+import { ENVIRONMENTS, namespaceFor, type Autoscale, type EnvConfig, type StackConfig, type ToolsConfig } from "./config";
+import { stackAdoption } from "./components/adoption";
 import { AppImage } from "./components/app-image";
 import type { ReadOnlyRoot } from "./components/app-deployment";
 import { AppTier, type HttpProbe } from "./components/app-tier";
@@ -20,15 +21,8 @@ import { NetworkPolicies } from "./components/network-policies";
 import { PatroniCluster } from "./components/patroni-cluster";
 import { PatroniImage } from "./components/patroni-image";
 import { PORTS } from "./components/ports";
-import type { Adoption } from "./components/safety";
 import { serverEnv } from "./components/server-env";
 import { envOutputs, toolsOutputs, type StackOutputs } from "./stack-outputs";
-
-
-/** The stack's adoption switch, as every component takes it. */
-function stackAdoption(cfg: StackConfig): Adoption {
-  return { adopt: cfg.adopt, namespace: cfg.namespace };
-}
 
 /** The one Kubernetes provider of a stack: its namespace, never the ambient default. */
 function stackProvider(cfg: StackConfig): k8s.Provider {
@@ -119,42 +113,56 @@ const CLIENT_READ_ONLY_ROOT: ReadOnlyRoot = {
 /** The API's path prefix on the client's host (the server's routes live under `/api/v1`). */
 const API_PATH = "/api";
 
-function requireSecret(cfg: EnvConfig, key: "keycloakApiSecret" | "keycloakSaUsername" | "keycloakSaPassword"): pulumi.Output<string> {
-  const value = cfg.secrets[key];
-  // Config parsing already rejects a missing required secret; this only narrows the type.
-  if (value === undefined) throw new Error(`${cfg.stackFile}: hcap-infra:${key} is required`);
-  return value;
+/** A tier's autoscaler, if configured (`<tier>AutoscaleMaxReplicas: 0` means none). */
+function autoscaler(tier: EnvConfig["server"]): Autoscale | undefined {
+  return tier.autoscale.maxReplicas > 0 ? tier.autoscale : undefined;
 }
 
 function declareEnvironment(cfg: EnvConfig, opts: pulumi.ComponentResourceOptions): void {
   const names = stackNames(cfg.appName);
+  // The maintenance scale and adoption, each decided once for the whole stack and passed as values.
   const scale = workloadScale(cfg);
-  const adoption = stackAdoption(cfg);
-  const database = new PatroniCluster("database", { names, config: cfg }, opts);
+  const adoption = stackAdoption({ adopt: cfg.adopt, namespace: cfg.namespace, names, role: "env" });
+  const database = new PatroniCluster("database", {
+    names: names.patroni,
+    namespace: cfg.namespace,
+    image: internalImage(cfg.toolsNamespace, names.images.patroni, cfg.patroniImageTag),
+    replicas: scale.patroniReplicas,
+    resources: cfg.patroni.resources,
+    volume: { size: cfg.patroni.volumeSize, storageClass: cfg.patroni.storageClass },
+    passwords: {
+      superuserPassword: cfg.secrets.patroniSuperuserPassword,
+      replicationPassword: cfg.secrets.patroniReplicationPassword,
+      appPassword: cfg.secrets.patroniAppPassword,
+    },
+    protect: cfg.protectStateful,
+    adoption,
+  }, opts);
   if (cfg.maintenance === "restore") {
-    new MaintenanceMarker("maintenance", { name: names.maintenanceMarker, labels: names.common, namespace: cfg.namespace, mode: "restore" }, opts);
+    new MaintenanceMarker("maintenance", {
+      names: { name: names.maintenanceMarker, labels: names.common }, namespace: cfg.namespace, mode: "restore", adoption,
+    }, opts);
   }
 
   new NetworkPolicies("network", {
-    names,
+    names: names.networkPolicies,
     patroni: { selector: database.podSelector, ports: { postgres: database.port, rest: PORTS.patroniRest } },
     // The pods behind Routes: hcap-server (its own host, and /api on the client's) and hcap-client.
     routed: [
-      { selector: names.server.selector, port: PORTS.server },
-      { selector: names.client.selector, port: PORTS.client },
+      { policy: names.networkPolicies.routerTo.server, selector: names.server.selector, port: PORTS.server },
+      { policy: names.networkPolicies.routerTo.client, selector: names.client.selector, port: PORTS.client },
     ],
     databaseClients: [names.server.selector, names.backup.selector],
+    adoption,
   }, opts);
 
   const keycloak = new KeycloakSecret("keycloak", {
-    name: names.keycloakSecret,
-    labels: names.common,
-    appName: cfg.appName,
+    names: names.keycloak,
     realm: cfg.keycloak.realm,
     authUrl: cfg.keycloak.authUrl,
-    apiSecret: requireSecret(cfg, "keycloakApiSecret"),
-    serviceAccountUsername: requireSecret(cfg, "keycloakSaUsername"),
-    serviceAccountPassword: requireSecret(cfg, "keycloakSaPassword"),
+    apiSecret: cfg.secrets.keycloakApiSecret,
+    serviceAccountUsername: cfg.secrets.keycloakSaUsername,
+    serviceAccountPassword: cfg.secrets.keycloakSaPassword,
     adoption,
   }, opts);
 
@@ -163,7 +171,7 @@ function declareEnvironment(cfg: EnvConfig, opts: pulumi.ComponentResourceOption
     image: { namespace: cfg.toolsNamespace, stream: names.images.server, tag: cfg.stack },
     port: PORTS.server,
     replicas: scale.serverReplicas,
-    autoscale: cfg.server.autoscale,
+    autoscale: autoscaler(cfg.server),
     workload: cfg.workload,
     commit: cfg.commit,
     readOnlyRoot: SERVER_READ_ONLY_ROOT,
@@ -183,7 +191,7 @@ function declareEnvironment(cfg: EnvConfig, opts: pulumi.ComponentResourceOption
     image: { namespace: cfg.toolsNamespace, stream: names.images.client, tag: cfg.stack },
     port: PORTS.client,
     replicas: scale.clientReplicas,
-    autoscale: cfg.client.autoscale,
+    autoscale: autoscaler(cfg.client),
     workload: cfg.workload,
     commit: cfg.commit,
     readOnlyRoot: CLIENT_READ_ONLY_ROOT,
@@ -192,8 +200,7 @@ function declareEnvironment(cfg: EnvConfig, opts: pulumi.ComponentResourceOption
     env: [],
     readiness: CLIENT_READINESS,
     liveness: CLIENT_LIVENESS,
-    // The old templates only ever made hcap-server objects: there is no hcap-client to import.
-    adoption: { ...adoption, createdByTemplates: false },
+    adoption,
   }, opts);
 
   new DatabaseBackup("backup", {
@@ -202,21 +209,22 @@ function declareEnvironment(cfg: EnvConfig, opts: pulumi.ComponentResourceOption
     image: internalImage(cfg.toolsNamespace, names.images.backup, cfg.backupImageRef),
     backup: cfg.backup,
     scale,
-    stack: cfg,
+    environment: { name: cfg.namespace, friendlyName: `${cfg.appName} (${cfg.stack})` },
+    protect: cfg.protectStateful,
+    adoption,
   }, opts);
 }
 
 function declareTools(cfg: ToolsConfig, opts: pulumi.ComponentResourceOptions): void {
   const names = stackNames(cfg.appName);
-  const adoption = stackAdoption(cfg);
+  const adoption = stackAdoption({ adopt: cfg.adopt, namespace: cfg.namespace, names, role: "tools" });
   const tagProvider = imageTagProvider(cfg);
-  new NetworkPolicies("network", { names, routed: [], databaseClients: [] }, opts);
+  new NetworkPolicies("network", { names: names.networkPolicies, routed: [], databaseClients: [], adoption }, opts);
 
   // The server from the repository's root Dockerfile (which also bundles the client build, unused
   // here: the client tier serves it); the client from its folder with the inline Dockerfile.
   new AppImage("server-image", {
-    stream: names.images.server,
-    labels: names.server.labels,
+    names: names.imageStreams.server,
     git: cfg.git,
     promotions: cfg.promotions,
     tagProvider,
@@ -225,27 +233,29 @@ function declareTools(cfg: ToolsConfig, opts: pulumi.ComponentResourceOptions): 
   // Both images are promoted together: one commit per environment, so the client and the API an
   // environment runs always come from the same commit.
   new AppImage("client-image", {
-    stream: names.images.client,
-    labels: names.client.labels,
+    names: names.imageStreams.client,
     git: cfg.git,
     contextDir: CLIENT_CONTEXT_DIR,
     dockerfile: clientDockerfile(),
     pullSecret: names.buildPullSecret,
     promotions: cfg.promotions,
     tagProvider,
-    // The old templates never built a client: nothing to import.
-    adoption: { ...adoption, createdByTemplates: false },
+    adoption,
   }, opts);
 
-  new PatroniImage("patroni-image", { names, sourceImage: cfg.patroniSourceImage, tag: cfg.patroniImageTag, adoption }, opts);
+  new PatroniImage("patroni-image", { names: names.imageStreams.patroni, sourceImage: cfg.patroniSourceImage, tag: cfg.patroniImageTag, adoption }, opts);
   // One grant per environment covers every image in tools (server, client, Patroni, backup).
   new ImagePullGrants("image-pull-grants", {
-    names,
-    namespaces: ENVIRONMENTS.map((env) => namespaceFor(cfg.licencePlate, env)),
+    grants: ENVIRONMENTS.map((env) => {
+      const namespace = namespaceFor(cfg.licencePlate, env);
+      return { name: names.imagePullerBinding(namespace), namespace };
+    }),
+    labels: names.common,
+    adoption,
   }, opts);
 
   new BackupImage("backup-image", {
-    names: { ...names.backup, name: names.images.backup },
+    names: names.imageStreams.backup,
     release: cfg.backupImageRef,
     baseImage: cfg.backupBaseImage,
     adoption,

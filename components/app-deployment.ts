@@ -14,8 +14,10 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
-import type { AppTierConfig, Resources } from "../config";
+import type { Autoscale, Resources } from "../config";
+import { adoptOptions, type Adoption } from "./adoption";
 import { internalImage, type ObjectNames } from "./names";
+import { formerly } from "./safety";
 
 /** A path the container writes below a read-only root: an `emptyDir` volume mounted there. */
 export interface WritablePath {
@@ -43,13 +45,14 @@ export interface AppDeploymentArgs {
   readonly commit: string;
   /** Pods when not autoscaled; the autoscaler's minimum otherwise. */
   readonly replicas: number;
-  readonly autoscale?: AppTierConfig["autoscale"];
+  readonly autoscale?: Autoscale;
   readonly resources: Resources;
   readonly readOnlyRoot: ReadOnlyRoot;
   /** Longest time a new pod may take to become ready (start-up probe window), in seconds. */
   readonly startupSeconds: number;
   /** The container as the DeploymentConfig has it (ports, env, probes, resources). */
   readonly container: AppContainer;
+  readonly adoption: Adoption;
 }
 
 /** The server's defaults, written out (apps/v1 SetDefaults_Deployment). */
@@ -69,7 +72,7 @@ export function deploymentReplicas(args: Pick<AppDeploymentArgs, "commit" | "rep
 }
 
 /** The autoscaler, when configured and there is something to scale (an HPA does not scale a tier at 0). */
-export function activeAutoscale(args: Pick<AppDeploymentArgs, "commit" | "replicas" | "autoscale">): AppTierConfig["autoscale"] {
+export function activeAutoscale(args: Pick<AppDeploymentArgs, "commit" | "replicas" | "autoscale">): Autoscale | undefined {
   return args.autoscale && deploymentReplicas(args) > 0 ? args.autoscale : undefined;
 }
 
@@ -167,7 +170,7 @@ export function podDisruptionBudgetObject(names: ObjectNames): k8s.types.input.p
 export function autoscalerObject(
   names: ObjectNames,
   minReplicas: number,
-  autoscale: NonNullable<AppTierConfig["autoscale"]>,
+  autoscale: Autoscale,
 ): k8s.types.input.autoscaling.v2.HorizontalPodAutoscaler {
   return {
     apiVersion: "autoscaling/v2",
@@ -195,8 +198,11 @@ export function declareAppDeployment(
   // The provider waits for the rollout (all replicas updated and ready) up to its own timeout, which
   // must outlast the controller's progress deadline so the controller's verdict is what fails the up.
   const wait = `${Math.ceil((deadline + 120) / 60)}m`;
-  const deployment = new k8s.apps.v1.Deployment(`${args.names.name}-deployment`, deploymentObject(args), {
+  const adopted = (kind: string) => adoptOptions(args.adoption, kind, args.names.name);
+  const deployment = new k8s.apps.v1.Deployment(args.names.name, deploymentObject(args), {
     ...opts,
+    ...adopted("Deployment"),
+    ...formerly(`${args.names.name}-deployment`),
     customTimeouts: { create: wait, update: wait },
     // Switching back to a DeploymentConfig removes this from the program; its pods must keep serving
     // until the DC (not awaited by Pulumi) has rolled out, so it is left running and deleted by hand.
@@ -208,11 +214,12 @@ export function declareAppDeployment(
     ...(autoscale ? { ignoreChanges: ["spec.replicas"] } : {}),
   });
   if (maxPods(args) > 1) {
-    new k8s.policy.v1.PodDisruptionBudget(args.names.name, podDisruptionBudgetObject(args.names), opts);
+    new k8s.policy.v1.PodDisruptionBudget(args.names.name, podDisruptionBudgetObject(args.names), { ...opts, ...adopted("PodDisruptionBudget") });
   }
   if (autoscale) {
     new k8s.autoscaling.v2.HorizontalPodAutoscaler(args.names.name, autoscalerObject(args.names, args.replicas, autoscale), {
       ...opts,
+      ...adopted("HorizontalPodAutoscaler"),
       dependsOn: [deployment],
     });
   }

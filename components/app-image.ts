@@ -12,18 +12,15 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { EnvName, Resources } from "../config";
 import { commitSha } from "../config/fields";
-import type { Labels } from "./names";
+import { adoptOptions, type Adoption } from "./adoption";
+import type { NamedObject } from "./names";
 import { openshiftObject } from "./openshift/resource";
-import { adoptOptions, type Adoption } from "./safety";
+import { formerly } from "./safety";
 import type { BuildConfig, ImageStream, ImageStreamTag } from "./openshift/types";
 
-/** Build pod requests and limits: the same shape as a workload's. */
-export type BuildResources = Resources;
-
 export interface AppImageArgs {
-  /** ImageStream and BuildConfig name. */
-  readonly stream: string;
-  readonly labels: Labels;
+  /** ImageStream and BuildConfig name, and their labels. */
+  readonly names: NamedObject;
   readonly git: { readonly repository: string; readonly ref: string };
   /** Folder of the build context in the repository; `undefined` is the repository root. */
   readonly contextDir?: string;
@@ -36,13 +33,13 @@ export interface AppImageArgs {
    * builder writes it as `Dockerfile` in the context folder, replacing any there.
    */
   readonly dockerfile?: string;
-  /** Adoption of the old template-made objects (ImageStream, BuildConfig, `oc tag`-made env tags). */
+  /** Which of the image's objects the old flow made (components/adoption.ts). */
   readonly adoption: Adoption;
   /**
    * Build pod resources (canonical quantities).
    * @default requests 500m / 1Gi, limits 2 / 4Gi (the old template's limits)
    */
-  readonly resources?: BuildResources;
+  readonly resources?: Resources;
   /** A build still running after this long is failed. @default 1200 */
   readonly completionDeadlineSeconds?: number;
   /**
@@ -68,12 +65,13 @@ export const BUILD_DEFAULTS = {
 /** The tag CI builds into; the environment tags point at CI's `<short-sha>` tags, never at this one. */
 export const BUILD_OUTPUT_TAG = "latest";
 
-export function imageStreamObject(args: Pick<AppImageArgs, "stream" | "labels">): ImageStream {
+/** An ImageStream whose tags others write: builds, CI's `oc tag`, the environment ImageStreamTags. */
+export function imageStreamObject(names: NamedObject): ImageStream {
   return {
     apiVersion: "image.openshift.io/v1",
     kind: "ImageStream",
-    metadata: { name: args.stream, labels: args.labels },
-    // No `tags`: CI's `oc tag` and the environment ImageStreamTags write them (one owner each).
+    metadata: { name: names.name, labels: names.labels },
+    // No `tags`: each tag has one writer, and it is not this object.
     spec: { lookupPolicy: { local: false } },
   };
 }
@@ -82,7 +80,7 @@ export function buildConfigObject(args: AppImageArgs): BuildConfig {
   return {
     apiVersion: "build.openshift.io/v1",
     kind: "BuildConfig",
-    metadata: { name: args.stream, labels: args.labels },
+    metadata: { name: args.names.name, labels: args.names.labels },
     spec: {
       // A newer build supersedes queued ones: only the latest merge to main matters.
       runPolicy: "SerialLatestOnly",
@@ -99,7 +97,7 @@ export function buildConfigObject(args: AppImageArgs): BuildConfig {
           ...(args.pullSecret !== undefined ? { pullSecret: { name: args.pullSecret } } : {}),
         },
       },
-      output: { to: { kind: "ImageStreamTag", name: `${args.stream}:${BUILD_OUTPUT_TAG}` } },
+      output: { to: { kind: "ImageStreamTag", name: `${args.names.name}:${BUILD_OUTPUT_TAG}` } },
       resources: args.resources ?? BUILD_DEFAULTS.resources,
       completionDeadlineSeconds: args.completionDeadlineSeconds ?? BUILD_DEFAULTS.completionDeadlineSeconds,
       successfulBuildsHistoryLimit: BUILD_DEFAULTS.historyLimit,
@@ -146,17 +144,20 @@ export class AppImage extends pulumi.ComponentResource {
     }
 
     const self = { parent: this };
-    const adopted = (objectName: string) =>
-      adoptOptions(args.adoption, objectName, args.adoption.createdByTemplates ?? true);
-    const stream = openshiftObject(`${args.stream}-stream`, imageStreamObject(args), { ...self, ...adopted(args.stream) });
-    openshiftObject(`${args.stream}-build`, buildConfigObject(args), { ...self, ...adopted(args.stream) });
+    const { names } = args;
+    const stream = openshiftObject(imageStreamObject(names), {
+      ...self, ...adoptOptions(args.adoption, "ImageStream", names.name), ...formerly(`${names.name}-stream`),
+    });
+    openshiftObject(buildConfigObject(args), { ...self, ...adoptOptions(args.adoption, "BuildConfig", names.name), ...formerly(`${names.name}-build`) });
 
     const tags: Partial<Record<EnvName, string>> = {};
     for (const [env, commit] of Object.entries(args.promotions) as [EnvName, string | undefined][]) {
       if (!commit) continue;
-      const tag = promotionTagObject(args.stream, env, commit);
-      // The old flow's `oc tag` made these tags, so an adopted namespace already has them.
-      openshiftObject(`${args.stream}-${env}`, tag, { ...self, provider: args.tagProvider, dependsOn: [stream], ...adopted(tag.metadata.name) });
+      const tag = promotionTagObject(names.name, env, commit);
+      openshiftObject(tag, {
+        ...self, provider: args.tagProvider, dependsOn: [stream], ...adoptOptions(args.adoption, "ImageStreamTag", tag.metadata.name),
+        ...formerly(`${names.name}-${env}`),
+      });
       tags[env] = tag.metadata.name;
     }
 

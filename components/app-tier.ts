@@ -20,13 +20,14 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { AppTierConfig, Resources } from "../config";
+import type { Autoscale, Resources } from "../config";
 import type { AppWorkload } from "../config/keys";
 import { declareAppDeployment, type AppContainer, type ReadOnlyRoot } from "./app-deployment";
 import type { ObjectNames } from "./names";
 import { openshiftObject } from "./openshift/resource";
 import type { DeploymentConfig, DeploymentTriggerPolicy, Route } from "./openshift/types";
-import { type Adoption, ASSIGNED_BY_CLUSTER, adoptOptions } from "./safety";
+import { type Adoption, adoptOptions } from "./adoption";
+import { ASSIGNED_BY_CLUSTER, formerly } from "./safety";
 
 /** Name of the container port, the Service port and the Route's target: one name for all three. */
 export const WEB_PORT_NAME = "web";
@@ -53,7 +54,7 @@ export interface AppTierArgs {
   /** The promoted commit the Deployment runs ("" before the first promotion). Unused by a DC (its trigger follows the tag). */
   readonly commit: string;
   /** Deployment only: an autoscaler from `replicas` to `autoscale.maxReplicas`. */
-  readonly autoscale?: AppTierConfig["autoscale"];
+  readonly autoscale?: Autoscale;
   /** Deployment only: the emptyDir volumes (and env) the image needs under a read-only root. */
   readonly readOnlyRoot: ReadOnlyRoot;
   /** Route host. */
@@ -69,10 +70,7 @@ export interface AppTierArgs {
   readonly liveness: HttpProbe;
   /** Holds liveness off until the app first answers (e.g. while start-up migrations run). */
   readonly startup?: HttpProbe;
-  /**
-   * With `adopt: true` the DC, Service and Route the old templates created are imported; a tier the
-   * templates never made (`createdByTemplates: false`) is created. Path Routes are always created.
-   */
+  /** Which of the tier's objects the old templates made (components/adoption.ts). */
   readonly adoption: Adoption;
 }
 
@@ -186,8 +184,11 @@ export function deploymentConfigObject(args: AppTierArgs): DeploymentConfig {
   };
 }
 
-/** The tier's Route on `host` (or, with `path`, for that path prefix only) to its Service. */
-export function routeObject(args: Pick<AppTierArgs, "names" | "host">, pathRoute?: PathRoute): Route {
+/**
+ * The tier's Route on `host` (or, with `path`, for that path prefix only) to `service`, the Service's
+ * name as its object hands it out (so Pulumi sees the Route's dependency on the Service).
+ */
+export function routeObject(args: Pick<AppTierArgs, "names" | "host">, service: pulumi.Input<string>, pathRoute?: PathRoute): Route {
   return {
     apiVersion: "route.openshift.io/v1",
     kind: "Route",
@@ -199,7 +200,7 @@ export function routeObject(args: Pick<AppTierArgs, "names" | "host">, pathRoute
     spec: {
       host: pathRoute?.host ?? args.host,
       ...(pathRoute ? { path: pathRoute.path } : {}),
-      to: { kind: "Service", name: args.names.name, weight: 100 },
+      to: { kind: "Service", name: service, weight: 100 },
       port: { targetPort: WEB_PORT_NAME },
       // TLS only: the router terminates TLS and redirects plain HTTP to HTTPS.
       tls: { termination: "edge", insecureEdgeTerminationPolicy: "Redirect" },
@@ -222,7 +223,7 @@ export class AppTier extends pulumi.ComponentResource {
         throw new Error(`AppTier ${name}: route ${route.name} needs a path below "/" (got ${JSON.stringify(route.path)})`);
       }
     }
-    const adopt = adoptOptions(args.adoption, names.name, args.adoption.createdByTemplates ?? true);
+    const adopted = (kind: string, objectName: string = names.name) => adoptOptions(args.adoption, kind, objectName);
     const self = { parent: this };
 
     // The Service depends on the workload: on a fresh namespace it is created once the pods are ready.
@@ -237,8 +238,9 @@ export class AppTier extends pulumi.ComponentResource {
         readOnlyRoot: args.readOnlyRoot,
         startupSeconds: startupSeconds(args),
         container: appContainer(args),
+        adoption: args.adoption,
       }, self)
-      : openshiftObject(`${names.name}-dc`, deploymentConfigObject(args), { ...self, ...adopt });
+      : openshiftObject(deploymentConfigObject(args), { ...self, ...adopted("DeploymentConfig"), ...formerly(`${names.name}-dc`) });
     const service = new k8s.core.v1.Service(names.name, {
       metadata: { name: names.name, labels: names.labels },
       spec: {
@@ -248,10 +250,10 @@ export class AppTier extends pulumi.ComponentResource {
         // targetPort by number, never by name: the old pods' ports are unnamed (components/ports.ts).
         ports: [{ name: WEB_PORT_NAME, protocol: "TCP", port: args.port, targetPort: args.port }],
       },
-    }, { ...self, ...adopt, dependsOn: [workload], ignoreChanges: [...ASSIGNED_BY_CLUSTER.service] });
-    openshiftObject(`${names.name}-route`, routeObject(args), { ...self, ...adopt, dependsOn: [service] });
+    }, { ...self, ...adopted("Service"), dependsOn: [workload], ignoreChanges: [...ASSIGNED_BY_CLUSTER.service] });
+    openshiftObject(routeObject(args, service.metadata.name), { ...self, ...adopted("Route"), ...formerly(`${names.name}-route`) });
     for (const route of args.pathRoutes ?? []) {
-      openshiftObject(`${route.name}-route`, routeObject(args, route), { ...self, dependsOn: [service] });
+      openshiftObject(routeObject(args, service.metadata.name, route), { ...self, ...adopted("Route", route.name), ...formerly(`${route.name}-route`) });
     }
 
     this.serviceName = service.metadata.name;

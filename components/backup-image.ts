@@ -11,33 +11,25 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type * as k8s from "@pulumi/kubernetes";
+import { adoptOptions, type Adoption } from "./adoption";
+import { imageStreamObject } from "./app-image";
+import type { NamedObject } from "./names";
 import { openshiftObject } from "./openshift/resource";
-import type { BuildConfig, ImageStream } from "./openshift/types";
-import type { ObjectNames } from "./names";
-import { adoptOptions, type Adoption } from "./safety";
+import type { BuildConfig } from "./openshift/types";
+import { formerly } from "./safety";
 
 /** Upstream of the backup container (BCDevOps/backup-container redirects here). */
 export const BACKUP_CONTAINER_REPOSITORY = "https://github.com/bcgov/backup-container";
 
 export interface BackupImageArgs {
   /** ImageStream/BuildConfig name (`hcap-backup`) and labels. */
-  readonly names: ObjectNames;
+  readonly names: NamedObject;
   /** Release tag of the backup container (validated by config): the git ref built and the output tag. */
   readonly release: string;
   /** Postgres base image of the database's major version, pinned. */
   readonly baseImage: string;
-  /** Adoption of the ImageStream and BuildConfig the old `build-db-backup` made. */
+  /** `build-db-backup` made the ImageStream and BuildConfig (universal.bc.yml; components/adoption.ts). */
   readonly adoption: Adoption;
-}
-
-export function backupImageStream(args: BackupImageArgs): ImageStream {
-  return {
-    apiVersion: "image.openshift.io/v1",
-    kind: "ImageStream",
-    metadata: { name: args.names.name, labels: args.names.labels },
-    // The builds own the tags (one per release); spec.tags stays empty so nothing else writes them.
-    spec: { lookupPolicy: { local: false } },
-  };
 }
 
 export function backupBuildConfig(args: BackupImageArgs): BuildConfig {
@@ -81,10 +73,14 @@ export class BackupImage extends pulumi.ComponentResource {
     super("hcap:backup:BackupImage", name, {}, opts);
     const self = { parent: this };
 
-    // `build-db-backup` made both under this name (universal.bc.yml, NAME=<app>-backup).
-    const adopted = adoptOptions(args.adoption, args.names.name);
-    this.imageStream = openshiftObject(`${args.names.name}-is`, backupImageStream(args), { ...self, ...adopted });
-    this.buildConfig = openshiftObject(`${args.names.name}-bc`, backupBuildConfig(args), { ...self, ...adopted, dependsOn: [this.imageStream] });
+    const { names } = args;
+    // The builds own the tags (one per release); spec.tags stays empty so nothing else writes them.
+    this.imageStream = openshiftObject(imageStreamObject(names), {
+      ...self, ...adoptOptions(args.adoption, "ImageStream", names.name), ...formerly(`${names.name}-is`),
+    });
+    this.buildConfig = openshiftObject(backupBuildConfig(args), {
+      ...self, ...adoptOptions(args.adoption, "BuildConfig", names.name), dependsOn: [this.imageStream], ...formerly(`${names.name}-bc`),
+    });
     this.imageStreamTag = `${args.names.name}:${args.release}`;
 
     this.registerOutputs({ imageStreamTag: this.imageStreamTag });

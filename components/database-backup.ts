@@ -18,11 +18,12 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { EnvConfig } from "../config";
 import { STORAGE_CLASSES } from "../config/platform";
+import { adoptOptions, type Adoption } from "./adoption";
 import { RESTORE_CHECK_SCRIPT, ROLE_FREE_COPY_SCRIPT, verifyLatestScript } from "./backup-scripts";
 import type { DatabaseHandle } from "./database-handle";
 import type { WorkloadScale } from "./maintenance";
 import type { BackupNames, Labels } from "./names";
-import { ASSIGNED_BY_CLUSTER, adoptOptions, statefulOptions, waive } from "./safety";
+import { ASSIGNED_BY_CLUSTER, statefulOptions, waive } from "./safety";
 
 /** Class of the verification scratch volume: the namespace default the old template got. */
 const VERIFICATION_STORAGE_CLASS = STORAGE_CLASSES.file;
@@ -72,10 +73,15 @@ export interface DatabaseBackupArgs {
   readonly database: DatabaseHandle;
   /** Image reference (internal registry, the tools ImageStreamTag of the pinned release). */
   readonly image: string;
+  /** Schedules, retention, volume sizes and job resources. */
   readonly backup: EnvConfig["backup"];
+  /** What the maintenance scale decides for the jobs (components/maintenance.ts). */
   readonly scale: Pick<WorkloadScale, "backupSuspended" | "restoreToolReplicas">;
-  /** Stack identity, for the safety options and the container's notification labels. */
-  readonly stack: Pick<EnvConfig, "protectStateful" | "adopt" | "namespace" | "appName" | "stack">;
+  /** How the backup container names the environment in its notifications. */
+  readonly environment: { readonly name: string; readonly friendlyName: string };
+  /** `protect` on the backup volume (config `protectStateful`). */
+  readonly protect: boolean;
+  readonly adoption: Adoption;
 }
 
 /** Env var of the restore tool holding the superuser password (`backup.sh -r … -a "$<this>"`). */
@@ -106,7 +112,7 @@ export class DatabaseBackup extends pulumi.ComponentResource {
 
   constructor(name: string, args: DatabaseBackupArgs, opts?: pulumi.ComponentResourceOptions) {
     super("hcap:backup:DatabaseBackup", name, {}, opts);
-    const { names, database, backup, stack } = args;
+    const { names, database, backup } = args;
     const self = { parent: this };
     const verification = backup.verification.enabled ? backup.verification : undefined;
 
@@ -125,7 +131,7 @@ export class DatabaseBackup extends pulumi.ComponentResource {
         resources: { requests: { storage: backup.volumeSize } },
       },
     }, {
-      ...self, ...statefulOptions(stack), ...adoptOptions(stack, names.dataVolume),
+      ...self, ...statefulOptions(args.protect), ...adoptOptions(args.adoption, "PersistentVolumeClaim", names.dataVolume),
       ignoreChanges: [...ASSIGNED_BY_CLUSTER.persistentVolumeClaim],
     });
 
@@ -143,7 +149,7 @@ export class DatabaseBackup extends pulumi.ComponentResource {
         storageClassName: VERIFICATION_STORAGE_CLASS,
         resources: { requests: { storage: verification.volumeSize } },
       },
-    }, { ...self, ...adoptOptions(stack, names.verificationVolume), ignoreChanges: [...ASSIGNED_BY_CLUSTER.persistentVolumeClaim] });
+    }, { ...self, ...adoptOptions(args.adoption, "PersistentVolumeClaim", names.verificationVolume), ignoreChanges: [...ASSIGNED_BY_CLUSTER.persistentVolumeClaim] });
 
     // --- configuration ------------------------------------------------------------------------
     const spec = pulumi.output(database.serviceName).apply((svc) => databaseSpec(svc, database.port, database.databaseName));
@@ -158,7 +164,7 @@ export class DatabaseBackup extends pulumi.ComponentResource {
         [BACKUP_CONFIG_KEYS.roleFreeCopy]: ROLE_FREE_COPY_SCRIPT,
         [BACKUP_CONFIG_KEYS.restoreCheck]: RESTORE_CHECK_SCRIPT,
       },
-    }, { ...self, ...adoptOptions(stack, names.config) });
+    }, { ...self, ...adoptOptions(args.adoption, "ConfigMap", names.config) });
 
     const fromConfig = (envName: string, key: string): EnvVar =>
       ({ name: envName, valueFrom: { configMapKeyRef: { name: this.configMap.metadata.name, key } } });
@@ -172,8 +178,8 @@ export class DatabaseBackup extends pulumi.ComponentResource {
       { name: "TZ", value: backup.timeZone },
       // Verification waits this long for its scratch server (the container's default, 120 s, is tight).
       { name: "DATABASE_SERVER_TIMEOUT", value: "600" },
-      { name: "ENVIRONMENT_NAME", value: stack.namespace },
-      { name: "ENVIRONMENT_FRIENDLY_NAME", value: `${stack.appName} (${stack.stack})` },
+      { name: "ENVIRONMENT_NAME", value: args.environment.name },
+      { name: "ENVIRONMENT_FRIENDLY_NAME", value: args.environment.friendlyName },
       // Back up and verify as the application role (backup.config.utils getUsername/getPassword read
       // DATABASE_USER/PASSWORD). It owns database `hcap`, so pg_dump sees everything, and
       // `pg_dumpall --roles-only --no-role-passwords` needs no superuser. Verification starts its scratch
@@ -248,7 +254,7 @@ export class DatabaseBackup extends pulumi.ComponentResource {
             },
           },
         },
-      }, self);
+      }, { ...self, ...adoptOptions(args.adoption, "CronJob", jobName) });
 
     this.cronJob = cronJob(names.name, backup.schedule, ["/bin/bash", "/backup.sh", "-1"], env, false);
     this.verifyCronJob = verification && cronJob(
@@ -275,7 +281,7 @@ export class DatabaseBackup extends pulumi.ComponentResource {
           spec: podSpec(["/bin/bash", "-c", "exec sleep infinity"], restoreEnv, false, "Always"),
         },
       },
-    }, self);
+    }, { ...self, ...adoptOptions(args.adoption, "Deployment", names.restoreTool) });
 
     this.registerOutputs({
       cronJob: this.cronJob.metadata.name,

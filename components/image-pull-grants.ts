@@ -6,12 +6,14 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { StackNames } from "./names";
+import { adoptOptions, type Adoption } from "./adoption";
+import type { Labels } from "./names";
 
 export interface ImagePullGrantsArgs {
-  readonly names: StackNames;
-  /** Namespaces whose service accounts may pull (`system:serviceaccounts:<namespace>`). */
-  readonly namespaces: readonly string[];
+  /** One RoleBinding per namespace whose service accounts may pull (`system:serviceaccounts:<namespace>`), with its name. */
+  readonly grants: readonly { readonly name: string; readonly namespace: string }[];
+  readonly labels: Labels;
+  readonly adoption: Adoption;
 }
 
 const IMAGE_PULLER_ROLE = "system:image-puller";
@@ -21,14 +23,12 @@ export class ImagePullGrants extends pulumi.ComponentResource {
 
   constructor(name: string, args: ImagePullGrantsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("hcap:images:ImagePullGrants", name, {}, opts);
-    const { names } = args;
-    this.bindings = args.namespaces.map((namespace) => {
-      const bindingName = names.imagePullerBinding(namespace);
+    this.bindings = args.grants.map(({ name: bindingName, namespace }) => {
       return new k8s.rbac.v1.RoleBinding(bindingName, {
-        metadata: { name: bindingName, labels: names.common },
+        metadata: { name: bindingName, labels: args.labels },
         roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: IMAGE_PULLER_ROLE },
         subjects: [{ apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: `system:serviceaccounts:${namespace}` }],
-      }, { parent: this });
+      }, { parent: this, ...adoptOptions(args.adoption, "RoleBinding", bindingName) });
     });
     this.registerOutputs({});
   }

@@ -4,14 +4,12 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { type Adoption, adoptOptions } from "./safety";
-import { KEYCLOAK_SECRET_KEYS, type KeycloakSecretKey, type Labels } from "./names";
+import { type Adoption, adoptOptions } from "./adoption";
+import { KEYCLOAK_SECRET_KEYS, type KeycloakNames, type KeycloakSecretKey } from "./names";
 
 export interface KeycloakSecretArgs {
-  /** Secret name. */
-  readonly name: string;
-  readonly labels: Labels;
-  readonly appName: string;
+  /** The Secret's name and labels, and the client ids. */
+  readonly names: KeycloakNames;
   readonly realm: string;
   readonly authUrl: string;
   /** Operator-supplied credentials: Pulumi secrets from stack config. */
@@ -22,23 +20,18 @@ export interface KeycloakSecretArgs {
   readonly adoption: Adoption;
 }
 
-/** Client ids as the template derived them: `<app>-fe`, `<app>-api`. */
-export function keycloakClientIds(appName: string): { readonly frontend: string; readonly api: string } {
-  return { frontend: `${appName}-fe`, api: `${appName}-api` };
-}
-
 export class KeycloakSecret extends pulumi.ComponentResource {
   /** The Secret's name, as an Output so that pods reading it depend on it. */
   readonly secretName: pulumi.Output<string>;
 
   constructor(name: string, args: KeycloakSecretArgs, opts?: pulumi.ComponentResourceOptions) {
     super("hcap:keycloak:KeycloakSecret", name, {}, opts);
-    const clientIds = keycloakClientIds(args.appName);
+    const { names } = args;
     const values: Record<KeycloakSecretKey, pulumi.Input<string>> = {
       realm: args.realm,
       authUrl: args.authUrl,
-      frontendClientId: clientIds.frontend,
-      apiClientId: clientIds.api,
+      frontendClientId: names.clientIds.frontend,
+      apiClientId: names.clientIds.api,
       apiSecret: pulumi.secret(args.apiSecret),
       serviceAccountUsername: pulumi.secret(args.serviceAccountUsername),
       serviceAccountPassword: pulumi.secret(args.serviceAccountPassword),
@@ -46,12 +39,12 @@ export class KeycloakSecret extends pulumi.ComponentResource {
     const stringData = Object.fromEntries(
       (Object.keys(values) as KeycloakSecretKey[]).map((k) => [KEYCLOAK_SECRET_KEYS[k], values[k]]),
     );
-    const secret = new k8s.core.v1.Secret(args.name, {
-      metadata: { name: args.name, labels: args.labels },
+    const secret = new k8s.core.v1.Secret(names.name, {
+      metadata: { name: names.name, labels: names.labels },
       type: "Opaque",
       // stringData only (never also data): the server converts it, and Pulumi masks it as a secret.
       stringData,
-    }, { parent: this, ...adoptOptions(args.adoption, args.name) });
+    }, { parent: this, ...adoptOptions(args.adoption, "Secret", names.name) });
     this.secretName = secret.metadata.name;
     this.registerOutputs({});
   }

@@ -8,7 +8,8 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { Labels } from "./names";
+import { adoptOptions, type Adoption } from "./adoption";
+import type { NamedObject } from "./names";
 
 /** The label the gate selects the marker by (`oc get configmaps -l <label>`), valued with the mode. */
 export const MAINTENANCE_LABEL = "hcap-infra/maintenance";
@@ -17,10 +18,11 @@ export const MAINTENANCE_LABEL = "hcap-infra/maintenance";
 export const MAINTENANCE_KEYS = { mode: "mode", note: "note" } as const;
 
 export interface MaintenanceMarkerArgs {
-  readonly name: string;
-  readonly labels: Labels;
+  readonly names: NamedObject;
+  /** The namespace the note names. */
   readonly namespace: string;
   readonly mode: "restore";
+  readonly adoption: Adoption;
 }
 
 export class MaintenanceMarker extends pulumi.ComponentResource {
@@ -28,15 +30,16 @@ export class MaintenanceMarker extends pulumi.ComponentResource {
 
   constructor(name: string, args: MaintenanceMarkerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("hcap:maintenance:MaintenanceMarker", name, {}, opts);
-    this.configMap = new k8s.core.v1.ConfigMap(args.name, {
-      metadata: { name: args.name, labels: { ...args.labels, [MAINTENANCE_LABEL]: args.mode } },
+    const { names } = args;
+    this.configMap = new k8s.core.v1.ConfigMap(names.name, {
+      metadata: { name: names.name, labels: { ...names.labels, [MAINTENANCE_LABEL]: args.mode } },
       data: {
         [MAINTENANCE_KEYS.mode]: args.mode,
         [MAINTENANCE_KEYS.note]:
           `${args.namespace} is in ${args.mode} maintenance: the pipelines skip it until this ConfigMap is gone. ` +
           "End it with the last steps of `npm run restore-plan` (remove hcap-infra:maintenance, pulumi up).",
       },
-    }, { parent: this });
+    }, { parent: this, ...adoptOptions(args.adoption, "ConfigMap", names.name) });
     this.registerOutputs({});
   }
 }

@@ -3,6 +3,12 @@
  * type a name: they take the {@link ObjectNames} for their part. Names the old templates gave the
  * live objects (hcap-patroni, hcap-server, the `statefulset` selector label, ...) are kept, because
  * selectors and StatefulSet names cannot change in place and adoption imports objects by name.
+ *
+ * Logical names (the last part of a Pulumi URN) follow one rule: a Kubernetes object's logical name is
+ * its `metadata.name`. The URN carries the type too, so a Service, a Route and a Deployment may share
+ * a name. A resource that is not a Kubernetes object is named `<object it serves>-<role>` (the
+ * generated passwords: `hcap-patroni-app-password`). A rename keeps the old name as an alias
+ * (components/safety.ts `formerly`), so Pulumi moves the state instead of replacing the object.
  */
 
 export type Labels = Readonly<Record<string, string>>;
@@ -27,6 +33,29 @@ export interface PatroniNames extends ObjectNames {
   readonly leaderSelector: Labels;
   /** Name of the volume claim template (data volumes are `<vct>-<name>-<ordinal>`). */
   readonly volumeClaimTemplate: string;
+  /** The application's database and the role that owns it (the templates named both after the app). */
+  readonly database: string;
+}
+
+/** A named object with its labels: a Secret, an image stream, a marker. */
+export interface NamedObject {
+  readonly name: string;
+  readonly labels: Labels;
+}
+
+/** The Keycloak Secret and the client ids the templates derived from the app name. */
+export interface KeycloakNames extends NamedObject {
+  readonly clientIds: { readonly frontend: string; readonly api: string };
+}
+
+/** Our NetworkPolicies (the platform's own default policy is never declared). */
+export interface NetworkPolicyNames {
+  readonly labels: Labels;
+  readonly denyByDefault: string;
+  /** Router → the pods behind a tier's Routes. */
+  readonly routerTo: { readonly server: string; readonly client: string };
+  readonly databaseClientsToPatroni: string;
+  readonly patroniCluster: string;
 }
 
 /**
@@ -83,7 +112,8 @@ export interface StackNames {
   /** The Route that sends `/api` on the client's host to hcap-server (the browser stays same-origin). */
   readonly clientApiRoute: string;
   readonly backup: BackupNames;
-  readonly keycloakSecret: string;
+  readonly keycloak: KeycloakNames;
+  readonly networkPolicies: NetworkPolicyNames;
   /** The ConfigMap that marks an environment in restore maintenance; the pipelines look for it. */
   readonly maintenanceMarker: string;
   /**
@@ -93,6 +123,8 @@ export interface StackNames {
   readonly buildPullSecret: string;
   /** ImageStream names in tools. */
   readonly images: { readonly server: string; readonly client: string; readonly patroni: string; readonly backup: string };
+  /** The ImageStreams (and their BuildConfigs) in tools, with their labels. */
+  readonly imageStreams: { readonly server: NamedObject; readonly client: NamedObject; readonly patroni: NamedObject; readonly backup: NamedObject };
   /**
    * Our RoleBinding in tools letting the service accounts of `namespace` pull images. OpenShift
    * auto-manages `system:image-pullers` bindings, so ours carry our own name.
@@ -121,9 +153,13 @@ export function stackNames(appName: string): StackNames {
   const serverName = `${appName}-server`;
   const clientName = `${appName}-client`;
   const backupName = `${appName}-backup`;
+  const common = { app: appName, "app.kubernetes.io/part-of": appName, ...MANAGED_BY };
+  const server = part(appName, serverName, "api", { name: serverName });
+  const client = part(appName, clientName, "web", { name: clientName });
+  const backup = part(appName, backupName, "backup", { cronjob: backupName });
   return {
     appName,
-    common: { app: appName, "app.kubernetes.io/part-of": appName, ...MANAGED_BY },
+    common,
     patroni: {
       ...patroniBase,
       labels: { ...patroniBase.labels, ...clusterLabels },
@@ -132,12 +168,13 @@ export function stackNames(appName: string): StackNames {
       clusterLabels,
       leaderSelector: { ...clusterLabels, role: "master" },
       volumeClaimTemplate: "postgresql",
+      database: appName,
     },
-    server: part(appName, serverName, "api", { name: serverName }),
-    client: part(appName, clientName, "web", { name: clientName }),
+    server,
+    client,
     clientApiRoute: `${clientName}-api`,
     backup: {
-      ...part(appName, backupName, "backup", { cronjob: backupName }),
+      ...backup,
       dataVolume: `${backupName}-data`,
       verificationVolume: `${backupName}-verification`,
       config: `${backupName}-config`,
@@ -145,10 +182,25 @@ export function stackNames(appName: string): StackNames {
       restoreTool: `${backupName}-restore`,
       restoreToolSelector: { deployment: `${backupName}-restore` },
     },
-    keycloakSecret: `${appName}-keycloak`,
+    // Client ids as the old keycloak.prep.yml derived them.
+    keycloak: { name: `${appName}-keycloak`, labels: common, clientIds: { frontend: `${appName}-fe`, api: `${appName}-api` } },
+    networkPolicies: {
+      labels: common,
+      denyByDefault: `${appName}-deny-by-default`,
+      routerTo: { server: `${appName}-allow-router-to-${serverName}`, client: `${appName}-allow-router-to-${clientName}` },
+      databaseClientsToPatroni: `${appName}-allow-db-clients-to-patroni`,
+      patroniCluster: `${appName}-allow-patroni-cluster`,
+    },
     maintenanceMarker: `${appName}-maintenance`,
     buildPullSecret: `${appName}-artifactory-pull`,
     images: { server: serverName, client: clientName, patroni: patroniName, backup: backupName },
+    imageStreams: {
+      server: { name: serverName, labels: server.labels },
+      client: { name: clientName, labels: client.labels },
+      patroni: { name: patroniName, labels: { ...common, "app.kubernetes.io/component": "database" } },
+      // The backup CronJobs' labels, as the image's objects always carried them.
+      backup: { name: backupName, labels: backup.labels },
+    },
     imagePullerBinding: (namespace) => `${appName}-image-puller-${namespace}`,
   };
 }

@@ -7,16 +7,21 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { Labels, StackNames } from "./names";
+import { adoptOptions, type Adoption } from "./adoption";
+import type { Labels, NetworkPolicyNames } from "./names";
 
 export interface NetworkPoliciesArgs {
-  readonly names: StackNames;
+  readonly names: NetworkPolicyNames;
   /** The Patroni members and their Postgres/REST ports; absent in a namespace without a database. */
   readonly patroni?: { readonly selector: Labels; readonly ports: { readonly postgres: number; readonly rest: number } };
-  /** Pods that receive traffic from the OpenShift router (those behind Routes), with their ports. */
-  readonly routed: readonly { readonly selector: Labels; readonly port: number }[];
+  /**
+   * Pods that receive traffic from the OpenShift router (those behind Routes), with their ports and
+   * the name of the policy that lets the router in.
+   */
+  readonly routed: readonly { readonly policy: string; readonly selector: Labels; readonly port: number }[];
   /** Pods that connect to Postgres on the leader. */
   readonly databaseClients: readonly Labels[];
+  readonly adoption: Adoption;
 }
 
 /** Namespaces whose pods are OpenShift routers. */
@@ -31,28 +36,28 @@ export class NetworkPolicies extends pulumi.ComponentResource {
     const { names, patroni } = args;
     const policy = (policyName: string, spec: k8s.types.input.networking.v1.NetworkPolicySpec) =>
       new k8s.networking.v1.NetworkPolicy(policyName, {
-        metadata: { name: policyName, labels: names.common },
+        metadata: { name: policyName, labels: names.labels },
         spec,
-      }, self);
+      }, { ...self, ...adoptOptions(args.adoption, "NetworkPolicy", policyName) });
     const tcp = (port: number) => ({ protocol: "TCP", port });
 
     this.policies = [
       // Everything not allowed below is refused, whatever the platform default says.
-      policy(`${names.appName}-deny-by-default`, { podSelector: {}, policyTypes: ["Ingress"], ingress: [] }),
-      ...args.routed.map(({ selector, port }, i) =>
-        policy(`${names.appName}-allow-router-to-${selectorName(selector, i)}`, {
+      policy(names.denyByDefault, { podSelector: {}, policyTypes: ["Ingress"], ingress: [] }),
+      ...args.routed.map(({ policy: policyName, selector, port }) =>
+        policy(policyName, {
           podSelector: { matchLabels: selector },
           policyTypes: ["Ingress"],
           ingress: [{ from: [{ namespaceSelector: { matchLabels: INGRESS_NAMESPACES } }], ports: [tcp(port)] }],
         })),
       ...(patroni ? [
-        policy(`${names.appName}-allow-db-clients-to-patroni`, {
+        policy(names.databaseClientsToPatroni, {
           podSelector: { matchLabels: patroni.selector },
           policyTypes: ["Ingress"],
           ingress: [{ from: args.databaseClients.map((matchLabels) => ({ podSelector: { matchLabels } })), ports: [tcp(patroni.ports.postgres)] }],
         }),
         // Members replicate from the leader (5432) and ask each other's REST API (8008).
-        policy(`${names.appName}-allow-patroni-cluster`, {
+        policy(names.patroniCluster, {
           podSelector: { matchLabels: patroni.selector },
           policyTypes: ["Ingress"],
           ingress: [{
@@ -64,8 +69,4 @@ export class NetworkPolicies extends pulumi.ComponentResource {
     ];
     this.registerOutputs({});
   }
-}
-
-function selectorName(selector: Labels, index: number): string {
-  return selector.name ?? Object.values(selector)[0] ?? String(index);
 }

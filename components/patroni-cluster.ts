@@ -21,22 +21,33 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import type { EnvConfig, Resources } from "../config";
-import type { SecretKeyName } from "../config/keys";
+import type { Resources } from "../config";
+import { adoptOptions, type Adoption } from "./adoption";
 import type { DatabaseHandle } from "./database-handle";
-import { workloadScale } from "./maintenance";
-import {
-  internalImage, PATRONI_SECRET_KEYS, type Labels, type PatroniNames, type PatroniSecretKey, type StackNames,
-} from "./names";
+import { PATRONI_SECRET_KEYS, type Labels, type PatroniNames, type PatroniSecretKey } from "./names";
 import { PORTS } from "./ports";
-import { ASSIGNED_BY_CLUSTER, adoptOptions, statefulOptions } from "./safety";
+import { ASSIGNED_BY_CLUSTER, statefulOptions } from "./safety";
 
 type EnvVarSource = k8s.types.input.core.v1.EnvVarSource;
 
+/** The database passwords, when supplied in config (adoption, `patroniPasswords: supplied`); absent: generated. */
+export type SuppliedPasswords = Readonly<Partial<Record<"superuserPassword" | "replicationPassword" | "appPassword", pulumi.Output<string>>>>;
+
 export interface PatroniClusterArgs {
-  readonly names: StackNames;
-  /** The environment's config: replicas, resources, volume, image tag, safety switches, secrets. */
-  readonly config: EnvConfig;
+  readonly names: PatroniNames;
+  /** The namespace of the RoleBinding's ServiceAccount subject (the stack's own). */
+  readonly namespace: string;
+  /** Full pull spec of the Patroni image through the internal registry. */
+  readonly image: string;
+  /** Members to run (the maintenance scale decides: components/maintenance.ts). */
+  readonly replicas: number;
+  readonly resources: Resources;
+  /** The volume claim template, frozen once created. */
+  readonly volume: { readonly size: string; readonly storageClass: string };
+  readonly passwords: SuppliedPasswords;
+  /** `protect` on the StatefulSet, its Secret and the generated passwords (config `protectStateful`). */
+  readonly protect: boolean;
+  readonly adoption: Adoption;
 }
 
 /** Role names Patroni bootstraps; the app user and database are named after the app. */
@@ -57,10 +68,10 @@ const PATRONI_PORT_NAME = "patroni";
  * length when generated. Alphanumeric, like the templates, so it survives any connection string.
  */
 const PASSWORDS = [
-  { key: "superuserPassword", config: "patroniSuperuserPassword", id: "superuser-password", length: 32 },
-  { key: "replicationPassword", config: "patroniReplicationPassword", id: "replication-password", length: 32 },
-  { key: "appPassword", config: "patroniAppPassword", id: "app-password", length: 32 },
-] as const satisfies readonly { key: PatroniSecretKey; config: SecretKeyName; id: string; length: number }[];
+  { key: "superuserPassword", id: "superuser-password", length: 32 },
+  { key: "replicationPassword", id: "replication-password", length: 32 },
+  { key: "appPassword", id: "app-password", length: 32 },
+] as const satisfies readonly { key: PatroniSecretKey & keyof SuppliedPasswords; id: string; length: number }[];
 
 /**
  * Every argument of a RandomPassword that would regenerate it if changed. Patroni reads passwords
@@ -101,21 +112,20 @@ export class PatroniCluster extends pulumi.ComponentResource implements Database
 
   constructor(name: string, args: PatroniClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("hcap:database:PatroniCluster", name, {}, opts);
-    const { config } = args;
-    const names = args.names.patroni;
+    const { names } = args;
     const self = { parent: this };
-    const adopted = (objectName: string): pulumi.CustomResourceOptions => adoptOptions(config, objectName);
+    const adopted = (kind: string): pulumi.CustomResourceOptions => adoptOptions(args.adoption, kind, names.name);
 
-    this.databaseName = args.names.appName;
+    this.databaseName = names.database;
     this.podSelector = names.selector;
 
     // --- credentials -----------------------------------------------------------------------
     const passwords = Object.fromEntries(PASSWORDS.map((p) => {
-      const supplied = config.secrets[p.config];
+      const supplied = args.passwords[p.key];
       if (supplied !== undefined) return [p.key, supplied];
       const generated = new random.RandomPassword(`${names.name}-${p.id}`, {
         length: p.length, special: false, upper: true, lower: true, numeric: true,
-      }, { ...self, protect: config.protectStateful, ignoreChanges: [...RANDOM_PASSWORD_ARGS] });
+      }, { ...self, protect: args.protect, ignoreChanges: [...RANDOM_PASSWORD_ARGS] });
       return [p.key, generated.result];
     })) as Record<(typeof PASSWORDS)[number]["key"], pulumi.Output<string>>;
 
@@ -129,12 +139,12 @@ export class PatroniCluster extends pulumi.ComponentResource implements Database
         [PATRONI_SECRET_KEYS.superuserPassword]: passwords.superuserPassword,
         [PATRONI_SECRET_KEYS.replicationUsername]: REPLICATION_USER,
         [PATRONI_SECRET_KEYS.replicationPassword]: passwords.replicationPassword,
-        [PATRONI_SECRET_KEYS.databaseName]: args.names.appName,
-        [PATRONI_SECRET_KEYS.appUsername]: args.names.appName,
+        [PATRONI_SECRET_KEYS.databaseName]: names.database,
+        [PATRONI_SECRET_KEYS.appUsername]: names.database,
         [PATRONI_SECRET_KEYS.appPassword]: passwords.appPassword,
       },
     }, {
-      ...self, ...statefulOptions(config), ...adopted(names.name),
+      ...self, ...statefulOptions(args.protect), ...adopted("Secret"),
       // Written once, never again: Patroni reads the passwords only when it bootstraps the cluster, so
       // a new value here would not change the database's passwords, only break every login. Whatever
       // the config says later (secrets removed, generated <-> supplied), `pulumi up` keeps the live
@@ -147,7 +157,7 @@ export class PatroniCluster extends pulumi.ComponentResource implements Database
     // --- Patroni's identity: it keeps its leader lock and config in ConfigMaps and labels pods --
     const serviceAccount = new k8s.core.v1.ServiceAccount(names.name, {
       metadata: { name: names.name, labels: names.labels },
-    }, { ...self, ...adopted(names.name), ...KEPT_WITH_THE_DATABASE });
+    }, { ...self, ...adopted("ServiceAccount"), ...KEPT_WITH_THE_DATABASE });
     const role = new k8s.rbac.v1.Role(names.name, {
       metadata: { name: names.name, labels: names.labels },
       rules: [
@@ -161,12 +171,12 @@ export class PatroniCluster extends pulumi.ComponentResource implements Database
         { apiGroups: [""], resources: ["services"], verbs: ["create", "delete", "get", "list", "patch", "update", "watch"] },
         { apiGroups: [""], resources: ["pods"], verbs: ["get", "list", "patch", "update", "watch"] },
       ],
-    }, { ...self, ...adopted(names.name), ...KEPT_WITH_THE_DATABASE });
+    }, { ...self, ...adopted("Role"), ...KEPT_WITH_THE_DATABASE });
     new k8s.rbac.v1.RoleBinding(names.name, {
       metadata: { name: names.name, labels: names.labels },
       roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: role.metadata.name },
-      subjects: [{ kind: "ServiceAccount", name: serviceAccount.metadata.name, namespace: config.namespace }],
-    }, { ...self, ...adopted(names.name), ...KEPT_WITH_THE_DATABASE });
+      subjects: [{ kind: "ServiceAccount", name: serviceAccount.metadata.name, namespace: args.namespace }],
+    }, { ...self, ...adopted("RoleBinding"), ...KEPT_WITH_THE_DATABASE });
 
     // --- the leader Service; it also governs the StatefulSet ------------------------------------
     // serviceName is immutable and the live StatefulSets name this Service, so it stays. Patroni
@@ -179,27 +189,26 @@ export class PatroniCluster extends pulumi.ComponentResource implements Database
         // targetPort by number, never by name: the old pods' ports are unnamed (components/ports.ts).
         ports: [{ name: POSTGRES_PORT_NAME, port: PORTS.postgres, targetPort: PORTS.postgres, protocol: "TCP" }],
       },
-    }, { ...self, ...adopted(names.name), ...KEPT_WITH_THE_DATABASE, ignoreChanges: [...ASSIGNED_BY_CLUSTER.service] });
+    }, { ...self, ...adopted("Service"), ...KEPT_WITH_THE_DATABASE, ignoreChanges: [...ASSIGNED_BY_CLUSTER.service] });
     this.serviceName = leader.metadata.name;
 
     // --- the members --------------------------------------------------------------------------
-    const scale = workloadScale(config);
     this.statefulSet = new k8s.apps.v1.StatefulSet(names.name, {
       metadata: { name: names.name, labels: names.labels },
       spec: patroniStatefulSetSpec({
         names,
-        replicas: scale.patroniReplicas,
-        image: internalImage(config.toolsNamespace, args.names.images.patroni, config.patroniImageTag),
-        resources: config.patroni.resources,
-        volume: { size: config.patroni.volumeSize, storageClass: config.patroni.storageClass },
+        replicas: args.replicas,
+        image: args.image,
+        resources: args.resources,
+        volume: args.volume,
         serviceName: leader.metadata.name,
         serviceAccountName: serviceAccount.metadata.name,
         secretKeyRef: (key) => this.secretKeyRef(key),
       }),
     }, {
       ...self,
-      ...statefulOptions(config),
-      ...adopted(names.name),
+      ...statefulOptions(args.protect),
+      ...adopted("StatefulSet"),
       ignoreChanges: ["spec.volumeClaimTemplates"],
     });
 
@@ -207,7 +216,7 @@ export class PatroniCluster extends pulumi.ComponentResource implements Database
     new k8s.policy.v1.PodDisruptionBudget(names.name, {
       metadata: { name: names.name, labels: names.labels },
       spec: { maxUnavailable: 1, selector: { matchLabels: names.selector } },
-    }, { ...self, ...adoptOptions(config, names.name, false) });
+    }, { ...self, ...adopted("PodDisruptionBudget") });
 
     this.registerOutputs({ serviceName: this.serviceName, secretName: this.secretName });
   }

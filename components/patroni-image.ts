@@ -5,12 +5,13 @@
  */
 import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { StackNames } from "./names";
+import { adoptOptions, type Adoption } from "./adoption";
+import type { NamedObject } from "./names";
 import { openshiftObject } from "./openshift/resource";
-import { adoptOptions, type Adoption } from "./safety";
 
 export interface PatroniImageArgs {
-  readonly names: StackNames;
+  /** The ImageStream's name (`<app>-patroni`) and labels. */
+  readonly names: NamedObject;
   /**
    * The published image: `artifacts.developer.gov.bc.ca/bcgov-docker-local/patroni-postgres:2.0.1-12.4-latest`,
    * the one tag bcgov/patroni-postgres-container documents for Artifactory (README.md "Tags",
@@ -32,11 +33,10 @@ export class PatroniImage extends pulumi.ComponentResource {
   constructor(name: string, args: PatroniImageArgs, opts?: pulumi.ComponentResourceOptions) {
     super("hcap:images:PatroniImage", name, {}, opts);
     const { names } = args;
-    const stream = names.images.patroni;
-    this.imageStream = openshiftObject(stream, {
+    this.imageStream = openshiftObject({
       apiVersion: "image.openshift.io/v1",
       kind: "ImageStream",
-      metadata: { name: stream, labels: { ...names.common, "app.kubernetes.io/component": "database" } },
+      metadata: { name: names.name, labels: names.labels },
       spec: {
         lookupPolicy: { local: false },
         tags: [{
@@ -53,7 +53,7 @@ export class PatroniImage extends pulumi.ComponentResource {
           // the custom resource would show it as drift.
         }],
       },
-    }, { parent: this, ...adoptOptions(args.adoption, stream) });
+    }, { parent: this, ...adoptOptions(args.adoption, "ImageStream", names.name) });
     this.registerOutputs({});
   }
 }

@@ -3,7 +3,6 @@
  * the same rules.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import type { EnvConfig } from "../config";
 import { WAIVER_PREFIX } from "../lib/check/policies";
 
 /**
@@ -11,29 +10,18 @@ import { WAIVER_PREFIX } from "../lib/check/policies";
  * `protect` makes any delete or replace an error (config `protectStateful`); `retainOnDelete` keeps
  * the object in the cluster if the stack is ever destroyed or the resource removed from code.
  */
-export function statefulOptions(cfg: Pick<EnvConfig, "protectStateful">): pulumi.CustomResourceOptions {
-  return { protect: cfg.protectStateful, retainOnDelete: true };
-}
-
-/** Whether a component's objects are adopted: the stack's switch and namespace. */
-export interface Adoption {
-  readonly adopt: boolean;
-  readonly namespace: string;
-  /** False for objects the old templates never made (created even when adopting). @default true */
-  readonly createdByTemplates?: boolean;
+export function statefulOptions(protect: boolean): pulumi.CustomResourceOptions {
+  return { protect, retainOnDelete: true };
 }
 
 /**
- * With `adopt: true`, an object the old templates created is imported (ID `<namespace>/<name>`)
- * instead of created, so the first `pulumi up` takes ownership of what runs. Pass `createdByTemplates`
- * false for objects the templates never made: those are created as usual.
+ * Aliases for a resource whose logical name changed (same parent and type): Pulumi matches the old URN
+ * and moves its state, instead of creating the new resource and deleting the old one. For a Kubernetes
+ * object that delete would remove the live object of the same `metadata.name` after its "replacement"
+ * was created (pulumi/pulumi-kubernetes#2948), or, since 4.29, stop the create with AlreadyExists.
  */
-export function adoptOptions(
-  cfg: { readonly adopt?: boolean; readonly namespace: string },
-  name: string,
-  createdByTemplates = true,
-): pulumi.CustomResourceOptions {
-  return cfg.adopt === true && createdByTemplates ? { import: `${cfg.namespace}/${name}` } : {};
+export function formerly(...names: string[]): pulumi.CustomResourceOptions {
+  return { aliases: names.map((name) => ({ name })) };
 }
 
 /**

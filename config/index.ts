@@ -11,10 +11,9 @@ import { ConfigError, type ConfigIssue } from "./error";
 import { commitSha, cpuMillis, quantityBytes } from "./fields";
 import { credentialProblem, mayBeSecret, scheduleCollision, workloadTotalProblem } from "./limits";
 import { asConfigString, isSecure, projectDefaults, stackFileEntries } from "./stack-file";
-import type { STORAGE_CLASSES } from "./platform";
 import {
-  MIN_CRON_MINUTES_WITH_VOLUME, PLAIN_KEYS, SECRET_KEYS, type AppWorkload, type PatroniStorageClass, type PlainKeyName, type PlainValues, type Scope,
-  type SecretKeyName,
+  CONFIG_KEYS, MIN_CRON_MINUTES_WITH_VOLUME, envSchema, keyLeaves, toolsSchema, type AllKeyValues, type EnvSettings, type KeyLeaf, type Scope,
+  type ToolsSettings,
 } from "./keys";
 
 import { PROJECT, STACKS, isEnvName, isStackName, stackFileName, type EnvName, type StackName } from "./stacks";
@@ -54,76 +53,29 @@ export interface OtherStack {
   readonly values: Readonly<Partial<Record<(typeof CROSS_STACK_KEYS)[number], string>>>;
 }
 
-export interface Resources {
-  readonly requests: { readonly cpu: string; readonly memory: string };
-  readonly limits: { readonly cpu: string; readonly memory: string };
-}
+/** Requests and limits of one tier's containers. */
+export type Resources = EnvSettings["patroni"]["resources"];
+/** An autoscaler's range top and CPU target. */
+export type Autoscale = EnvSettings["server"]["autoscale"];
 
-export interface AppTierConfig {
-  readonly replicas: number;
-  readonly resources: Resources;
-  readonly host: string;
-  /** A HorizontalPodAutoscaler from `replicas` up to `maxReplicas`; absent: a fixed replica count. */
-  readonly autoscale?: { readonly maxReplicas: number; readonly cpuPercent: number };
-}
-
-interface CommonConfig {
-  readonly stack: StackName;
-  /** First `up` over namespaces the old templates made: import what exists instead of creating it. */
-  readonly adopt: boolean;
+/** What the program adds to the parsed keys: which stack this is and where it writes. */
+interface StackIdentity<Role extends "env" | "tools", Stack extends StackName> {
+  readonly role: Role;
+  readonly stack: Stack;
   readonly stackFile: string;
-  readonly appName: string;
-  readonly licencePlate: string;
   /** `<plate>-<stack>`: the one namespace this stack writes to. */
   readonly namespace: string;
   /** `<plate>-tools`: where images live. */
   readonly toolsNamespace: string;
-  readonly kube: { readonly context?: string; readonly kubeconfig?: string };
-  readonly patroniImageTag: string;
-  readonly backupImageRef: string;
-  /** Secret config values, as Pulumi secrets; absent when not set. */
-  readonly secrets: Readonly<Partial<Record<SecretKeyName, pulumi.Output<string>>>>;
 }
 
-export interface EnvConfig extends CommonConfig {
-  readonly role: "env";
-  readonly stack: EnvName;
-  readonly protectStateful: boolean;
-  readonly maintenance: "none" | "restore";
-  /** Kind of the server and client workloads. */
-  readonly workload: AppWorkload;
+/** An environment's config: the schema's value (types inferred from config/keys.ts) and its identity. */
+export type EnvConfig = EnvSettings & StackIdentity<"env", EnvName> & {
   /** The commit this environment runs, as promoted into the tools stack file; "" before the first promotion. */
   readonly commit: string;
-  readonly patroni: {
-    readonly replicas: number;
-    readonly resources: Resources;
-    readonly volumeSize: string;
-    readonly storageClass: PatroniStorageClass;
-  };
-  readonly server: AppTierConfig;
-  readonly client: AppTierConfig;
-  readonly keycloak: { readonly realm: string; readonly authUrl: string };
-  readonly backup: {
-    readonly schedule: string;
-    readonly timeZone: string;
-    readonly retention: { readonly daily: number; readonly weekly: number; readonly monthly: number };
-    readonly volumeSize: string;
-    readonly storageClass: typeof STORAGE_CLASSES.backup;
-    readonly verification: { readonly enabled: boolean; readonly schedule: string; readonly volumeSize: string };
-    readonly resources: Resources;
-  };
-}
+};
 
-export interface ToolsConfig extends CommonConfig {
-  readonly role: "tools";
-  readonly stack: "tools";
-  readonly git: { readonly repository: string; readonly ref: string };
-  readonly patroniSourceImage: string;
-  /** Postgres base image (the database's major version) the backup-container release is built on. */
-  readonly backupBaseImage: string;
-  /** The commit each environment runs; empty when it has not been promoted yet. */
-  readonly promotions: Readonly<Record<EnvName, string>>;
-}
+export type ToolsConfig = ToolsSettings & StackIdentity<"tools", "tools">;
 
 export type StackConfig = EnvConfig | ToolsConfig;
 
@@ -142,7 +94,7 @@ export function parseConfig(stack: string, raw: RawConfig): StackConfig {
     ]);
   }
   const issues: ConfigIssue[] = [];
-  const known = new Set<string>([...Object.keys(PLAIN_KEYS), ...Object.keys(SECRET_KEYS)]);
+  const known = new Set(CONFIG_KEYS.keys());
 
   for (const key of Object.keys(raw.values)) {
     if (!known.has(key)) {
@@ -150,59 +102,74 @@ export function parseConfig(stack: string, raw: RawConfig): StackConfig {
     }
   }
   for (const key of raw.stackFileKeys) {
-    const spec = (PLAIN_KEYS as Record<string, { scope: Scope }>)[key] ?? (SECRET_KEYS as Record<string, { scope: Scope }>)[key];
+    const spec = CONFIG_KEYS.get(key);
     if (spec && !inScope(spec.scope, stack)) {
       issues.push({ file, key: q(key), message: `is not used by the ${stack} stack (it belongs to ${spec.scope === "tools" ? "the tools stack" : "the dev, test and prod stacks"})` });
     }
   }
 
-  const values: Record<string, unknown> = {};
-  for (const [key, spec] of Object.entries(PLAIN_KEYS) as [PlainKeyName, (typeof PLAIN_KEYS)[PlainKeyName]][]) {
-    if (!inScope(spec.scope, stack)) continue;
-    const given = raw.values[key];
-    const value = given === "" && "emptyIsUnset" in spec && spec.emptyIsUnset ? undefined : given;
-    if (raw.secretKeys.has(key)) {
-      issues.push({ file: raw.sourceOf(key), key: q(key), message: "is a plain setting and must not be a secret" });
-      continue;
-    }
-    if (value === undefined) {
-      if (!("optional" in spec && spec.optional)) {
-        issues.push({ file, key: q(key), message: `is required for the ${stack} stack but is not set` });
+  // The role's schema, fed the raw strings at each key's place; keys refused before parsing stay unset.
+  const schema = stack === "tools" ? toolsSchema : envSchema;
+  const leaves = keyLeaves(schema);
+  const input: Record<string, unknown> = {};
+  const refused = new Set<string>();
+  const refuse = (issue: ConfigIssue, key: string): void => {
+    issues.push(issue);
+    refused.add(key);
+  };
+  for (const leaf of leaves) {
+    place(input, leaf, undefined);
+    const given = raw.values[leaf.key];
+    const value = given === "" && leaf.emptyIsUnset ? undefined : given;
+    if (leaf.secret) {
+      if (value !== undefined && !raw.secretKeys.has(leaf.key)) {
+        refuse({
+          file: raw.sourceOf(leaf.key), key: q(leaf.key),
+          message: `must be stored as a secret, not in clear text: pulumi config set --secret ${q(leaf.key)} <value> -s ${stack}`,
+        }, leaf.key);
+      } else if (value === undefined && leaf.secret.requiredWhen(raw.values)) {
+        refuse({
+          file, key: q(leaf.key), kind: "missing-secret",
+          message: `${leaf.secret.what} is required but not set: pulumi config set --secret ${q(leaf.key)} <value> -s ${stack}` +
+            (leaf.secret.why ? ` (${leaf.secret.why})` : ""),
+        }, leaf.key);
+      } else if (value !== undefined) {
+        place(input, leaf, pulumi.secret(value));
       }
       continue;
     }
-    // A credential pasted into a plain key is refused without parsing (field messages may quote the value).
-    const credential = typeof value === "string" ? credentialProblem(value) : undefined;
-    if (credential !== undefined) {
-      issues.push({
-        file: raw.sourceOf(key), key: q(key),
-        message: `${credential}: a plain setting is printed by render, diff and CI logs, so it is refused (value not shown). ` +
-          "Remove the credential from the stack file and rotate it",
-      });
+    if (raw.secretKeys.has(leaf.key)) {
+      refuse({ file: raw.sourceOf(leaf.key), key: q(leaf.key), message: "is a plain setting and must not be a secret" }, leaf.key);
       continue;
     }
-    const result = spec.field.safeParse(value);
-    if (result.success) values[key] = result.data;
-    else issues.push({ file: raw.sourceOf(key), key: q(key), message: withoutSecret(result.error.issues.map((i) => i.message).join("; "), value) });
+    if (value === undefined) {
+      if (!leaf.optional) refuse({ file, key: q(leaf.key), message: `is required for the ${stack} stack but is not set` }, leaf.key);
+      continue;
+    }
+    // A credential pasted into a plain key is refused without parsing (field messages may quote the value).
+    const credential = credentialProblem(value);
+    if (credential !== undefined) {
+      refuse({
+        file: raw.sourceOf(leaf.key), key: q(leaf.key),
+        message: `${credential}: a plain setting is printed by render, diff and CI logs, so it is refused (value not shown). ` +
+          "Remove the credential from the stack file and rotate it",
+      }, leaf.key);
+      continue;
+    }
+    place(input, leaf, value);
   }
 
-  const secrets: Partial<Record<SecretKeyName, pulumi.Output<string>>> = {};
-  for (const [key, spec] of Object.entries(SECRET_KEYS) as [SecretKeyName, (typeof SECRET_KEYS)[SecretKeyName]][]) {
-    if (!inScope(spec.scope, stack)) continue;
-    const value = raw.values[key];
-    if (value !== undefined && !raw.secretKeys.has(key)) {
-      issues.push({
-        file: raw.sourceOf(key), key: q(key),
-        message: `must be stored as a secret, not in clear text: pulumi config set --secret ${q(key)} <value> -s ${stack}`,
-      });
-    } else if (value === undefined && spec.requiredWhen(values)) {
-      issues.push({
-        file, key: q(key), kind: "missing-secret",
-        message: `${spec.what} is required but not set: pulumi config set --secret ${q(key)} <value> -s ${stack}` +
-          ("why" in spec && spec.why ? ` (${spec.why})` : ""),
-      });
-    } else if (value !== undefined) {
-      secrets[key] = pulumi.secret(value);
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) {
+    // One issue per key, its field's messages joined (keys refused above are already reported).
+    const messages = new Map<KeyLeaf, string[]>();
+    for (const issue of parsed.error.issues) {
+      const leaf = leaves.find((l) => l.path.length === issue.path.length && l.path.every((p, i) => p === issue.path[i]));
+      if (leaf === undefined) throw new Error(`config schema: an issue outside any key at ${issue.path.join(".")}: ${issue.message}`);
+      if (!refused.has(leaf.key)) messages.set(leaf, [...(messages.get(leaf) ?? []), issue.message]);
+    }
+    for (const [leaf, list] of messages) {
+      issues.push({ file: raw.sourceOf(leaf.key), key: q(leaf.key), message: withoutSecret(list.join("; "), raw.values[leaf.key]) });
     }
   }
 
@@ -213,9 +180,34 @@ export function parseConfig(stack: string, raw: RawConfig): StackConfig {
     else issues.push({ file: stackFileName("tools"), key: q(`${stack}Commit`), message: promoted.error.issues.map((i) => i.message).join("; ") });
   }
 
-  if (issues.length === 0) issues.push(...crossChecks(stack, values as Partial<PlainValues>, raw));
-  if (issues.length > 0) throw new ConfigError(stack, issues);
-  return build(stack, values as PlainValues, secrets, commit);
+  if (issues.length === 0 && parsed.success) {
+    // The flat view of the parsed values, for the rules that involve more than one key.
+    const flat = Object.fromEntries(leaves.map((l) => [l.key, valueAt(parsed.data, l.path)])) as Partial<AllKeyValues>;
+    issues.push(...crossChecks(stack, flat, raw));
+  }
+  if (issues.length > 0 || !parsed.success) throw new ConfigError(stack, issues);
+  const identity = {
+    stackFile: file,
+    namespace: namespaceFor(parsed.data.licencePlate, stack),
+    toolsNamespace: namespaceFor(parsed.data.licencePlate, "tools"),
+  };
+  // `parsed.data` is the role's schema output, so narrowing on the stack name is all that is left.
+  if (stack === "tools") return { ...(parsed.data as ToolsSettings), ...identity, role: "tools", stack };
+  return { ...(parsed.data as EnvSettings), ...identity, role: "env", stack, commit };
+}
+
+/** Puts a key's raw value at its place in the nested input, making the objects on the way. */
+function place(input: Record<string, unknown>, leaf: KeyLeaf, value: unknown): void {
+  let node = input;
+  for (const part of leaf.path.slice(0, -1)) {
+    if (typeof node[part] !== "object" || node[part] === null) node[part] = {};
+    node = node[part] as Record<string, unknown>;
+  }
+  node[leaf.path[leaf.path.length - 1]] = value;
+}
+
+function valueAt(value: unknown, path: readonly string[]): unknown {
+  return path.reduce<unknown>((v, p) => (v !== null && typeof v === "object" ? (v as Record<string, unknown>)[p] : undefined), value);
 }
 
 /** A refused value that may be a misplaced secret is not repeated in the message (CI logs keep it). */
@@ -225,7 +217,7 @@ function withoutSecret(message: string, value: unknown): string {
 }
 
 /** Rules that involve more than one key. */
-function crossChecks(stack: StackName, v: Partial<PlainValues>, raw: RawConfig): ConfigIssue[] {
+function crossChecks(stack: StackName, v: Partial<AllKeyValues>, raw: RawConfig): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   for (const tier of ["patroni", "server", "client", "backup"] as const) {
     const cpuReq = v[`${tier}CpuRequest`];
@@ -262,7 +254,7 @@ function crossChecks(stack: StackName, v: Partial<PlainValues>, raw: RawConfig):
 }
 
 /** Replicas × requests of each tier must fit the largest namespace (config/limits.ts). */
-function capacityChecks(v: Partial<PlainValues>, raw: RawConfig): ConfigIssue[] {
+function capacityChecks(v: Partial<AllKeyValues>, raw: RawConfig): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   for (const tier of ["patroni", "server", "client"] as const) {
     const replicas = v[`${tier}Replicas`];
@@ -280,7 +272,7 @@ function capacityChecks(v: Partial<PlainValues>, raw: RawConfig): ConfigIssue[] 
  * hour of each other (the platform's minimum interval for a job with a volume), one blocks the other
  * or verifies a half-written backup.
  */
-function scheduleChecks(v: Partial<PlainValues>, raw: RawConfig): ConfigIssue[] {
+function scheduleChecks(v: Partial<AllKeyValues>, raw: RawConfig): ConfigIssue[] {
   if (!v.backupVerification || !v.backupSchedule || !v.backupVerifySchedule || !v.backupTimeZone) return [];
   const at = scheduleCollision(v.backupSchedule, v.backupVerifySchedule, v.backupTimeZone, MIN_CRON_MINUTES_WITH_VOLUME);
   if (!at) return [];
@@ -292,7 +284,7 @@ function scheduleChecks(v: Partial<PlainValues>, raw: RawConfig): ConfigIssue[] 
 }
 
 /** One licence plate for all stacks; no route host claimed by two stacks. */
-function crossStackChecks(stack: StackName, v: Partial<PlainValues>, raw: RawConfig): ConfigIssue[] {
+function crossStackChecks(stack: StackName, v: Partial<AllKeyValues>, raw: RawConfig): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   const others = raw.otherStacks ?? [];
   const plates = others.filter((o) => o.values.licencePlate !== undefined && o.values.licencePlate !== v.licencePlate);
@@ -317,7 +309,7 @@ function crossStackChecks(stack: StackName, v: Partial<PlainValues>, raw: RawCon
 }
 
 /** An autoscaler needs a Deployment to scale and a range to scale in (its minimum is the tier's replicas). */
-function autoscaleChecks(v: Partial<PlainValues>, raw: RawConfig): ConfigIssue[] {
+function autoscaleChecks(v: Partial<AllKeyValues>, raw: RawConfig): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   for (const tier of ["server", "client"] as const) {
     const key = `${tier}AutoscaleMaxReplicas` as const;
@@ -341,7 +333,7 @@ function autoscaleChecks(v: Partial<PlainValues>, raw: RawConfig): ConfigIssue[]
  * recreate the database StatefulSet. So the size and class must stay what the StatefulSet was created
  * with (`patroniVolumeLock`); the message says what to do instead.
  */
-function volumeLockChecks(stack: StackName, v: Partial<PlainValues>, raw: RawConfig): ConfigIssue[] {
+function volumeLockChecks(stack: StackName, v: Partial<AllKeyValues>, raw: RawConfig): ConfigIssue[] {
   const lock = v.patroniVolumeLock;
   if (!lock || !v.appName || !v.licencePlate) return [];
   const issues: ConfigIssue[] = [];
@@ -381,7 +373,7 @@ const PASSWORD_KEYS = ["patroniSuperuserPassword", "patroniReplicationPassword",
  * a supplied value would overwrite them. Adoption is the one time supplied values meet a generated
  * source (they are the live passwords); afterwards the source must be recorded as `supplied`.
  */
-function passwordSourceChecks(stack: StackName, v: Partial<PlainValues>, raw: RawConfig): ConfigIssue[] {
+function passwordSourceChecks(stack: StackName, v: Partial<AllKeyValues>, raw: RawConfig): ConfigIssue[] {
   if (v.patroniPasswords !== "generated" || v.adopt === true) return [];
   return PASSWORD_KEYS.filter((key) => raw.values[key] !== undefined).map((key) => ({
     file: raw.sourceOf(key), key: q(key),
@@ -390,76 +382,6 @@ function passwordSourceChecks(stack: StackName, v: Partial<PlainValues>, raw: Ra
       `replicas and the backups could no longer log in. If these are the database's real passwords (after adoption), set ` +
       `${q("patroniPasswords")}: supplied; otherwise remove it (pulumi config rm ${q(key)} -s ${stack})`,
   }));
-}
-
-function resources(v: PlainValues, tier: "patroni" | "server" | "client" | "backup"): Resources {
-  return {
-    requests: { cpu: v[`${tier}CpuRequest`], memory: v[`${tier}MemoryRequest`] },
-    limits: { cpu: v[`${tier}CpuLimit`], memory: v[`${tier}MemoryLimit`] },
-  };
-}
-
-function tier(v: PlainValues, name: "server" | "client"): AppTierConfig {
-  const maxReplicas = v[`${name}AutoscaleMaxReplicas`];
-  return {
-    replicas: v[`${name}Replicas`],
-    resources: resources(v, name),
-    host: v[`${name}Host`],
-    ...(maxReplicas > 0 ? { autoscale: { maxReplicas, cpuPercent: v[`${name}AutoscaleCpuPercent`] } } : {}),
-  };
-}
-
-function build(stack: StackName, v: PlainValues, secrets: Partial<Record<SecretKeyName, pulumi.Output<string>>>, commit: string): StackConfig {
-  const common = {
-    stackFile: stackFileName(stack),
-    appName: v.appName,
-    licencePlate: v.licencePlate,
-    namespace: namespaceFor(v.licencePlate, stack),
-    toolsNamespace: namespaceFor(v.licencePlate, "tools"),
-    kube: { context: v.kubeContext, kubeconfig: v.kubeconfig },
-    adopt: v.adopt,
-    patroniImageTag: v.patroniImageTag,
-    backupImageRef: v.backupImageRef,
-    secrets,
-  };
-  if (stack === "tools") {
-    return {
-      ...common,
-      role: "tools",
-      stack,
-      git: { repository: v.gitRepository, ref: v.gitRef },
-      patroniSourceImage: v.patroniSourceImage,
-      backupBaseImage: v.backupBaseImage,
-      promotions: { dev: v.devCommit, test: v.testCommit, prod: v.prodCommit },
-    };
-  }
-  return {
-    ...common,
-    role: "env",
-    stack,
-    protectStateful: v.protectStateful,
-    maintenance: v.maintenance,
-    patroni: {
-      replicas: v.patroniReplicas,
-      resources: resources(v, "patroni"),
-      volumeSize: v.patroniVolumeSize,
-      storageClass: v.patroniStorageClass,
-    },
-    workload: v.appWorkload,
-    commit,
-    server: tier(v, "server"),
-    client: tier(v, "client"),
-    keycloak: { realm: v.keycloakRealm, authUrl: v.keycloakAuthUrl },
-    backup: {
-      schedule: v.backupSchedule,
-      timeZone: v.backupTimeZone,
-      retention: { daily: v.backupDailyCount, weekly: v.backupWeeklyCount, monthly: v.backupMonthlyCount },
-      volumeSize: v.backupVolumeSize,
-      storageClass: v.backupStorageClass,
-      verification: { enabled: v.backupVerification, schedule: v.backupVerifySchedule, volumeSize: v.backupVerificationVolumeSize },
-      resources: resources(v, "backup"),
-    },
-  };
 }
 
 /** "did you mean" for a mistyped key: the known key with the smallest edit distance, if close. */

@@ -1,7 +1,14 @@
 /**
- * Every config key the program reads, with its validator and the stacks it belongs to. The
- * defaults live in `Pulumi.yaml` (its `config:` block); a test keeps the two in step.
+ * The stack config's one declaration: a zod schema per role (environment, tools) whose leaves are the
+ * Pulumi config keys. Everything else is derived from it: the TypeScript types (`z.output`), the table
+ * of keys and the stacks each belongs to (a key in both role schemas is read by every stack), and the
+ * nested value the program receives. `Pulumi.yaml` declares each key's default and description for the
+ * Pulumi CLI; test/config-keys.test.ts checks that declaration against this schema.
+ *
+ * Adding a key: one `key(...)` leaf here (where its value belongs), its `Pulumi.yaml` entry, and the
+ * component that reads it.
  */
+import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import {
   appName, commitSha, cpu, cronSchedule, dnsLabel, filePath, flag, gitRef, hostName, httpsUrl, imageReference, imageTag, memory, pinnedImage,
@@ -12,28 +19,51 @@ import { STORAGE_CLASSES } from "./platform";
 /** Which stacks read a key: every stack, the three environments, or tools. */
 export type Scope = "all" | "env" | "tools";
 
-export interface PlainKey {
-  readonly scope: Scope;
-  readonly field: z.ZodType;
-  /** Optional keys may be absent; every other key must have a value (default or stack file). */
-  readonly optional?: boolean;
+/** A required secret's hint texts and when a stack needs it. */
+export interface SecretSpec {
+  /** What the value is, for the `pulumi config set --secret` hint. */
+  readonly what: string;
+  /** Whether the stack needs it, given the raw (string) values of its plain keys. */
+  readonly requiredWhen: (raw: Readonly<Record<string, string | undefined>>) => boolean;
+  /** Why it must stay set, added to the "required but not set" message. */
+  readonly why?: string;
+}
+
+/** What the schema records about one leaf besides its validator. */
+interface KeySpec {
+  readonly key: string;
   /**
    * `""` counts as not set. Pulumi requires every key declared in Pulumi.yaml without a default from
    * every stack, so keys without a sensible project-wide value are declared with the default `""`.
    */
-  readonly emptyIsUnset?: boolean;
+  readonly emptyIsUnset: boolean;
+  /** A Pulumi secret (never a plain value), wrapped as an `Output` for the program. */
+  readonly secret?: SecretSpec;
 }
 
-export interface SecretKey {
-  readonly scope: Scope;
-  readonly secret: true;
-  /** What the value is, for the `pulumi config set --secret` hint. */
-  readonly what: string;
-  /** Whether the stack needs it, given its plain values. */
-  readonly requiredWhen: (values: Readonly<Record<string, unknown>>) => boolean;
-  /** Why it must stay set, added to the "required but not set" message. */
-  readonly why?: string;
+declare const CONFIG_KEY: unique symbol;
+/** A schema leaf that is the config key `N` (the name is carried in the type for {@link KeyValues}). */
+export type ConfigKey<N extends string, T extends z.ZodType> = T & { readonly [CONFIG_KEY]: N };
+
+const specs = new Map<z.ZodType, KeySpec>();
+
+/** A leaf of the schema: config key `name`, validated by `field` (a copy, so one field serves many keys). */
+function key<N extends string, T extends z.ZodType>(name: N, field: T, opts: { readonly emptyIsUnset?: boolean } = {}): ConfigKey<N, T> {
+  const leaf = field.clone() as T;
+  specs.set(leaf, { key: name, emptyIsUnset: opts.emptyIsUnset ?? false });
+  return leaf as ConfigKey<N, T>;
 }
+
+const secretValue = z.custom<pulumi.Output<string>>((v) => pulumi.Output.isInstance(v), { error: "must be a Pulumi secret" });
+
+/** A secret leaf: the program receives it as a secret `Output`, never as a string. */
+function secretKey<N extends string>(name: N, secret: SecretSpec): ConfigKey<N, typeof secretValue> {
+  const leaf = secretValue.clone();
+  specs.set(leaf, { key: name, emptyIsUnset: false, secret });
+  return leaf as ConfigKey<N, typeof secretValue>;
+}
+
+// --- value vocabularies ----------------------------------------------------------------------
 
 /** Storage classes a Patroni data volume may use (RWO block is the one recommended for databases). */
 export const PATRONI_STORAGE_CLASSES = [STORAGE_CLASSES.block, STORAGE_CLASSES.file] as const;
@@ -75,13 +105,6 @@ const percent = z.preprocess(
     .max(100, { error: "must be 100 or less (percent of the CPU request)" }),
 );
 
-const always = (): boolean => true;
-/**
- * The database passwords come from config while adopting (the live ones) and, once recorded as
- * `patroniPasswords: supplied`, for good: see `passwordSourceChecks` in config/index.ts.
- */
-const whenPasswordsSupplied = (v: Readonly<Record<string, unknown>>): boolean => v.adopt === true || v.patroniPasswords === "supplied";
-
 /** Where the database's passwords come from: generated once by the program, or supplied in config. */
 export const PASSWORD_SOURCES = ["generated", "supplied"] as const;
 export type PasswordSource = (typeof PASSWORD_SOURCES)[number];
@@ -89,80 +112,13 @@ export type PasswordSource = (typeof PASSWORD_SOURCES)[number];
 /** Minimum minutes between two runs of a CronJob that mounts a volume (BC Gov Kyverno rule). */
 export const MIN_CRON_MINUTES_WITH_VOLUME = 60;
 
-export const PLAIN_KEYS = {
-  // Every stack
-  appName: { scope: "all", field: appName },
-  licencePlate: { scope: "all", field: dnsLabel.regex(/^[a-z0-9]{6}$/, { error: "must be the six-character licence plate, e.g. f047a2" }) },
-  kubeContext: { scope: "all", field: text, optional: true, emptyIsUnset: true },
-  kubeconfig: { scope: "all", field: filePath, optional: true, emptyIsUnset: true },
-
-  // Environments: safety switches
-  protectStateful: { scope: "env", field: flag },
-  adopt: { scope: "all", field: flag },
-  maintenance: { scope: "env", field: z.enum(["none", "restore"], { error: "must be none or restore" }) },
-
-  // Environments: database
-  patroniReplicas: { scope: "env", field: wholeNumber(1) },
-  patroniCpuRequest: { scope: "env", field: cpu },
-  patroniCpuLimit: { scope: "env", field: cpu },
-  patroniMemoryRequest: { scope: "env", field: memory },
-  patroniMemoryLimit: { scope: "env", field: memory },
-  patroniVolumeSize: { scope: "env", field: storage },
-  patroniStorageClass: { scope: "env", field: patroniStorageClass },
-  patroniVolumeLock: { scope: "env", field: patroniVolumeLock },
-  patroniImageTag: { scope: "all", field: imageTag },
-  patroniPasswords: { scope: "env", field: z.enum(PASSWORD_SOURCES, { error: "must be generated or supplied" }) },
-
-  // Environments: application
-  serverReplicas: { scope: "env", field: wholeNumber(0) },
-  serverCpuRequest: { scope: "env", field: cpu },
-  serverCpuLimit: { scope: "env", field: cpu },
-  serverMemoryRequest: { scope: "env", field: memory },
-  serverMemoryLimit: { scope: "env", field: memory },
-  serverHost: { scope: "env", field: hostName, emptyIsUnset: true },
-  clientReplicas: { scope: "env", field: wholeNumber(0) },
-  clientCpuRequest: { scope: "env", field: cpu },
-  clientCpuLimit: { scope: "env", field: cpu },
-  clientMemoryRequest: { scope: "env", field: memory },
-  clientMemoryLimit: { scope: "env", field: memory },
-  clientHost: { scope: "env", field: hostName, emptyIsUnset: true },
-  appWorkload: { scope: "env", field: z.enum(APP_WORKLOADS, { error: `must be ${APP_WORKLOADS.join(" or ")}` }) },
-  serverAutoscaleMaxReplicas: { scope: "env", field: wholeNumber(0) },
-  serverAutoscaleCpuPercent: { scope: "env", field: percent },
-  clientAutoscaleMaxReplicas: { scope: "env", field: wholeNumber(0) },
-  clientAutoscaleCpuPercent: { scope: "env", field: percent },
-  // A Keycloak realm name (at most 255 in Keycloak); it lands in a Secret, which holds at most 1MiB.
-  keycloakRealm: { scope: "env", field: text.max(255, { error: "must be a Keycloak realm name of at most 255 characters" }) },
-  keycloakAuthUrl: { scope: "env", field: httpsUrl, emptyIsUnset: true },
-
-  // Environments: backups
-  backupSchedule: { scope: "env", field: cronSchedule(MIN_CRON_MINUTES_WITH_VOLUME) },
-  backupTimeZone: { scope: "env", field: timeZone },
-  // Retention beyond a year of dailies, two years of weeklies or ten years of monthlies is a typo: the
-  // backup volume (at most 512Gi on BC Gov) could not hold it, and the platform keeps its own copies.
-  backupDailyCount: { scope: "env", field: wholeNumber(1, 366, "a year of daily backups") },
-  backupWeeklyCount: { scope: "env", field: wholeNumber(0, 104, "two years of weekly backups") },
-  backupMonthlyCount: { scope: "env", field: wholeNumber(0, 120, "ten years of monthly backups") },
-  backupVolumeSize: { scope: "env", field: storage },
-  backupStorageClass: { scope: "env", field: z.literal(STORAGE_CLASSES.backup, { error: `must be ${STORAGE_CLASSES.backup}, the only backed-up storage class` }) },
-  backupVerification: { scope: "env", field: flag },
-  backupVerifySchedule: { scope: "env", field: cronSchedule(MIN_CRON_MINUTES_WITH_VOLUME) },
-  backupVerificationVolumeSize: { scope: "env", field: storage },
-  backupCpuRequest: { scope: "env", field: cpu },
-  backupCpuLimit: { scope: "env", field: cpu },
-  backupMemoryRequest: { scope: "env", field: memory },
-  backupMemoryLimit: { scope: "env", field: memory },
-
-  // Tools: builds, images and promotion
-  gitRepository: { scope: "tools", field: httpsUrl },
-  gitRef: { scope: "tools", field: gitRef },
-  patroniSourceImage: { scope: "tools", field: imageReference },
-  backupImageRef: { scope: "all", field: releaseTag },
-  backupBaseImage: { scope: "tools", field: pinnedImage },
-  devCommit: { scope: "tools", field: commitSha },
-  testCommit: { scope: "tools", field: commitSha },
-  prodCommit: { scope: "tools", field: commitSha },
-} as const satisfies Record<string, PlainKey>;
+const always = (): boolean => true;
+/**
+ * The database passwords come from config while adopting (the live ones) and, once recorded as
+ * `patroniPasswords: supplied`, for good: see `passwordSourceChecks` in config/index.ts.
+ */
+const whenPasswordsSupplied = (raw: Readonly<Record<string, string | undefined>>): boolean =>
+  raw.adopt === "true" || raw.patroniPasswords === "supplied";
 
 /**
  * Patroni reads its passwords only when it bootstraps a cluster (patroni/patroni docs, ENVIRONMENT.rst:
@@ -174,21 +130,175 @@ const DATABASE_PASSWORD_WHY =
   "pulumi up would generate a new one for the live hcap-patroni Secret and break the app's logins, new replicas and the backups. " +
   "Keep it set to the database's real password (patroniPasswords: supplied); to change a password, ALTER ROLE in the database first, then set the new value";
 
-export const SECRET_KEYS = {
-  keycloakApiSecret: { scope: "env", secret: true, what: "the Keycloak API client secret", requiredWhen: always },
-  keycloakSaUsername: { scope: "env", secret: true, what: "the Keycloak service-account user name", requiredWhen: always },
-  keycloakSaPassword: { scope: "env", secret: true, what: "the Keycloak service-account password", requiredWhen: always },
-  patroniSuperuserPassword: { scope: "env", secret: true, what: "the existing Postgres superuser password", requiredWhen: whenPasswordsSupplied, why: DATABASE_PASSWORD_WHY },
-  patroniReplicationPassword: { scope: "env", secret: true, what: "the existing replication password", requiredWhen: whenPasswordsSupplied, why: DATABASE_PASSWORD_WHY },
-  patroniAppPassword: { scope: "env", secret: true, what: "the existing application user's password", requiredWhen: whenPasswordsSupplied, why: DATABASE_PASSWORD_WHY },
-} as const satisfies Record<string, SecretKey>;
+// --- the schema ------------------------------------------------------------------------------
 
-export type PlainKeyName = keyof typeof PLAIN_KEYS;
-export type SecretKeyName = keyof typeof SECRET_KEYS;
+type Tier = "patroni" | "server" | "client" | "backup";
 
-/** The parsed value of every plain key (optional ones may be undefined). */
-export type PlainValues = {
-  [K in PlainKeyName]: (typeof PLAIN_KEYS)[K] extends { optional: true }
-    ? z.output<(typeof PLAIN_KEYS)[K]["field"]> | undefined
-    : z.output<(typeof PLAIN_KEYS)[K]["field"]>;
+/** Requests and limits of one tier's containers (canonical quantities). */
+function resources<T extends Tier>(tier: T) {
+  return z.object({
+    requests: z.object({ cpu: key(`${tier}CpuRequest`, cpu), memory: key(`${tier}MemoryRequest`, memory) }),
+    limits: z.object({ cpu: key(`${tier}CpuLimit`, cpu), memory: key(`${tier}MemoryLimit`, memory) }),
+  });
+}
+
+/** One application tier (hcap-server, hcap-client). */
+function appTier<T extends "server" | "client">(tier: T) {
+  return z.object({
+    replicas: key(`${tier}Replicas`, wholeNumber(0)),
+    resources: resources(tier),
+    host: key(`${tier}Host`, hostName, { emptyIsUnset: true }),
+    /** A HorizontalPodAutoscaler from `replicas` up to `maxReplicas`; `maxReplicas: 0` is none. */
+    autoscale: z.object({
+      maxReplicas: key(`${tier}AutoscaleMaxReplicas`, wholeNumber(0)),
+      cpuPercent: key(`${tier}AutoscaleCpuPercent`, percent),
+    }),
+  });
+}
+
+/** Keys every stack reads. */
+const common = {
+  appName: key("appName", appName),
+  licencePlate: key("licencePlate", dnsLabel.regex(/^[a-z0-9]{6}$/, { error: "must be the six-character licence plate, e.g. f047a2" })),
+  kube: z.object({
+    context: key("kubeContext", text, { emptyIsUnset: true }).optional(),
+    kubeconfig: key("kubeconfig", filePath, { emptyIsUnset: true }).optional(),
+  }),
+  /** First `up` over namespaces the old templates made: import what exists instead of creating it. */
+  adopt: key("adopt", flag),
+  patroniImageTag: key("patroniImageTag", imageTag),
+  backupImageRef: key("backupImageRef", releaseTag),
 };
+
+/** An environment stack (dev, test, prod). */
+export const envSchema = z.object({
+  ...common,
+  protectStateful: key("protectStateful", flag),
+  maintenance: key("maintenance", z.enum(["none", "restore"], { error: "must be none or restore" })),
+  /** Kind of the server and client workloads. */
+  workload: key("appWorkload", z.enum(APP_WORKLOADS, { error: `must be ${APP_WORKLOADS.join(" or ")}` })),
+  patroni: z.object({
+    replicas: key("patroniReplicas", wholeNumber(1)),
+    resources: resources("patroni"),
+    volumeSize: key("patroniVolumeSize", storage),
+    storageClass: key("patroniStorageClass", patroniStorageClass),
+    volumeLock: key("patroniVolumeLock", patroniVolumeLock),
+    passwords: key("patroniPasswords", z.enum(PASSWORD_SOURCES, { error: "must be generated or supplied" })),
+  }),
+  server: appTier("server"),
+  client: appTier("client"),
+  keycloak: z.object({
+    // A Keycloak realm name (at most 255 in Keycloak); it lands in a Secret, which holds at most 1MiB.
+    realm: key("keycloakRealm", text.max(255, { error: "must be a Keycloak realm name of at most 255 characters" })),
+    authUrl: key("keycloakAuthUrl", httpsUrl, { emptyIsUnset: true }),
+  }),
+  backup: z.object({
+    schedule: key("backupSchedule", cronSchedule(MIN_CRON_MINUTES_WITH_VOLUME)),
+    timeZone: key("backupTimeZone", timeZone),
+    // Retention beyond a year of dailies, two years of weeklies or ten years of monthlies is a typo: the
+    // backup volume (at most 512Gi on BC Gov) could not hold it, and the platform keeps its own copies.
+    retention: z.object({
+      daily: key("backupDailyCount", wholeNumber(1, 366, "a year of daily backups")),
+      weekly: key("backupWeeklyCount", wholeNumber(0, 104, "two years of weekly backups")),
+      monthly: key("backupMonthlyCount", wholeNumber(0, 120, "ten years of monthly backups")),
+    }),
+    volumeSize: key("backupVolumeSize", storage),
+    storageClass: key("backupStorageClass", z.literal(STORAGE_CLASSES.backup, { error: `must be ${STORAGE_CLASSES.backup}, the only backed-up storage class` })),
+    verification: z.object({
+      enabled: key("backupVerification", flag),
+      schedule: key("backupVerifySchedule", cronSchedule(MIN_CRON_MINUTES_WITH_VOLUME)),
+      volumeSize: key("backupVerificationVolumeSize", storage),
+    }),
+    resources: resources("backup"),
+  }),
+  secrets: z.object({
+    keycloakApiSecret: secretKey("keycloakApiSecret", { what: "the Keycloak API client secret", requiredWhen: always }),
+    keycloakSaUsername: secretKey("keycloakSaUsername", { what: "the Keycloak service-account user name", requiredWhen: always }),
+    keycloakSaPassword: secretKey("keycloakSaPassword", { what: "the Keycloak service-account password", requiredWhen: always }),
+    patroniSuperuserPassword: secretKey("patroniSuperuserPassword", {
+      what: "the existing Postgres superuser password", requiredWhen: whenPasswordsSupplied, why: DATABASE_PASSWORD_WHY,
+    }).optional(),
+    patroniReplicationPassword: secretKey("patroniReplicationPassword", {
+      what: "the existing replication password", requiredWhen: whenPasswordsSupplied, why: DATABASE_PASSWORD_WHY,
+    }).optional(),
+    patroniAppPassword: secretKey("patroniAppPassword", {
+      what: "the existing application user's password", requiredWhen: whenPasswordsSupplied, why: DATABASE_PASSWORD_WHY,
+    }).optional(),
+  }),
+});
+
+/** The tools stack: builds, images and promotion. */
+export const toolsSchema = z.object({
+  ...common,
+  git: z.object({ repository: key("gitRepository", httpsUrl), ref: key("gitRef", gitRef) }),
+  patroniSourceImage: key("patroniSourceImage", imageReference),
+  /** Postgres base image (the database's major version) the backup-container release is built on. */
+  backupBaseImage: key("backupBaseImage", pinnedImage),
+  /** The commit each environment runs; "" when it has not been promoted yet. */
+  promotions: z.object({ dev: key("devCommit", commitSha), test: key("testCommit", commitSha), prod: key("prodCommit", commitSha) }),
+});
+
+export type EnvSettings = z.output<typeof envSchema>;
+export type ToolsSettings = z.output<typeof toolsSchema>;
+
+// --- derived from the schema -----------------------------------------------------------------
+
+/** One config key: where it sits in a role's value, and what the schema says about it. */
+export interface KeyLeaf extends KeySpec {
+  readonly path: readonly string[];
+  /** The key's validator (without `.optional()`). */
+  readonly field: z.ZodType;
+  /** May be absent; every other key must have a value (default or stack file). */
+  readonly optional: boolean;
+}
+
+/** The config keys of a role schema, in declaration order. */
+export function keyLeaves(schema: z.ZodType, path: readonly string[] = []): KeyLeaf[] {
+  if (schema instanceof z.ZodOptional) return keyLeaves(schema.unwrap() as z.ZodType, path).map((l) => ({ ...l, optional: true }));
+  const spec = specs.get(schema);
+  if (spec) return [{ ...spec, path, field: schema, optional: false }];
+  if (schema instanceof z.ZodObject) {
+    return Object.entries(schema.shape as Record<string, z.ZodType>).flatMap(([k, s]) => keyLeaves(s, [...path, k]));
+  }
+  throw new Error(`config schema: ${path.join(".")} is neither a config key nor an object of keys`);
+}
+
+export interface ConfigKeyInfo extends KeySpec {
+  readonly scope: Scope;
+  readonly optional: boolean;
+}
+
+function keyTable(): ReadonlyMap<string, ConfigKeyInfo> {
+  const env = keyLeaves(envSchema);
+  const tools = keyLeaves(toolsSchema);
+  const out = new Map<string, ConfigKeyInfo>();
+  for (const leaf of [...env, ...tools]) {
+    if (out.has(leaf.key)) continue;
+    const inEnv = env.some((l) => l.key === leaf.key);
+    const inTools = tools.some((l) => l.key === leaf.key);
+    out.set(leaf.key, {
+      key: leaf.key, emptyIsUnset: leaf.emptyIsUnset, secret: leaf.secret, optional: leaf.optional,
+      scope: inEnv && inTools ? "all" : inEnv ? "env" : "tools",
+    });
+  }
+  return out;
+}
+
+/** Every config key the program reads, by name. */
+export const CONFIG_KEYS: ReadonlyMap<string, ConfigKeyInfo> = keyTable();
+
+type Pairs<S> = S extends z.ZodOptional<infer I>
+  ? (Pairs<I> extends infer P ? (P extends [infer N, infer V] ? [N, V | undefined] : never) : never)
+  : S extends { readonly [CONFIG_KEY]: infer N extends string }
+    ? [N, z.output<S>]
+    : S extends z.ZodObject<infer Shape>
+      ? { [K in keyof Shape]: Pairs<Shape[K]> }[keyof Shape]
+      : never;
+
+/** The parsed value of each config key of a role schema, by key name (the flat view cross-checks read). */
+export type KeyValues<S> = { [P in Pairs<S> as P extends [infer N extends string, unknown] ? N : never]: P extends [string, infer V] ? V : never };
+
+/** Flat parsed values of every plain and secret key. */
+export type AllKeyValues = KeyValues<typeof envSchema> & KeyValues<typeof toolsSchema>;
+export type ConfigKeyName = keyof AllKeyValues & string;
+export type SecretKeyName = keyof EnvSettings["secrets"];

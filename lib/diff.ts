@@ -158,11 +158,14 @@ export function diffPlans(before: readonly PlanEntry[], after: readonly PlanEntr
   const byUrnAfter = new Map(after.map((e) => [e.urn, e]));
   const byUrnBefore = new Map(before.map((e) => [e.urn, e]));
   const typeName = (e: PlanEntry): string => `${e.type}::${e.name}`;
+  // A renamed resource whose aliases name its old URN is the same resource to Pulumi: its state moves.
+  const byAlias = new Map(after.flatMap((e) => (e.aliases ?? []).filter((u) => !byUrnAfter.has(u)).map((u) => [u, e] as const)));
+  const renamed = new Set([...byAlias.entries()].filter(([u]) => byUrnBefore.has(u)).map(([, e]) => e.urn));
   const unmatchedAfter = new Map<string, PlanEntry>();
-  for (const e of after) if (!byUrnBefore.has(e.urn)) unmatchedAfter.set(typeName(e), e);
+  for (const e of after) if (!byUrnBefore.has(e.urn) && !renamed.has(e.urn)) unmatchedAfter.set(typeName(e), e);
 
   for (const b of before) {
-    let a = byUrnAfter.get(b.urn);
+    let a = byUrnAfter.get(b.urn) ?? byAlias.get(b.urn);
     if (!a) {
       a = unmatchedAfter.get(typeName(b));
       if (a) {
@@ -172,6 +175,18 @@ export function diffPlans(before: readonly PlanEntry[], after: readonly PlanEntr
           message: `URN changes (new parent): Pulumi deletes and recreates it unless an alias is added — was \`${b.urn}\`, now \`${a.urn}\``,
         });
       } else {
+        const successor = [...unmatchedAfter.values()].find((e) => e.type === b.type && e.parent === b.parent);
+        if (successor && !isComponent(b)) {
+          // Same type under the same parent, another logical name: a rename. Without an alias Pulumi
+          // creates the new one and deletes the old, and for a Kubernetes object of the same name that
+          // delete removes the live object.
+          unmatchedAfter.delete(typeName(successor));
+          out.push({
+            resource: label(b),
+            message: `logical name changes to \`${successor.name}\` without an alias: Pulumi creates the new resource and deletes this one (add \`aliases: [{ name: "${b.name}" }]\`)`,
+          });
+          continue;
+        }
         out.push({ resource: label(b), message: removalMessage(b) });
         continue;
       }

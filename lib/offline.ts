@@ -28,6 +28,8 @@ export interface ResourceOptionsSeen {
   readonly import?: string;
   /** URNs this resource explicitly depends on (`dependsOn`). */
   readonly dependsOn: readonly string[];
+  /** The URNs it was known by before (`aliases`): Pulumi moves their state to it instead of replacing. */
+  readonly aliases: readonly string[];
 }
 
 export interface DeclaredResource {
@@ -96,6 +98,14 @@ function unwrap(c: Captured): unknown {
   return c;
 }
 
+/** The subset of the generated Alias accessors read here. */
+interface AliasMessage {
+  getUrn(): string;
+  getSpec(): {
+    getName(): string; getType(): string; getStack(): string; getProject(): string; getParenturn(): string; getNoparent(): boolean;
+  } | undefined;
+}
+
 /** The subset of the generated RegisterResourceRequest accessors read here. */
 interface RegisterRequest {
   getType(): string;
@@ -110,6 +120,7 @@ interface RegisterRequest {
   getIgnorechangesList(): string[];
   getImportid(): string;
   getDependenciesList(): string[];
+  getAliasesList(): AliasMessage[];
 }
 interface RegisterResponse {
   getUrn(): string;
@@ -117,6 +128,21 @@ interface RegisterResponse {
 type Callback = (err: Error | null, resp?: RegisterResponse) => void;
 interface Monitor {
   registerResource(req: RegisterRequest, cb: Callback): void;
+}
+
+/**
+ * The URN an alias names, built as the mock engine builds URNs (`newUrn` in the SDK's
+ * runtime/mocks.ts: stack, project, the parent's type, the type, the name), so it compares with the
+ * URNs recorded here.
+ */
+function aliasUrn(req: RegisterRequest, urn: string, alias: AliasMessage): string {
+  const spec = alias.getSpec();
+  if (alias.getUrn() !== "" || spec === undefined) return alias.getUrn();
+  const [prefix, project] = urn.split("::");
+  const parent = spec.getNoparent() ? "" : spec.getParenturn() || req.getParent();
+  const parentType = parent === "" ? "" : `${parent.split("::")[2].split("$").pop()}$`;
+  const stack = spec.getStack() || prefix.slice("urn:pulumi:".length);
+  return `urn:pulumi:${stack}::${spec.getProject() || project}::${parentType}${spec.getType() || req.getType()}::${spec.getName() || req.getName()}`;
 }
 
 /** Deterministic fake outputs for the resources the program reads back. */
@@ -223,6 +249,7 @@ async function evaluate(stack: string, options: EvaluateOptions): Promise<StackE
             ignoreChanges: [...ignore].sort(),
             import: req.getImportid() || undefined,
             dependsOn: [...req.getDependenciesList()].sort(),
+            aliases: req.getAliasesList().map((a) => aliasUrn(req, resp.getUrn(), a)).sort(),
           },
         });
       }

@@ -30,6 +30,8 @@ export interface PlanEntry {
   readonly deleteBeforeReplace: boolean;
   readonly import: string | null;
   readonly dependsOn: readonly string[];
+  /** Former URNs of a renamed resource (absent when there are none). */
+  readonly aliases?: readonly string[];
 }
 
 /** Install order, as a reviewer (and `oc apply`) expects it; unknown kinds go last, by name. */
@@ -155,5 +157,6 @@ export function plan(ev: StackEvaluation): PlanEntry[] {
     deleteBeforeReplace: r.options.deleteBeforeReplace,
     import: r.options.import ?? null,
     dependsOn: r.options.dependsOn,
+    ...(r.options.aliases.length > 0 ? { aliases: r.options.aliases } : {}),
   }));
 }

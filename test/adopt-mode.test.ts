@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError, parseConfig, type EnvConfig } from "../config";
-import { adoptOptions } from "../components/safety";
+import { adoptOptions, stackAdoption } from "../components/adoption";
+import { stackNames } from "../components/names";
 import { readStackFiles } from "../lib/stack-files";
 import { PROJECT_DIR } from "../lib/project";
 import { projectWith, render } from "./harness";
@@ -37,9 +38,12 @@ describe("adopt: true", () => {
 
   it("imports template-made objects by <namespace>/<name>, and nothing when adopt is off", () => {
     const cfg = parseDev({ adopt: "true", appWorkload: "DeploymentConfig" }, { ...KEYCLOAK, patroniSuperuserPassword: "a", patroniReplicationPassword: "b", patroniAppPassword: "c" }) as EnvConfig;
-    expect(adoptOptions(cfg, "hcap-patroni")).toEqual({ import: "f047a2-dev/hcap-patroni" });
-    expect(adoptOptions(cfg, "hcap-deny-by-default", false)).toEqual({});
-    expect(adoptOptions({ ...cfg, adopt: false }, "hcap-patroni")).toEqual({});
+    const adoption = stackAdoption({ adopt: cfg.adopt, namespace: cfg.namespace, names: stackNames(cfg.appName), role: "env" });
+    expect(adoptOptions(adoption, "StatefulSet", "hcap-patroni")).toEqual({ import: "f047a2-dev/hcap-patroni" });
+    expect(adoptOptions(adoption, "NetworkPolicy", "hcap-deny-by-default")).toEqual({});
+    // The templates made no PodDisruptionBudget, whatever its name.
+    expect(adoptOptions(adoption, "PodDisruptionBudget", "hcap-patroni")).toEqual({});
+    expect(adoptOptions({ ...adoption, adopt: false }, "StatefulSet", "hcap-patroni")).toEqual({});
   });
 
   it("renders offline with placeholders for the unset passwords, and no RandomPassword", async () => {

@@ -17,11 +17,11 @@ describe("adopt: true", () => {
     ]) {
       expect(planEntry(plan, type, name).import, `${type}/${name}`).toBe(`f047a2-prod/${name}`);
     }
-    expect(planEntry(plan, "DeploymentConfig", "hcap-server-dc").import).toBe("f047a2-prod/hcap-server");
+    expect(planEntry(plan, "DeploymentConfig", "hcap-server").import).toBe("f047a2-prod/hcap-server");
     for (const [type, name] of [["PodDisruptionBudget", "hcap-patroni"], ["CronJob", "hcap-backup"], ["NetworkPolicy", "hcap-deny-by-default"]]) {
       expect(planEntry(plan, type, name).import, `${type}/${name}`).toBeNull();
     }
-    expect(planEntry(plan, "DeploymentConfig", "hcap-client-dc").import).toBeNull();
+    expect(planEntry(plan, "DeploymentConfig", "hcap-client").import).toBeNull();
   });
 
   it("declares no RandomPassword and never shows the adopted passwords", async () => {

@@ -94,13 +94,13 @@ describe("no owned field that a controller rewrites", () => {
   it("without an autoscaler the program owns replicas; with one, it neither declares them nor diffs them (ignoreChanges)", async () => {
     const off = await render("prod", { projectDir: projectWith("tools", PROMOTED) });
     expect((find(off.objects, "Deployment", "hcap-server").spec as Obj).replicas).toBe(3);
-    expect(planEntry(off.plan, "Deployment", "hcap-server-deployment").ignoreChanges).toEqual([]);
+    expect(planEntry(off.plan, "Deployment", "hcap-server").ignoreChanges).toEqual([]);
 
     const dir = projectWithAll({ tools: PROMOTED, prod: { "hcap-infra:serverAutoscaleMaxReplicas": 6, "hcap-infra:serverAutoscaleCpuPercent": 70 } });
     const on = await render("prod", { projectDir: dir });
     const server = find(on.objects, "Deployment", "hcap-server");
     expect(server.spec as Obj).not.toHaveProperty("replicas");
-    expect(planEntry(on.plan, "Deployment", "hcap-server-deployment").ignoreChanges).toEqual(["spec.replicas"]);
+    expect(planEntry(on.plan, "Deployment", "hcap-server").ignoreChanges).toEqual(["spec.replicas"]);
     const hpa = find(on.objects, "HorizontalPodAutoscaler", "hcap-server").spec as Obj;
     expect(hpa.scaleTargetRef).toEqual({ apiVersion: "apps/v1", kind: "Deployment", name: "hcap-server" });
     expect([hpa.minReplicas, hpa.maxReplicas]).toEqual([3, 6]);
@@ -113,7 +113,7 @@ describe("no owned field that a controller rewrites", () => {
     const dir = projectWithAll({ tools: PROMOTED, prod: { "hcap-infra:serverAutoscaleMaxReplicas": 6, "hcap-infra:maintenance": "restore" } });
     const { objects, plan } = await render("prod", { projectDir: dir });
     expect((find(objects, "Deployment", "hcap-server").spec as Obj).replicas).toBe(0);
-    expect(planEntry(plan, "Deployment", "hcap-server-deployment").ignoreChanges).toEqual([]);
+    expect(planEntry(plan, "Deployment", "hcap-server").ignoreChanges).toEqual([]);
     expect(ofKind(objects, "HorizontalPodAutoscaler")).toEqual([]);
   });
 });
@@ -230,8 +230,8 @@ describe("migration DeploymentConfig -> Deployment without an empty Service", ()
     const dcSide = await render("prod", { projectDir: projectWithAll({ ...tools, prod: DC }) });
     const dSide = await render("prod", { projectDir: projectWithAll(tools) });
     const urnOf = (plan: readonly PlanEntry[], type: string, name: string) => planEntry(plan, type, name).urn;
-    const dcUrn = urnOf(dcSide.plan, "DeploymentConfig", `${tier}-dc`);
-    const deploymentUrn = urnOf(dSide.plan, "Deployment", `${tier}-deployment`);
+    const dcUrn = urnOf(dcSide.plan, "DeploymentConfig", tier);
+    const deploymentUrn = urnOf(dSide.plan, "Deployment", tier);
     const serviceUrn = urnOf(dSide.plan, "Service", tier);
 
     // The Service itself does not change: same selector on both sides.
@@ -265,7 +265,7 @@ describe("migration DeploymentConfig -> Deployment without an empty Service", ()
 
   it("switching back keeps the Deployment running (retainOnDelete) until the DC has rolled out", async () => {
     const { plan } = await render("prod");
-    for (const tier of TIERS) expect(planEntry(plan, "Deployment", `${tier}-deployment`).retainOnDelete).toBe(true);
+    for (const tier of TIERS) expect(planEntry(plan, "Deployment", tier).retainOnDelete).toBe(true);
   });
 });
 

@@ -4,6 +4,7 @@
  * route.openshift.io/v1). Core Kubernetes shapes come from `@pulumi/kubernetes`.
  */
 import type * as k8s from "@pulumi/kubernetes";
+import type * as pulumi from "@pulumi/pulumi";
 
 type PodTemplateSpec = k8s.types.input.core.v1.PodTemplateSpec;
 type ResourceRequirements = k8s.types.input.core.v1.ResourceRequirements;
@@ -181,7 +182,8 @@ export interface TLSConfig {
 export interface RouteSpec {
   readonly host: string;
   readonly path?: string;
-  readonly to: { readonly kind: "Service"; readonly name: string; readonly weight?: number };
+  /** The Service, by the name its object hands out (an Output, so the Route depends on it). */
+  readonly to: { readonly kind: "Service"; readonly name: pulumi.Input<string>; readonly weight?: number };
   readonly port: { readonly targetPort: string };
   readonly tls: TLSConfig;
   readonly wildcardPolicy?: "None" | "Subdomain";

@@ -1,0 +1,136 @@
+/**
+ * Components one at a time under Pulumi's mock runtime: each is built from literal args (no stack,
+ * no config), and the test reads the inputs of the resources it registers.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { NOT_ADOPTING } from "../components/adoption";
+import type { KeycloakNames, NetworkPolicyNames, PatroniNames } from "../components/names";
+
+interface Registered {
+  readonly type: string;
+  readonly name: string;
+  readonly inputs: Record<string, unknown>;
+}
+
+let registered: Registered[] = [];
+
+beforeAll(async () => {
+  await pulumi.runtime.setMocks({
+    newResource: (args) => {
+      registered.push({ type: args.type, name: args.name, inputs: args.inputs as Record<string, unknown> });
+      return { id: `${args.name}-id`, state: args.inputs };
+    },
+    call: (args) => {
+      throw new Error(`unexpected call ${args.token}`);
+    },
+  }, "demo", "dev", false);
+});
+
+beforeEach(() => {
+  registered = [];
+});
+
+/** Waits until every registration of the component has reached the mocks. */
+async function settled(): Promise<void> {
+  await (pulumi.runtime as typeof pulumi.runtime & { waitForRPCs(): Promise<void> }).waitForRPCs();
+}
+
+const ofType = (type: string) => registered.filter((r) => r.type === type);
+
+describe("NetworkPolicies", () => {
+  const names: NetworkPolicyNames = {
+    labels: { app: "demo" },
+    denyByDefault: "p-deny",
+    routerTo: { server: "p-router-server", client: "p-router-client" },
+    databaseClientsToPatroni: "p-db-clients",
+    patroniCluster: "p-patroni",
+  };
+
+  it("names each policy as its args say, never from a selector", async () => {
+    const { NetworkPolicies } = await import("../components/network-policies");
+    new NetworkPolicies("network", {
+      names,
+      patroni: { selector: { db: "yes" }, ports: { postgres: 5432, rest: 8008 } },
+      routed: [{ policy: "p-router-server", selector: { tier: "api" }, port: 8080 }],
+      databaseClients: [{ tier: "api" }],
+      adoption: NOT_ADOPTING,
+    });
+    await settled();
+    const policies = ofType("kubernetes:networking.k8s.io/v1:NetworkPolicy");
+    expect(policies.map((p) => p.name).sort()).toEqual(["p-db-clients", "p-deny", "p-patroni", "p-router-server"]);
+    for (const p of policies) expect((p.inputs.metadata as { name: string }).name).toBe(p.name);
+  });
+
+  it("a namespace without a database: only deny-by-default and the router policies", async () => {
+    const { NetworkPolicies } = await import("../components/network-policies");
+    new NetworkPolicies("network", { names, routed: [], databaseClients: [], adoption: NOT_ADOPTING });
+    await settled();
+    expect(ofType("kubernetes:networking.k8s.io/v1:NetworkPolicy").map((p) => p.name)).toEqual(["p-deny"]);
+  });
+});
+
+describe("KeycloakSecret", () => {
+  it("writes the client ids it is given under the template's keys", async () => {
+    const { KeycloakSecret } = await import("../components/keycloak-secret");
+    const names: KeycloakNames = { name: "demo-kc", labels: { app: "demo" }, clientIds: { frontend: "id-fe", api: "id-api" } };
+    new KeycloakSecret("keycloak", {
+      names, realm: "r1", authUrl: "https://sso.example.org/auth",
+      apiSecret: pulumi.secret("s"), serviceAccountUsername: pulumi.secret("u"), serviceAccountPassword: pulumi.secret("p"),
+      adoption: NOT_ADOPTING,
+    });
+    await settled();
+    const [secret] = ofType("kubernetes:core/v1:Secret");
+    expect(secret.name).toBe("demo-kc");
+    // The whole of stringData reaches the engine as a secret.
+    const wrapped = secret.inputs.stringData as Record<string, unknown> & { value: Record<string, unknown> };
+    expect(wrapped[pulumi.runtime.specialSigKey]).toBe(pulumi.runtime.specialSecretSig);
+    const data = wrapped.value;
+    expect(data["fe-client-id"]).toBe("id-fe");
+    expect(data["be-client-id"]).toBe("id-api");
+    expect(data.realm).toBe("r1");
+  });
+});
+
+describe("PatroniCluster", () => {
+  const names: PatroniNames = {
+    name: "demo-patroni",
+    labels: { app: "demo", statefulset: "demo-patroni" },
+    selector: { statefulset: "demo-patroni" },
+    podLabels: { statefulset: "demo-patroni", app: "demo" },
+    scope: "demo-patroni",
+    clusterLabels: { "cluster-name": "demo-patroni" },
+    leaderSelector: { "cluster-name": "demo-patroni", role: "master" },
+    volumeClaimTemplate: "postgresql",
+    database: "demo",
+  };
+  const args = {
+    names,
+    namespace: "ns-dev",
+    image: "registry/ns/demo-patroni:12.4",
+    replicas: 1,
+    resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "500m", memory: "512Mi" } },
+    volume: { size: "1Gi", storageClass: "netapp-block-standard" },
+    protect: false,
+    adoption: NOT_ADOPTING,
+  };
+
+  it("runs the replicas it is given (the stack decides the maintenance scale) and generates missing passwords", async () => {
+    const { PatroniCluster } = await import("../components/patroni-cluster");
+    new PatroniCluster("database", { ...args, passwords: {} });
+    await settled();
+    const [sts] = ofType("kubernetes:apps/v1:StatefulSet");
+    expect((sts.inputs.spec as { replicas: number }).replicas).toBe(1);
+    expect(ofType("random:index/randomPassword:RandomPassword").map((r) => r.name).sort())
+      .toEqual(["demo-patroni-app-password", "demo-patroni-replication-password", "demo-patroni-superuser-password"]);
+    const [binding] = ofType("kubernetes:rbac.authorization.k8s.io/v1:RoleBinding");
+    expect(binding.inputs.subjects).toEqual([{ kind: "ServiceAccount", name: "demo-patroni", namespace: "ns-dev" }]);
+  });
+
+  it("generates no password that is supplied", async () => {
+    const { PatroniCluster } = await import("../components/patroni-cluster");
+    new PatroniCluster("database", { ...args, passwords: { superuserPassword: pulumi.secret("a"), appPassword: pulumi.secret("c") } });
+    await settled();
+    expect(ofType("random:index/randomPassword:RandomPassword").map((r) => r.name)).toEqual(["demo-patroni-replication-password"]);
+  });
+});
