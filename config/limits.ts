@@ -1,7 +1,7 @@
 /**
  * What the Kubernetes API server, the OpenShift router and the BC Gov platform accept, as predicates
  * written once and used twice: by config validation (config/, before anything is declared) and by
- * the offline check rules (lib/check/limits.ts, over any render). Each predicate returns the reason a
+ * the offline check rules (tools/check/limits.ts, over any render). Each predicate returns the reason a
  * value is refused, or undefined; a reason never repeats a value that could be a credential.
  */
 import { CronExpressionParser } from "cron-parser";

@@ -8,13 +8,13 @@
 import * as fs from "node:fs";
 import { parseArgs } from "node:util";
 import { STACKS } from "../config";
-import { UsageError, runCli } from "../lib/cli";
-import { compareObjects } from "../lib/adopt/compare";
-import { declaredObjects, providerSwitches } from "../lib/adopt/declared";
-import { LiveDumpError, parseLiveDump, type LiveObject } from "../lib/adopt/live";
-import { exitCode, formatReport } from "../lib/adopt/report";
-import { evaluateStack } from "../lib/offline";
-import { PROJECT_DIR } from "../lib/project";
+import { UsageError, runCli } from "../tools/cli/cli";
+import { compareObjects } from "../tools/adopt/compare";
+import { declaredObjects, providerSwitches } from "../tools/adopt/declared";
+import { LiveDumpError, parseLiveDump, type LiveObject } from "../tools/adopt/live";
+import { exitCode, formatReport } from "../tools/adopt/report";
+import { evaluateStack } from "../tools/evaluate/evaluate";
+import { PROJECT_DIR } from "../tools/cli/project";
 
 const USAGE = `usage: npm run adopt-check -- <${STACKS.join("|")}> --live <file.yaml> [--live <file.yaml>…]`;
 

@@ -1,7 +1,7 @@
 // Renders the stacks named on the command line (for the benchmark) and prints the peak RSS in bytes.
-import { evaluateStack } from "../lib/offline";
-import { PROJECT_DIR } from "../lib/project";
-import { kubernetesObjects, plan, toYaml } from "../lib/render";
+import { evaluateStack } from "../tools/evaluate/evaluate";
+import { PROJECT_DIR } from "../tools/cli/project";
+import { kubernetesObjects, plan, toYaml } from "../tools/evaluate/render";
 
 (async () => {
   for (const stack of process.argv.slice(2)) {

@@ -7,8 +7,8 @@ import { execFileSync } from "node:child_process";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { STACKS } from "../config";
-import { runCli } from "../lib/cli";
-import { PROJECT_DIR } from "../lib/project";
+import { runCli } from "../tools/cli/cli";
+import { PROJECT_DIR } from "../tools/cli/project";
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);

@@ -6,12 +6,12 @@
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { STACKS, isStackName } from "../config";
-import { UsageError, runCli } from "../lib/cli";
-import { formatJson, formatText } from "../lib/check/format";
-import { fileSources, stackSources } from "../lib/check/load";
-import { runCheck } from "../lib/check/run";
-import { OpenApiDocument } from "../lib/check/schema";
-import { PROJECT_DIR } from "../lib/project";
+import { UsageError, runCli } from "../tools/cli/cli";
+import { formatJson, formatText } from "../tools/check/format";
+import { fileSources, stackSources } from "../tools/check/load";
+import { runCheck } from "../tools/check/run";
+import { OpenApiDocument } from "../tools/check/schema";
+import { PROJECT_DIR } from "../tools/cli/project";
 
 const USAGE = `usage: npm run check -- [${STACKS.join("|")}]… [--openapi openapi.json] [--json]
        npm run check -- --files a.yaml [b.yaml …] [--openapi openapi.json] [--json]`;

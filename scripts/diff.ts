@@ -9,13 +9,13 @@
 import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
 import { STACKS } from "../config";
-import { renderAtBase, resolveBase } from "../lib/base-render";
-import { UsageError, runCli } from "../lib/cli";
-import { diffSnapshots, hasChanges, toMarkdown } from "../lib/diff";
-import { evaluateStack } from "../lib/offline";
-import { PROJECT_DIR } from "../lib/project";
-import { snapshotOf } from "../lib/snapshot";
-import { switchesMarkdown, workloadSwitches } from "../lib/workload-switch";
+import { renderAtBase, resolveBase } from "../tools/diff/at-ref";
+import { UsageError, runCli } from "../tools/cli/cli";
+import { diffSnapshots, hasChanges, toMarkdown } from "../tools/diff/plan-diff";
+import { evaluateStack } from "../tools/evaluate/evaluate";
+import { PROJECT_DIR } from "../tools/cli/project";
+import { snapshotOf } from "../tools/evaluate/snapshot";
+import { switchesMarkdown, workloadSwitches } from "../tools/diff/workload-switch";
 
 /** Exit status of `--exit-code` when the stack changed. */
 const CHANGED = 3;

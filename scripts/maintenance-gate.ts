@@ -10,10 +10,10 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { ENVIRONMENTS, isEnvName } from "../config";
 import { stackNames } from "../components/names";
-import { UsageError, runCli } from "../lib/cli";
-import { IN_MAINTENANCE, liveMaintenance, maintenanceGate } from "../lib/maintenance-gate";
-import { evaluateStack } from "../lib/offline";
-import { PROJECT_DIR } from "../lib/project";
+import { UsageError, runCli } from "../tools/cli/cli";
+import { IN_MAINTENANCE, liveMaintenance, maintenanceGate } from "../tools/ops/maintenance-gate";
+import { evaluateStack } from "../tools/evaluate/evaluate";
+import { PROJECT_DIR } from "../tools/cli/project";
 
 const USAGE = `usage: npm run maintenance-gate -- <${ENVIRONMENTS.join("|")}> --live <file>`;
 

@@ -8,9 +8,9 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { ENVIRONMENTS, stackFileName } from "../config";
-import { UsageError, runCli } from "../lib/cli";
-import { PROJECT_DIR } from "../lib/project";
-import { PROMOTION_STACK, promote } from "../lib/promote";
+import { UsageError, runCli } from "../tools/cli/cli";
+import { PROJECT_DIR } from "../tools/cli/project";
+import { PROMOTION_STACK, promote } from "../tools/ops/promote";
 
 runCli(async () => {
   const usage = `usage: npm run promote -- <${ENVIRONMENTS.join("|")}> <commit-sha> [--override <reason>]`;

@@ -8,11 +8,11 @@
  */
 import { parseArgs } from "node:util";
 import { STACKS } from "../config";
-import { UsageError, runCli } from "../lib/cli";
-import { evaluateStack } from "../lib/offline";
-import { PROJECT_DIR } from "../lib/project";
-import { kubernetesObjects, plan, toYaml } from "../lib/render";
-import { keyFromEnv, snapshotOf } from "../lib/snapshot";
+import { UsageError, runCli } from "../tools/cli/cli";
+import { evaluateStack } from "../tools/evaluate/evaluate";
+import { PROJECT_DIR } from "../tools/cli/project";
+import { kubernetesObjects, plan, toYaml } from "../tools/evaluate/render";
+import { keyFromEnv, snapshotOf } from "../tools/evaluate/snapshot";
 
 runCli(async () => {
   const { values, positionals } = parseArgs({ allowPositionals: true, options: {

@@ -7,11 +7,11 @@ import { parseArgs } from "node:util";
 import { ENVIRONMENTS, PROJECT, isEnvName } from "../config";
 import { stackNames } from "../components/names";
 import { BACKUP_CONFIG_KEYS } from "../components/database-backup";
-import { UsageError, runCli } from "../lib/cli";
-import { evaluateStack } from "../lib/offline";
-import { PROJECT_DIR } from "../lib/project";
-import { kubernetesObjects } from "../lib/render";
-import { checkBackupFile, formatRestorePlan, restorePlan } from "../lib/restore-plan";
+import { UsageError, runCli } from "../tools/cli/cli";
+import { evaluateStack } from "../tools/evaluate/evaluate";
+import { PROJECT_DIR } from "../tools/cli/project";
+import { kubernetesObjects } from "../tools/evaluate/render";
+import { checkBackupFile, formatRestorePlan, restorePlan } from "../tools/ops/restore-plan";
 
 const USAGE = `usage: npm run restore-plan -- <${ENVIRONMENTS.join("|")}> [backup-file]`;
 

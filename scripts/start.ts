@@ -1,16 +1,16 @@
 /**
  * npm start: renders all four stacks offline into out/<stack>.yaml and out/<stack>.plan.json and
  * prints a short summary of each. All stacks are rendered before anything is written, and out/ is
- * then replaced file by file with atomic renames (lib/out-dir.ts): a failed or interrupted run leaves
+ * then replaced file by file with atomic renames (tools/evaluate/out-dir.ts): a failed or interrupted run leaves
  * the previous complete set.
  */
 import * as path from "node:path";
 import { STACKS } from "../config";
-import { runCli } from "../lib/cli";
-import { evaluateStack } from "../lib/offline";
-import { writeOutputs } from "../lib/out-dir";
-import { PROJECT_DIR } from "../lib/project";
-import { kubernetesObjects, plan, toYaml } from "../lib/render";
+import { runCli } from "../tools/cli/cli";
+import { evaluateStack } from "../tools/evaluate/evaluate";
+import { writeOutputs } from "../tools/evaluate/out-dir";
+import { PROJECT_DIR } from "../tools/cli/project";
+import { kubernetesObjects, plan, toYaml } from "../tools/evaluate/render";
 import type { StackOutputs } from "../stack-outputs";
 
 /** The URLs and commits of a stack in one line (all outputs: npm run render -- <stack> --outputs). */

@@ -9,11 +9,11 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { stringify } from "yaml";
 import { beforeAll, describe, expect, it } from "vitest";
-import { validateStackWith } from "../lib/check/crossguard";
-import type { CheckObject } from "../lib/check/objects";
-import { PLATFORM_POLICIES } from "../lib/check/policies";
-import { RULES, runCheck, type CheckReport, type CheckSource } from "../lib/check/run";
-import { PROJECT_DIR } from "../lib/project";
+import { validateStackWith } from "../tools/check/crossguard";
+import type { CheckObject } from "../tools/kube/object";
+import { PLATFORM_POLICIES } from "../tools/check/policies";
+import { RULES, runCheck, type CheckReport, type CheckSource } from "../tools/check/run";
+import { PROJECT_DIR } from "../tools/cli/project";
 import { render } from "./harness";
 
 const NEW_RULES = [

@@ -2,12 +2,12 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { fileSources, stackSources } from "../lib/check/load";
-import type { CheckObject } from "../lib/check/objects";
-import { PLATFORM_POLICIES } from "../lib/check/policies";
-import { RULES, runCheck, type CheckReport, type CheckSource } from "../lib/check/run";
-import { OpenApiDocument } from "../lib/check/schema";
-import { PROJECT_DIR } from "../lib/project";
+import { fileSources, stackSources } from "../tools/check/load";
+import type { CheckObject } from "../tools/kube/object";
+import { PLATFORM_POLICIES } from "../tools/check/policies";
+import { RULES, runCheck, type CheckReport, type CheckSource } from "../tools/check/run";
+import { OpenApiDocument } from "../tools/check/schema";
+import { PROJECT_DIR } from "../tools/cli/project";
 
 const FIXTURES = path.join(__dirname, "fixtures", "check");
 /** The shared OpenShift OpenAPI document, beside the project (as CI has it). */

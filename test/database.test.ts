@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError, ENVIRONMENTS } from "../config";
 import { PATRONI_SECRET_KEYS } from "../components/names";
-import { SecretValue, type DeclaredResource, type StackEvaluation } from "../lib/offline";
-import { toYaml, type KubeObject } from "../lib/render";
+import { SecretValue, type DeclaredResource, type StackEvaluation } from "../tools/evaluate/evaluate";
+import { toYaml, type KubeObject } from "../tools/evaluate/render";
 import { find, ofKind, planEntry, projectWith, registeredCount, render, type Rendered } from "./harness";
 
 const SECRET = "hcap-patroni";

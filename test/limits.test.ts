@@ -7,9 +7,9 @@ import { stackNames } from "../components/names";
 import {
   APP_NAME_MAX, imageReferenceProblem, imageTagProblem, objectNameProblem, quantityValue, routeHostProblem, scheduleCollision, timeZoneProblem,
 } from "../config/limits";
-import { runCheck } from "../lib/check/run";
-import type { CheckObject } from "../lib/check/objects";
-import { restorePlan } from "../lib/restore-plan";
+import { runCheck } from "../tools/check/run";
+import type { CheckObject } from "../tools/kube/object";
+import { restorePlan } from "../tools/ops/restore-plan";
 import { projectWith, render } from "./harness";
 
 describe("appName length", () => {

@@ -2,9 +2,9 @@ import { execFileSync } from "node:child_process";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { stackNames } from "../components/names";
-import { UsageError } from "../lib/cli";
-import { PROJECT_DIR } from "../lib/project";
-import { BACKUP_FILE_PLACEHOLDER, formatRestorePlan, restorePlan, type RestorePlanInput } from "../lib/restore-plan";
+import { UsageError } from "../tools/cli/cli";
+import { PROJECT_DIR } from "../tools/cli/project";
+import { BACKUP_FILE_PLACEHOLDER, formatRestorePlan, restorePlan, type RestorePlanInput } from "../tools/ops/restore-plan";
 
 const input: RestorePlanInput = {
   stack: "prod",

@@ -4,9 +4,9 @@
  * command and the tests share it; comments and key order of the file are kept.
  */
 import { isMap, isScalar, parseDocument, Scalar } from "yaml";
-import { ENVIRONMENTS, PROJECT, isEnvName, type EnvName } from "../config";
-import { GIT_SHA, IMAGE_TAG_SHA_LENGTH } from "../config/fields";
-import { UsageError } from "./cli";
+import { ENVIRONMENTS, PROJECT, isEnvName, type EnvName } from "../../config";
+import { GIT_SHA, IMAGE_TAG_SHA_LENGTH } from "../../config/fields";
+import { UsageError } from "../cli/cli";
 
 /** The stack that owns the environment tags. */
 export const PROMOTION_STACK = "tools";

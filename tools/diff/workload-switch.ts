@@ -5,7 +5,7 @@
  * workload, both kinds select the same pod labels, and Pulumi deletes removed resources only after
  * every create and update (pulumi/pulumi pkg/resource/deploy/deployment_executor.go, performDeletes).
  */
-import type { AppWorkload } from "../config/keys";
+import type { AppWorkload } from "../../config/keys";
 
 export interface WorkloadSwitch {
   readonly name: string;

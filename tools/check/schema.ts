@@ -16,7 +16,7 @@
  */
 import * as fs from "node:fs";
 import Ajv, { type ErrorObject, type ValidateFunction } from "ajv";
-import { asArray, at, isObject, podTemplate, type CheckObject, type JsonObject } from "./objects";
+import { asArray, at, isObject, podTemplate, type CheckObject, type JsonObject } from "../kube/object";
 
 export interface SchemaError {
   /** Field path (`spec.template.spec.containers[0].resources.limits.cpu`). */

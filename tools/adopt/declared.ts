@@ -3,8 +3,8 @@
  * with its real (unredacted, in memory only) inputs, its namespace and import ID from the plan, and
  * the provider switches that decide which changes Pulumi makes by replacement.
  */
-import type { Captured, StackEvaluation } from "../offline";
-import { plan } from "../render";
+import type { Captured, StackEvaluation } from "../evaluate/evaluate";
+import { plan } from "../evaluate/render";
 
 export interface DeclaredObject {
   readonly apiVersion: string;

@@ -2,12 +2,12 @@
  * Safety findings of a diff that no single field shows: a provider with a new identity (every
  * resource replaced), a lowered backup retention (the next run deletes backups), a rotated secret,
  * and changes `pulumi up` will not apply because the resource ignores them. Pure functions over two
- * snapshots; lib/diff.ts adds them to the report's Safety section.
+ * snapshots; tools/diff/plan-diff.ts adds them to the report's Safety section.
  */
-import type { FieldChange, ObjectChange, SafetyChange } from "./diff";
-import { quantityBytes } from "../config/fields";
-import type { KubeObject, PlanEntry } from "./render";
-import type { Snapshot, SnapshotGuards } from "./snapshot";
+import type { FieldChange, ObjectChange, SafetyChange } from "./plan-diff";
+import { quantityBytes } from "../../config/fields";
+import type { KubeObject, PlanEntry } from "../evaluate/render";
+import type { Snapshot, SnapshotGuards } from "../evaluate/snapshot";
 
 /** The backup counts, in the order the report names them. */
 const RETENTION = ["daily", "weekly", "monthly"] as const;

@@ -3,7 +3,7 @@
  * restore maintenance and what the config being applied declares. Pure: the script feeds it the
  * live marker (`oc get configmaps -l hcap-infra/maintenance -o json`) and the stack's config.
  */
-import { MAINTENANCE_KEYS, MAINTENANCE_LABEL } from "../components/maintenance-marker";
+import { MAINTENANCE_KEYS, MAINTENANCE_LABEL } from "../../components/maintenance-marker";
 
 export type MaintenanceMode = "none" | "restore";
 

@@ -4,7 +4,7 @@
  */
 import { createHmac } from "node:crypto";
 import { stringify } from "yaml";
-import { SecretValue, type Captured, type DeclaredResource, type StackEvaluation } from "./offline";
+import { SecretValue, type Captured, type DeclaredResource, type StackEvaluation } from "./evaluate";
 
 /** What every secret value renders as. */
 export const SECRET_PLACEHOLDER = "[secret]";

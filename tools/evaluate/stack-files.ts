@@ -5,8 +5,8 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { stackFileName } from "../config";
-import { asConfigString, isSecure, projectDefaults, stackFileEntries } from "../config/stack-file";
+import { stackFileName } from "../../config";
+import { asConfigString, isSecure, projectDefaults, stackFileEntries } from "../../config/stack-file";
 
 export interface StackFiles {
   /** Config values keyed without the project prefix. */

@@ -1,16 +1,16 @@
 /**
  * The offline plan diff: what changes between two renders of one stack, as data and as Markdown.
- * Pure functions over snapshots (lib/snapshot.ts); generic over whatever objects a stack renders.
+ * Pure functions over snapshots (tools/evaluate/snapshot.ts); generic over whatever objects a stack renders.
  *
  * Objects are matched by kind/namespace/name; inside an object, list items that all carry a unique
  * `name` (containers, env, ports, volumes, ...) are matched by it, other lists by position. Secret
  * values are never printed: two digests that differ show as "changed (secret)".
  */
 import { stringify } from "yaml";
-import type { KubeObject, PlanEntry } from "./render";
-import { SECRET_PLACEHOLDER, isRenderedSecret } from "./render";
-import { guardChanges, objectSafety, riskyChanges } from "./diff-safety";
-import type { Snapshot } from "./snapshot";
+import type { KubeObject, PlanEntry } from "../evaluate/render";
+import { SECRET_PLACEHOLDER, isRenderedSecret } from "../evaluate/render";
+import { guardChanges, objectSafety, riskyChanges } from "./safety";
+import type { Snapshot } from "../evaluate/snapshot";
 
 export type FieldChangeKind = "added" | "removed" | "changed" | "secret" | "reordered";
 

@@ -1,5 +1,5 @@
 /**
- * The platform rules of lib/check/policies.ts as CrossGuard policies, for `pulumi preview/up
+ * The platform rules of tools/check/policies.ts as CrossGuard policies, for `pulumi preview/up
  * --policy-pack policy`. Object rules become `validateResource`, namespace rules `validateStack`
  * (which sees the plan's `protect`). The pack's entry file (policy/index.ts) only wraps these in a
  * PolicyPack; tests call the validators here directly.
@@ -7,7 +7,7 @@
 import type {
   PolicyResource, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationPolicy,
 } from "@pulumi/policy";
-import { isObject, type CheckObject } from "./objects";
+import { isObject, type CheckObject } from "../kube/object";
 import { PLATFORM_POLICIES, applyWaiver, roleOfNamespace, type NamespaceView, type PlatformPolicy, type Violation } from "./policies";
 
 /** A Kubernetes resource's inputs as a plain object, or undefined for anything else. */

@@ -2,7 +2,7 @@
  * Shared ending of every command-line script: a config error prints its message (file, key, reason)
  * on stderr and exits 2; any other failure exits 1. Nothing goes to stdout on failure.
  */
-import { ConfigError } from "../config";
+import { ConfigError } from "../../config";
 
 export class UsageError extends Error {}
 

@@ -3,8 +3,8 @@
  * the project at another git ref writes it with its own code (`npm run render -- <stack> --snapshot`),
  * so each side of a diff is rendered by the program as it was at that ref.
  */
-import { UsageError } from "./cli";
-import type { StackEvaluation } from "./offline";
+import { UsageError } from "../cli/cli";
+import type { StackEvaluation } from "./evaluate";
 import { kubernetesObjects, plan, secretDigests, type KubeObject, type PlanEntry } from "./render";
 
 export const SNAPSHOT_FORMAT = "hcap-infra-snapshot/1";

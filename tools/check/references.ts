@@ -9,7 +9,7 @@ import { ENVIRONMENTS } from "../../config";
 import {
   asArray, asObject, asString, asStringMap, at, containers, imageTriggers, internalImageStream, podSpecPath,
   podTemplate, splitStreamTag, triggerManagedContainers, type CheckObject, type PodTemplate,
-} from "./objects";
+} from "../kube/object";
 
 export interface ReferenceFinding {
   readonly rule: string;

@@ -6,9 +6,9 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseAllDocuments } from "yaml";
 import { STACKS, type StackName } from "../../config";
-import { evaluateStack } from "../offline";
-import { kubernetesObjects } from "../render";
-import { isObject, type CheckObject } from "./objects";
+import { evaluateStack } from "../evaluate/evaluate";
+import { kubernetesObjects } from "../evaluate/render";
+import { isObject, type CheckObject } from "../kube/object";
 import { roleOfNamespace, type CheckSource } from "./run";
 
 /**

@@ -7,7 +7,7 @@
  */
 import {
   asArray, asObject, asString, asStringMap, at, containers, isLongRunning, podTemplate, type CheckObject, type JsonObject,
-} from "./objects";
+} from "../kube/object";
 import { isDenyByDefault, type PlatformPolicy, type Violation } from "./policies";
 
 export const INGRESS_POLICY_GROUP = { key: "network.openshift.io/policy-group", value: "ingress" } as const;

@@ -22,9 +22,9 @@
  *   nothing extra lands on the backup volume (where the verify job would pick it up as newest).
  * - A last check compares the rows of every table in the file with the database.
  */
-import { BACKUP_CONFIG_KEYS, BACKUP_PATHS, RESTORE_PASSWORD_ENV } from "../components/database-backup";
-import type { StackNames } from "../components/names";
-import { UsageError } from "./cli";
+import { BACKUP_CONFIG_KEYS, BACKUP_PATHS, RESTORE_PASSWORD_ENV } from "../../components/database-backup";
+import type { StackNames } from "../../components/names";
+import { UsageError } from "../cli/cli";
 
 export interface RestorePlanInput {
   readonly stack: string;

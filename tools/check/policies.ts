@@ -1,6 +1,6 @@
 /**
  * BC Gov OpenShift platform rules, each defined once and run by two runners: `npm run check`
- * (lib/check/run.ts, over rendered stacks or YAML files) and the CrossGuard policy pack (policy/index.ts,
+ * (tools/check/run.ts, over rendered stacks or YAML files) and the CrossGuard policy pack (policy/index.ts,
  * during a real `pulumi preview/up`). A rule sees plain objects only, never Pulumi types.
  *
  * Any rule can be waived for one object with the annotation `hcap.bcgov/waive-<rule id>: <reason>`;
@@ -9,7 +9,7 @@
 import {
   asArray, asObject, asString, at, containers, imageTriggers, isLongRunning, isObject, parseImage, podTemplate,
   splitStreamTag, triggerManagedContainers, type CheckObject,
-} from "./objects";
+} from "../kube/object";
 import { STORAGE_CLASSES } from "../../config/platform";
 import {
   cronTimeZone, cronVolumeCollision, imageRefs, int32Fields, nameLimits, resourceBounds, routeHost, routeHostUnique,

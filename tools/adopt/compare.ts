@@ -10,7 +10,7 @@
  *   the program against the WHOLE live value there, so a live field the program does not declare
  *   counts as a removal and forces a replacement too. Those are compared strictly, both ways.
  */
-import { OFFLINE_SECRET, SecretValue } from "../offline";
+import { OFFLINE_SECRET, SecretValue } from "../evaluate/evaluate";
 import type { DeclaredObject, ProviderSwitches } from "./declared";
 import type { LiveObject } from "./live";
 import { workloadFindings } from "./workload";

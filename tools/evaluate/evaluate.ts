@@ -8,9 +8,9 @@
  */
 import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigError, PROJECT, loadConfig, type StackConfig } from "../config";
-import { declareStack } from "../stack";
-import type { StackOutputs } from "../stack-outputs";
+import { ConfigError, PROJECT, loadConfig, type StackConfig } from "../../config";
+import { declareStack } from "../../stack";
+import type { StackOutputs } from "../../stack-outputs";
 import { readStackFiles } from "./stack-files";
 
 /** A value Pulumi marks secret, as captured offline. Renders never print `value`. */

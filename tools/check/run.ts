@@ -1,14 +1,14 @@
 /**
  * The offline check: schema, reference integrity and platform policy over one installation (the
  * objects of several namespaces that run together). Pure over its inputs; loading stacks or files is
- * lib/check/load.ts, printing is lib/check/format.ts.
+ * tools/check/load.ts, printing is tools/check/format.ts.
  */
 import { PLATFORM_POLICIES, applyWaiver, runInstallationPolicies, runPolicies, type NamespaceRole, type NamespaceView } from "./policies";
 
 export { roleOfNamespace, type NamespaceRole } from "./policies";
 import { REFERENCE_RULES, checkReferences } from "./references";
 import { checkSchema, type OpenApiDocument, type SchemaCoverage } from "./schema";
-import type { CheckObject } from "./objects";
+import type { CheckObject } from "../kube/object";
 
 /** The objects of one namespace, from one stack or one YAML file. */
 export interface CheckSource {

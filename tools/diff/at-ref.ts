@@ -8,9 +8,9 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parseAllDocuments } from "yaml";
-import { UsageError } from "./cli";
-import type { KubeObject, PlanEntry } from "./render";
-import { DIFF_KEY_ENV, SNAPSHOT_FORMAT, parseSnapshot, type Snapshot } from "./snapshot";
+import { UsageError } from "../cli/cli";
+import type { KubeObject, PlanEntry } from "../evaluate/render";
+import { DIFF_KEY_ENV, SNAPSHOT_FORMAT, parseSnapshot, type Snapshot } from "../evaluate/snapshot";
 
 export interface GitBase {
   /** What the user asked for (or the default chosen), for the report. */

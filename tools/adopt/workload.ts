@@ -4,7 +4,7 @@
  * program does not know, which would keep running beside the declared one.
  */
 import { MANAGED_BY } from "../../components/names";
-import { switchSteps, workloadSwitches } from "../workload-switch";
+import { switchSteps, workloadSwitches } from "../diff/workload-switch";
 import type { DeclaredObject } from "./declared";
 import type { LiveObject } from "./live";
 

@@ -13,7 +13,7 @@ import {
 import { MIN_CRON_MINUTES_WITH_VOLUME } from "../../config/keys";
 import {
   asArray, asObject, asString, asStringMap, at, containers, imageTriggers, isObject, podTemplate, splitStreamTag, type CheckObject,
-} from "./objects";
+} from "../kube/object";
 import type { PlatformPolicy, Violation } from "./policies";
 
 function labelViolations(o: CheckObject, labels: unknown, path: string): Violation[] {

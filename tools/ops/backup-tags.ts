@@ -4,9 +4,9 @@
  * when its tag is missing and fails when any of these does not exist (a BuildConfig's ConfigChange
  * trigger builds only once, when the BuildConfig is created).
  */
-import { ENVIRONMENTS } from "../config";
-import { stackNames } from "../components/names";
-import { readStackFiles } from "./stack-files";
+import { ENVIRONMENTS } from "../../config";
+import { stackNames } from "../../components/names";
+import { readStackFiles } from "../evaluate/stack-files";
 
 /** `<backup stream>:<release>` of every environment stack, unique, sorted. */
 export function requiredBackupTags(projectDir: string): string[] {
