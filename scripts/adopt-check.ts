@@ -11,7 +11,8 @@ import { STACKS } from "../config";
 import { UsageError, runCli } from "../tools/cli/cli";
 import { compareObjects } from "../tools/adopt/compare";
 import { declaredObjects, providerSwitches } from "../tools/adopt/declared";
-import { LiveDumpError, parseLiveDump, type LiveObject } from "../tools/adopt/live";
+import { LiveDumpError, parseLiveDump } from "../tools/adopt/live";
+import type { KubeObject } from "../tools/kube/object";
 import { exitCode, formatReport } from "../tools/adopt/report";
 import { evaluateStack } from "../tools/evaluate/evaluate";
 import { PROJECT_DIR } from "../tools/cli/project";
@@ -25,7 +26,7 @@ runCli(async () => {
   });
   const files = values.live ?? [];
   if (positionals.length !== 1 || files.length === 0) throw new UsageError(USAGE);
-  const live: LiveObject[] = [];
+  const live: KubeObject[] = [];
   for (const file of files) {
     if (!fs.existsSync(file)) throw new UsageError(`${file}: no such file`);
     try {

@@ -5,7 +5,8 @@ import * as path from "node:path";
 import { stringify } from "yaml";
 import { describe, expect, it } from "vitest";
 import { compareObjects, counts, type AdoptReport, type CompareInput } from "../tools/adopt/compare";
-import { parseLiveDump, type LiveObject } from "../tools/adopt/live";
+import { parseLiveDump } from "../tools/adopt/live";
+import type { KubeObject } from "../tools/kube/object";
 import { exitCode, formatReport, summaryLine } from "../tools/adopt/report";
 import { OFFLINE_SECRET } from "../tools/evaluate/evaluate";
 import { PROJECT_DIR } from "../tools/cli/project";
@@ -16,11 +17,11 @@ import { FAKE, type Obj } from "./fixtures/oc-process";
 
 const SWITCHES = { secretMutable: true, configMapMutable: false };
 
-function liveDev(edit: (objects: Obj[]) => Obj[] = (o) => o): LiveObject[] {
-  return edit(liveEnvironment({ env: "dev", app: "hcap", toolsNamespace: "f047a2-tools" })) as unknown as LiveObject[];
+function liveDev(edit: (objects: Obj[]) => Obj[] = (o) => o): KubeObject[] {
+  return edit(liveEnvironment({ env: "dev", app: "hcap", toolsNamespace: "f047a2-tools" })) as unknown as KubeObject[];
 }
 
-function check(options: { declared?: DeclaredOptions; live?: LiveObject[]; input?: Partial<CompareInput> } = {}): AdoptReport {
+function check(options: { declared?: DeclaredOptions; live?: KubeObject[]; input?: Partial<CompareInput> } = {}): AdoptReport {
   return compareObjects({
     namespace: "f047a2-dev", adopt: true, switches: SWITCHES,
     declared: declaredDev(options.declared), live: options.live ?? liveDev(), ...options.input,
@@ -34,7 +35,7 @@ function imported(report: AdoptReport, kind: string, name: string) {
 }
 
 /** The live StatefulSet with its volume claim template edited. */
-function withVct(edit: (vct: Obj) => Obj): LiveObject[] {
+function withVct(edit: (vct: Obj) => Obj): KubeObject[] {
   return liveDev((objects) => objects.map((o) => {
     if (o.kind !== "StatefulSet") return o;
     const spec = o.spec as Obj;
@@ -167,7 +168,7 @@ describe("changes Kubernetes cannot make in place are errors", () => {
 describe("objects on one side only", () => {
   it("a live object the program does not declare is listed and left alone, never an error", () => {
     const extra = { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "someone-elses-config", namespace: "f047a2-dev" }, data: { a: "b" } };
-    const report = check({ live: [...liveDev(), extra as unknown as LiveObject] });
+    const report = check({ live: [...liveDev(), extra as unknown as KubeObject] });
     expect(report.leftAlone).toContainEqual({ kind: "ConfigMap", name: "someone-elses-config" });
     expect(report.leftAlone).toEqual(expect.arrayContaining([
       { kind: "ConfigMap", name: "hcap-patroni-leader" }, { kind: "ConfigMap", name: "hcap-patroni-config" },
@@ -192,7 +193,7 @@ describe("objects on one side only", () => {
 
   it("live objects from another namespace are refused", () => {
     const other = { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "x", namespace: "f047a2-prod" } };
-    const report = check({ live: [...liveDev(), other as unknown as LiveObject] });
+    const report = check({ live: [...liveDev(), other as unknown as KubeObject] });
     expect(report.errors).toContain("ConfigMap/x: the live dump is from namespace f047a2-prod, but this stack writes only to f047a2-dev");
   });
 });

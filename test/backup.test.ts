@@ -5,7 +5,7 @@ import { BACKUP_CONFIG_KEYS } from "../components/database-backup";
 import { PATRONI_SECRET_KEYS, internalImage, stackNames } from "../components/names";
 import { requiredBackupTags } from "../tools/ops/backup-tags";
 import { PROJECT_DIR } from "../tools/cli/project";
-import type { KubeObject } from "../tools/evaluate/render";
+import type { KubeObject } from "../tools/kube/object";
 import { find, ofKind, planEntry, projectWith, registeredCount, render } from "./harness";
 
 const names = stackNames("hcap");

@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { fileSources, stackSources } from "../tools/check/load";
-import type { CheckObject } from "../tools/kube/object";
+import type { KubeObject } from "../tools/kube/object";
 import { PLATFORM_POLICIES } from "../tools/check/policies";
 import { RULES, runCheck, type CheckReport, type CheckSource } from "../tools/check/run";
 import { OpenApiDocument } from "../tools/check/schema";
@@ -225,7 +225,7 @@ describe("platform policy", () => {
   it("protect-stateful in prod, from the plan: StatefulSets, claims and the database's Secret", async () => {
     const [source] = sources("cases/policy-prod.yaml");
     const protectedNames = new Set(["StatefulSet/ok-db", "PersistentVolumeClaim/ok-backup", "Secret/db-creds"]);
-    const withPlan: CheckSource = { ...source, isProtected: (o: CheckObject) => protectedNames.has(`${o.kind}/${o.metadata.name}`) };
+    const withPlan: CheckSource = { ...source, isProtected: (o: KubeObject) => protectedNames.has(`${o.kind}/${o.metadata.name}`) };
     const r = await runCheck([withPlan]);
     expect(objectsWith(r, "protect-stateful")).toEqual([
       "PersistentVolumeClaim/bad-backup-on-app", "PersistentVolumeClaim/bad-class", "StatefulSet/bad-db-class",

@@ -7,7 +7,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { diffPlans, diffSnapshots, diffValues, hasChanges, toMarkdown, type StackDiff } from "../tools/diff/plan-diff";
 import { SecretValue, type DeclaredResource, type StackEvaluation } from "../tools/evaluate/evaluate";
 import { PROJECT_DIR } from "../tools/cli/project";
-import type { KubeObject, PlanEntry } from "../tools/evaluate/render";
+import type { PlanEntry } from "../tools/evaluate/render";
+import type { KubeObject } from "../tools/kube/object";
 import { SNAPSHOT_FORMAT, snapshotOf, type Snapshot } from "../tools/evaluate/snapshot";
 import { projectWith, render } from "./harness";
 

@@ -10,7 +10,8 @@ import { parseDocument } from "yaml";
 import { STACKS } from "../config";
 import { evaluateStack, type StackEvaluation } from "../tools/evaluate/evaluate";
 import { PROJECT_DIR } from "../tools/cli/project";
-import { kubernetesObjects, plan, type KubeObject, type PlanEntry } from "../tools/evaluate/render";
+import { kubernetesObjects, plan, type PlanEntry } from "../tools/evaluate/render";
+import type { KubeObject } from "../tools/kube/object";
 
 export interface Rendered {
   readonly ev: StackEvaluation;

@@ -8,7 +8,7 @@ import {
   APP_NAME_MAX, imageReferenceProblem, imageTagProblem, objectNameProblem, quantityValue, routeHostProblem, scheduleCollision, timeZoneProblem,
 } from "../config/limits";
 import { runCheck } from "../tools/check/run";
-import type { CheckObject } from "../tools/kube/object";
+import type { KubeObject } from "../tools/kube/object";
 import { restorePlan } from "../tools/ops/restore-plan";
 import { projectWith, render } from "./harness";
 
@@ -34,7 +34,7 @@ describe("appName length", () => {
   it(`a stack rendered with a ${APP_NAME_MAX}-character appName passes every name rule`, async () => {
     const appName = `h${"x".repeat(APP_NAME_MAX - 1)}`;
     const { objects } = await render("prod", { projectDir: projectWith("prod", { "hcap-infra:appName": appName }) });
-    const report = await runCheck([{ label: "prod", namespace: "f047a2-prod", role: "prod", objects: objects as unknown as CheckObject[], report: true }]);
+    const report = await runCheck([{ label: "prod", namespace: "f047a2-prod", role: "prod", objects: objects as unknown as KubeObject[], report: true }]);
     expect(report.findings.filter((f) => f.rule === "name-limits")).toEqual([]);
     expect(objects.some((o) => o.kind === "CronJob" && o.metadata.name === `${appName}-backup-verify`)).toBe(true);
   });

@@ -3,7 +3,8 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseDocument } from "yaml";
 import { ENVIRONMENTS } from "../config";
-import { type KubeObject, type PlanEntry } from "../tools/evaluate/render";
+import type { PlanEntry } from "../tools/evaluate/render";
+import type { KubeObject } from "../tools/kube/object";
 import { find, ofKind, planEntry, projectWith, registeredCount, render } from "./harness";
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- test-only view of rendered YAML

@@ -12,7 +12,7 @@
  */
 import { OFFLINE_SECRET, SecretValue } from "../evaluate/evaluate";
 import type { DeclaredObject, ProviderSwitches } from "./declared";
-import type { LiveObject } from "./live";
+import { asArray, asObject, isRecord, type KubeObject } from "../kube/object";
 import { workloadFindings } from "./workload";
 import { quantityValue, sameQuantity } from "./quantity";
 
@@ -69,7 +69,7 @@ export interface CompareInput {
   readonly adopt: boolean;
   readonly switches: ProviderSwitches;
   readonly declared: readonly DeclaredObject[];
-  readonly live: readonly LiveObject[];
+  readonly live: readonly KubeObject[];
 }
 
 /** Force-new paths of pulumi-kubernetes (provider/pkg/provider/diff.go), by kind. */
@@ -109,9 +109,6 @@ const TRIGGER_RESULTS = new Set(["lastTriggeredImage", "lastTriggeredImageID"]);
 
 type Segment = { readonly key: string } | { readonly index: number } | { readonly item: string };
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === "object" && !Array.isArray(v) && !(v instanceof SecretValue);
-}
 
 /** `spec.containers[hcap-server].env[PGHOST].value` */
 function displayPath(path: readonly Segment[]): string {
@@ -170,7 +167,7 @@ class ObjectDiff {
 
   constructor(
     private readonly declared: DeclaredObject,
-    private readonly live: LiveObject,
+    private readonly live: KubeObject,
     switches: ProviderSwitches,
   ) {
     this.forceNew = forceNewPaths(declared.kind, declared.apiVersion, switches);
@@ -276,9 +273,6 @@ class ObjectDiff {
   }
 }
 
-type Loose = { readonly [k: string]: unknown };
-const loose = (v: unknown): Loose => (v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Loose) : {});
-const list = (v: unknown): readonly unknown[] => (Array.isArray(v) ? v : []);
 
 interface ClaimShape {
   readonly size: string;
@@ -287,11 +281,11 @@ interface ClaimShape {
 
 /** Size and class of each volume claim template, by name. */
 function claimTemplates(spec: unknown): Map<string, ClaimShape> {
-  return new Map(list(loose(spec).volumeClaimTemplates).map((t) => {
-    const s = loose(loose(t).spec);
-    const size = String(loose(loose(s.resources).requests).storage ?? "");
-    const cls = String(s.storageClassName ?? loose(loose(loose(t).metadata).annotations)["volume.beta.kubernetes.io/storage-class"] ?? "");
-    return [String(loose(loose(t).metadata).name), { size, storageClass: cls }];
+  return new Map(asArray(asObject(spec).volumeClaimTemplates).map((t) => {
+    const s = asObject(asObject(t).spec);
+    const size = String(asObject(asObject(s.resources).requests).storage ?? "");
+    const cls = String(s.storageClassName ?? asObject(asObject(asObject(t).metadata).annotations)["volume.beta.kubernetes.io/storage-class"] ?? "");
+    return [String(asObject(asObject(t).metadata).name), { size, storageClass: cls }];
   }));
 }
 
@@ -303,7 +297,7 @@ function claimTemplates(spec: unknown): Map<string, ClaimShape> {
  * - a changed container image on a StatefulSet (the database) and a moved ImageStreamTag (an
  *   environment redeploys) are in-place updates, but ones an operator must confirm: a review note.
  */
-function adoptionRisks(d: DeclaredObject, l: LiveObject): { errors: string[]; reviews: string[] } {
+function adoptionRisks(d: DeclaredObject, l: KubeObject): { errors: string[]; reviews: string[] } {
   const errors: string[] = [];
   const reviews: string[] = [];
   if (d.kind === "StatefulSet") {
@@ -316,7 +310,7 @@ function adoptionRisks(d: DeclaredObject, l: LiveObject): { errors: string[]; re
         errors.push(`volume claim template ${name} is ${show(liveShape)} live but declared ${show(shape)}: set the volume size, storage class and lock to what the cluster has before adopting`);
       }
     }
-    const images = (spec: unknown) => new Map(list(loose(loose(loose(spec).template).spec).containers).map((c) => [String(loose(c).name), String(loose(c).image ?? "")]));
+    const images = (spec: unknown) => new Map(asArray(asObject(asObject(asObject(spec).template).spec).containers).map((c) => [String(asObject(c).name), String(asObject(c).image ?? "")]));
     const liveImages = images(l.spec);
     for (const [name, image] of images(d.body.spec)) {
       const before = liveImages.get(name);
@@ -326,7 +320,7 @@ function adoptionRisks(d: DeclaredObject, l: LiveObject): { errors: string[]; re
     }
   }
   if (d.kind === "ImageStreamTag") {
-    const from = (o: unknown) => JSON.stringify(loose(loose(o).tag).from ?? null);
+    const from = (o: unknown) => JSON.stringify(asObject(asObject(o).tag).from ?? null);
     if (from(d.body) !== from(l)) {
       reviews.push(`the tag moves from ${from(l)} to ${from(d.body)}: unless both are the same image, every workload triggered by it redeploys`);
     }
@@ -395,7 +389,7 @@ function decodeBase64(v: unknown): string | undefined {
  * A Secret's values, compared key by key as same/differs only. Declared `stringData` is plain text,
  * declared and live `data` are base64. Nothing here ever leaves as text but the key names.
  */
-function compareSecretData(declared: DeclaredObject, live: LiveObject, switches: ProviderSwitches, diff: ObjectDiff): SecretKeyCheck[] {
+function compareSecretData(declared: DeclaredObject, live: KubeObject, switches: ProviderSwitches, diff: ObjectDiff): SecretKeyCheck[] {
   const wanted = new Map<string, string>();
   const body = reveal(declared.body) as Record<string, unknown>;
   if (isRecord(body.data)) for (const [k, v] of Object.entries(body.data)) if (typeof v === "string") wanted.set(k, decodeBase64(v) ?? "");
@@ -432,7 +426,7 @@ function ref(o: { kind: string; name: string }): string {
   return `${o.kind}/${o.name}`;
 }
 
-function otherManagers(live: LiveObject): string[] {
+function otherManagers(live: KubeObject): string[] {
   const fields = live.metadata.managedFields;
   if (!Array.isArray(fields)) return [];
   const names = fields.flatMap((f) => (isRecord(f) && typeof f.manager === "string" && !f.manager.startsWith("pulumi") ? [f.manager] : []));
@@ -445,7 +439,7 @@ export function compareObjects(input: CompareInput): AdoptReport {
   const notes: string[] = [];
   const byKey = (kind: string, name: string): string => `${kind}/${name}`;
 
-  const live = new Map<string, LiveObject>();
+  const live = new Map<string, KubeObject>();
   for (const o of input.live) {
     const ns = o.metadata.namespace;
     if (ns !== undefined && ns !== input.namespace) {

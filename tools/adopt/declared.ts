@@ -5,6 +5,7 @@
  */
 import type { Captured, StackEvaluation } from "../evaluate/evaluate";
 import { plan } from "../evaluate/render";
+import { isRecord } from "../kube/object";
 
 export interface DeclaredObject {
   readonly apiVersion: string;
@@ -38,8 +39,8 @@ export function declaredObjects(ev: StackEvaluation): DeclaredObject[] {
     .map((r) => {
       const entry = entries.get(r.urn);
       const metadata = r.inputs.metadata;
-      const name = metadata !== null && typeof metadata === "object" && !Array.isArray(metadata) && typeof (metadata as Record<string, Captured>).name === "string"
-        ? String((metadata as Record<string, Captured>).name)
+      const name = isRecord(metadata) && typeof metadata.name === "string"
+        ? metadata.name
         : r.name;
       return {
         apiVersion: String(r.inputs.apiVersion),

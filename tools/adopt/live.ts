@@ -4,21 +4,11 @@
  * gives). Every object must have a kind and a name.
  */
 import { parseAllDocuments } from "yaml";
-
-export interface LiveObject {
-  readonly apiVersion: string;
-  readonly kind: string;
-  readonly metadata: { readonly name: string; readonly namespace?: string; readonly [k: string]: unknown };
-  readonly [field: string]: unknown;
-}
+import { isRecord, type KubeObject } from "../kube/object";
 
 export class LiveDumpError extends Error {}
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === "object" && !Array.isArray(v);
-}
-
-function flatten(doc: unknown, where: string, out: LiveObject[]): void {
+function flatten(doc: unknown, where: string, out: KubeObject[]): void {
   if (doc === null || doc === undefined) return;
   if (!isRecord(doc)) throw new LiveDumpError(`${where}: not a Kubernetes object (got ${Array.isArray(doc) ? "a list" : typeof doc})`);
   if (typeof doc.kind === "string" && doc.kind.endsWith("List") && Array.isArray(doc.items)) {
@@ -29,7 +19,7 @@ function flatten(doc: unknown, where: string, out: LiveObject[]): void {
   if (typeof doc.kind !== "string" || !isRecord(meta) || typeof meta.name !== "string") {
     throw new LiveDumpError(`${where}: every object needs kind and metadata.name`);
   }
-  out.push(doc as unknown as LiveObject);
+  out.push(doc as unknown as KubeObject);
 }
 
 /**
@@ -37,9 +27,9 @@ function flatten(doc: unknown, where: string, out: LiveObject[]): void {
  * `oc get is` does not list them. So each tag of a live ImageStream counts as a live ImageStreamTag
  * `<stream>:<tag>`, unless the dump holds that ImageStreamTag itself.
  */
-function imageStreamTags(objects: readonly LiveObject[]): LiveObject[] {
+function imageStreamTags(objects: readonly KubeObject[]): KubeObject[] {
   const present = new Set(objects.filter((o) => o.kind === "ImageStreamTag").map((o) => o.metadata.name));
-  const out: LiveObject[] = [];
+  const out: KubeObject[] = [];
   for (const is of objects.filter((o) => o.kind === "ImageStream")) {
     const tags = isRecord(is.spec) && Array.isArray(is.spec.tags) ? is.spec.tags : [];
     for (const tag of tags) {
@@ -58,8 +48,8 @@ function imageStreamTags(objects: readonly LiveObject[]): LiveObject[] {
 }
 
 /** The objects of one dump; `source` names it in errors. */
-export function parseLiveDump(text: string, source: string): LiveObject[] {
-  const out: LiveObject[] = [];
+export function parseLiveDump(text: string, source: string): KubeObject[] {
+  const out: KubeObject[] = [];
   parseAllDocuments(text).forEach((doc, i) => {
     if (doc.errors.length > 0) throw new LiveDumpError(`${source}: document ${i + 1}: ${doc.errors[0].message}`);
     flatten(doc.toJS({ maxAliasCount: -1 }), `${source}: document ${i + 1}`, out);

@@ -6,14 +6,14 @@
 import { MANAGED_BY } from "../../components/names";
 import { switchSteps, workloadSwitches } from "../diff/workload-switch";
 import type { DeclaredObject } from "./declared";
-import type { LiveObject } from "./live";
+import type { KubeObject } from "../kube/object";
 
-function managedByProgram(o: LiveObject): boolean {
+function managedByProgram(o: KubeObject): boolean {
   const labels = o.metadata.labels as Record<string, unknown> | undefined;
   return Object.entries(MANAGED_BY).every(([k, v]) => labels?.[k] === v);
 }
 
-export function workloadFindings(declared: readonly DeclaredObject[], live: readonly LiveObject[]): { errors: string[]; notes: string[] } {
+export function workloadFindings(declared: readonly DeclaredObject[], live: readonly KubeObject[]): { errors: string[]; notes: string[] } {
   const errors: string[] = [];
   const notes: string[] = [];
   const after = declared.map((d) => ({ kind: d.kind, metadata: { name: d.name } }));

@@ -7,19 +7,19 @@
 import type {
   PolicyResource, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationPolicy,
 } from "@pulumi/policy";
-import { isObject, type CheckObject } from "../kube/object";
+import { isRecord, type KubeObject } from "../kube/object";
 import { PLATFORM_POLICIES, applyWaiver, roleOfNamespace, type NamespaceView, type PlatformPolicy, type Violation } from "./policies";
 
 /** A Kubernetes resource's inputs as a plain object, or undefined for anything else. */
-export function objectOf(type: string, props: Record<string, unknown>): CheckObject | undefined {
+export function objectOf(type: string, props: Record<string, unknown>): KubeObject | undefined {
   if (!type.startsWith("kubernetes:") || type.startsWith("kubernetes:yaml") || type.startsWith("kubernetes:helm")) return undefined;
   const meta = props.metadata;
-  if (typeof props.kind !== "string" || typeof props.apiVersion !== "string" || !isObject(meta) || typeof meta.name !== "string") return undefined;
-  return props as unknown as CheckObject;
+  if (typeof props.kind !== "string" || typeof props.apiVersion !== "string" || !isRecord(meta) || typeof meta.name !== "string") return undefined;
+  return props as unknown as KubeObject;
 }
 
 /** The namespace an object lands in: its own, else its provider's (the stack's one namespace). */
-function namespaceOf(o: CheckObject, provider: { props: Record<string, unknown> } | undefined): string {
+function namespaceOf(o: KubeObject, provider: { props: Record<string, unknown> } | undefined): string {
   const fromProvider = provider?.props.namespace;
   return o.metadata.namespace ?? (typeof fromProvider === "string" ? fromProvider : "default");
 }
@@ -49,7 +49,7 @@ export function validateResourceWith(policy: PlatformPolicy) {
 export function validateStackWith(policy: PlatformPolicy) {
   return (args: { resources: readonly Pick<PolicyResource, "type" | "props" | "urn" | "opts" | "provider">[] }, report: ReportViolation): void => {
     if (!policy.checkNamespace && !policy.checkInstallation) return;
-    const byNamespace = new Map<string, { o: CheckObject; urn: string; protect: boolean }[]>();
+    const byNamespace = new Map<string, { o: KubeObject; urn: string; protect: boolean }[]>();
     for (const r of args.resources) {
       const o = objectOf(r.type, r.props);
       if (!o) continue;

@@ -12,11 +12,11 @@ import {
 } from "../../config/limits";
 import { MIN_CRON_MINUTES_WITH_VOLUME } from "../../config/keys";
 import {
-  asArray, asObject, asString, asStringMap, at, containers, imageTriggers, isObject, podTemplate, splitStreamTag, type CheckObject,
+  asArray, asObject, asString, asStringMap, at, containers, imageTriggers, isRecord, podTemplate, splitStreamTag, type KubeObject,
 } from "../kube/object";
 import type { PlatformPolicy, Violation } from "./policies";
 
-function labelViolations(o: CheckObject, labels: unknown, path: string): Violation[] {
+function labelViolations(o: KubeObject, labels: unknown, path: string): Violation[] {
   const out: Violation[] = [];
   for (const [k, v] of Object.entries(asObject(labels))) {
     const keyProblem = qualifiedNameProblem(k);
@@ -47,7 +47,7 @@ export const nameLimits: PlatformPolicy = {
     const t = podTemplate(o);
     if (t && t.path !== "") out.push(...labelViolations(o, at(o, `${t.path}.metadata.labels`), `${t.path}.metadata.labels`));
     if (o.kind === "Service") out.push(...labelViolations(o, at(o, "spec.selector"), "spec.selector"));
-    else if (isObject(at(o, "spec.selector.matchLabels"))) out.push(...labelViolations(o, at(o, "spec.selector.matchLabels"), "spec.selector.matchLabels"));
+    else if (isRecord(at(o, "spec.selector.matchLabels"))) out.push(...labelViolations(o, at(o, "spec.selector.matchLabels"), "spec.selector.matchLabels"));
     return out;
   },
 };
@@ -65,7 +65,7 @@ function walkNumbers(v: unknown, path: string, field: string, out: { path: strin
     if (!INT64_FIELDS.has(field)) out.push({ path, value: v });
   } else if (Array.isArray(v)) {
     v.forEach((x, i) => walkNumbers(x, `${path}[${i}]`, field, out));
-  } else if (isObject(v)) {
+  } else if (isRecord(v)) {
     for (const [k, x] of Object.entries(v)) if (!NOT_COUNTS.has(k)) walkNumbers(x, path === "" ? k : `${path}.${k}`, k, out);
   }
 }
@@ -156,7 +156,7 @@ export const routeHostUnique: PlatformPolicy = {
   id: "route-host-unique",
   rationale: "the router admits a host for the oldest Route only: a second Route claiming it (in any namespace checked together) is never served",
   checkInstallation: (views) => {
-    const byHost = new Map<string, { o: CheckObject; namespace: string }[]>();
+    const byHost = new Map<string, { o: KubeObject; namespace: string }[]>();
     for (const view of views) {
       for (const o of view.objects) {
         const host = asString(at(o, "spec.host"));
@@ -233,7 +233,7 @@ export const cronTimeZone: PlatformPolicy = {
   },
 };
 
-function claimsOf(o: CheckObject): string[] {
+function claimsOf(o: KubeObject): string[] {
   const t = podTemplate(o);
   return t ? asArray(t.spec.volumes).flatMap((v) => asString(at(v, "persistentVolumeClaim.claimName")) ?? []) : [];
 }

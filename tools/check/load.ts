@@ -8,7 +8,7 @@ import { parseAllDocuments } from "yaml";
 import { STACKS, type StackName } from "../../config";
 import { evaluateStack } from "../evaluate/evaluate";
 import { kubernetesObjects } from "../evaluate/render";
-import { isObject, type CheckObject } from "../kube/object";
+import { isRecord, type KubeObject } from "../kube/object";
 import { roleOfNamespace, type CheckSource } from "./run";
 
 /**
@@ -19,11 +19,11 @@ export async function stackSources(projectDir: string, selected: readonly StackN
   const out: CheckSource[] = [];
   for (const stack of STACKS) {
     const ev = await evaluateStack(stack, { projectDir });
-    const objects = kubernetesObjects(ev) as CheckObject[];
+    const objects = kubernetesObjects(ev) as KubeObject[];
     const protectedKeys = new Set<string>();
     for (const r of ev.resources) {
       const meta = r.inputs.metadata;
-      if (r.options.protect && typeof r.inputs.kind === "string" && isObject(meta) && typeof meta.name === "string") {
+      if (r.options.protect && typeof r.inputs.kind === "string" && isRecord(meta) && typeof meta.name === "string") {
         protectedKeys.add(`${r.inputs.kind}/${meta.name}`);
       }
     }
@@ -39,19 +39,19 @@ export async function stackSources(projectDir: string, selected: readonly StackN
   return out;
 }
 
-function isCheckObject(v: unknown): v is CheckObject {
-  return isObject(v) && typeof v.apiVersion === "string" && typeof v.kind === "string" && isObject(v.metadata) && typeof v.metadata.name === "string";
+function isCheckObject(v: unknown): v is KubeObject {
+  return isRecord(v) && typeof v.apiVersion === "string" && typeof v.kind === "string" && isRecord(v.metadata) && typeof v.metadata.name === "string";
 }
 
 /** Objects of one YAML file: every document, `List` documents expanded. */
-export function readObjects(file: string): CheckObject[] {
+export function readObjects(file: string): KubeObject[] {
   const docs = parseAllDocuments(fs.readFileSync(file, "utf8"));
-  const out: CheckObject[] = [];
+  const out: KubeObject[] = [];
   for (const [i, doc] of (Array.isArray(docs) ? docs : [docs]).entries()) {
     if (doc.errors.length > 0) throw new Error(`${file}: document ${i + 1}: ${doc.errors[0].message}`);
     const value: unknown = doc.toJS();
     if (value === null || value === undefined) continue;
-    const items = isObject(value) && typeof value.kind === "string" && value.kind.endsWith("List") && Array.isArray(value.items) ? value.items : [value];
+    const items = isRecord(value) && typeof value.kind === "string" && value.kind.endsWith("List") && Array.isArray(value.items) ? value.items : [value];
     for (const item of items) {
       if (!isCheckObject(item)) throw new Error(`${file}: document ${i + 1}: not a Kubernetes object (needs apiVersion, kind, metadata.name)`);
       out.push(item);

@@ -7,8 +7,8 @@
  * a waiver without a reason does not count.
  */
 import {
-  asArray, asObject, asString, at, containers, imageTriggers, isLongRunning, isObject, parseImage, podTemplate,
-  splitStreamTag, triggerManagedContainers, type CheckObject,
+  asArray, asObject, asString, at, containers, imageTriggers, isLongRunning, isRecord, parseImage, podTemplate,
+  splitStreamTag, triggerManagedContainers, type KubeObject,
 } from "../kube/object";
 import { STORAGE_CLASSES } from "../../config/platform";
 import {
@@ -33,17 +33,17 @@ export interface NamespaceView {
   readonly prod: boolean;
   /** A namespace the application runs in (dev/test/prod), as opposed to tools. */
   readonly environment: boolean;
-  readonly objects: readonly CheckObject[];
+  readonly objects: readonly KubeObject[];
   /**
    * Whether the engine protects an object (`protect` resource option). Undefined when unknown
    * (plain YAML files have no plan): rules that need it report nothing then.
    */
-  readonly isProtected?: (o: CheckObject) => boolean;
+  readonly isProtected?: (o: KubeObject) => boolean;
 }
 
 export interface Violation {
   /** The object in violation; absent when something is missing from the namespace as a whole. */
-  readonly object?: CheckObject;
+  readonly object?: KubeObject;
   /** Field path inside the object (`spec.template.spec.containers[0].resources`). */
   readonly path: string;
   readonly message: string;
@@ -54,7 +54,7 @@ export interface PlatformPolicy {
   /** Why the rule exists, in one line. */
   readonly rationale: string;
   /** Checks one object (no context needed). */
-  readonly checkObject?: (o: CheckObject, view: Omit<NamespaceView, "objects" | "isProtected">) => Violation[];
+  readonly checkObject?: (o: KubeObject, view: Omit<NamespaceView, "objects" | "isProtected">) => Violation[];
   /** Checks what one object cannot show alone (something missing, who mounts what, protection). */
   readonly checkNamespace?: (view: NamespaceView) => Violation[];
   /** Checks what spans the namespaces checked together (e.g. a route host claimed twice). */
@@ -113,7 +113,7 @@ const routeTls: PlatformPolicy = {
   checkObject: (o) => {
     if (o.kind !== "Route") return [];
     const tls = at(o, "spec.tls");
-    if (!isObject(tls) || asString(tls.termination) === undefined) {
+    if (!isRecord(tls) || asString(tls.termination) === undefined) {
       return [{ object: o, path: "spec.tls", message: "route has no TLS termination" }];
     }
     const insecure = asString(tls.insecureEdgeTerminationPolicy);
@@ -125,7 +125,7 @@ const routeTls: PlatformPolicy = {
 };
 
 /** A NetworkPolicy that selects every pod and allows no ingress. */
-export function isDenyByDefault(o: CheckObject): boolean {
+export function isDenyByDefault(o: KubeObject): boolean {
   if (o.kind !== "NetworkPolicy") return false;
   const spec = asObject(o.spec);
   const selector = asObject(spec.podSelector);
@@ -144,7 +144,7 @@ const denyByDefault: PlatformPolicy = {
 };
 
 /** Claims a pod template mounts, by claim name. */
-function mountedClaims(o: CheckObject): string[] {
+function mountedClaims(o: KubeObject): string[] {
   const t = podTemplate(o);
   if (!t) return [];
   return asArray(t.spec.volumes).flatMap((v) => {
@@ -216,7 +216,7 @@ const pinnedImages: PlatformPolicy = {
 };
 
 /** Secrets a StatefulSet's pods read: the database credentials. */
-function statefulSecrets(objects: readonly CheckObject[]): Set<string> {
+function statefulSecrets(objects: readonly KubeObject[]): Set<string> {
   const names = new Set<string>();
   for (const o of objects.filter((x) => x.kind === "StatefulSet")) {
     const t = podTemplate(o);
@@ -265,7 +265,7 @@ export type WaiverResult =
   | { readonly status: "no-reason" };
 
 /** Whether `o` waives rule `id` (annotation `hcap.bcgov/waive-<id>` with a non-empty reason). */
-export function waiver(o: CheckObject | undefined, id: string): WaiverResult {
+export function waiver(o: KubeObject | undefined, id: string): WaiverResult {
   const value = o?.metadata.annotations?.[`${WAIVER_PREFIX}${id}`];
   if (value === undefined) return { status: "none" };
   return value.trim() === "" ? { status: "no-reason" } : { status: "waived", reason: value.trim() };

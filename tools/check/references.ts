@@ -8,12 +8,12 @@ import { IMAGE_TAG_SHA_LENGTH } from "../../config/fields";
 import { ENVIRONMENTS } from "../../config";
 import {
   asArray, asObject, asString, asStringMap, at, containers, imageTriggers, internalImageStream, podSpecPath,
-  podTemplate, splitStreamTag, triggerManagedContainers, type CheckObject, type PodTemplate,
+  podTemplate, splitStreamTag, triggerManagedContainers, type KubeObject, type PodTemplate,
 } from "../kube/object";
 
 export interface ReferenceFinding {
   readonly rule: string;
-  readonly object: CheckObject;
+  readonly object: KubeObject;
   readonly path: string;
   readonly message: string;
   readonly severity: "error" | "warning";
@@ -21,7 +21,7 @@ export interface ReferenceFinding {
 
 export interface NamespaceObjects {
   readonly namespace: string;
-  readonly objects: readonly CheckObject[];
+  readonly objects: readonly KubeObject[];
 }
 
 /** Rule ids and what each one guards. */
@@ -47,7 +47,7 @@ const RUNTIME_LABELS = new Set(["role"]);
 const IMAGE_PULLER = "system:image-puller";
 
 class Index {
-  private readonly byKey = new Map<string, CheckObject>();
+  private readonly byKey = new Map<string, KubeObject>();
   private readonly tags = new Set<string>();
 
   constructor(readonly installation: readonly NamespaceObjects[]) {
@@ -77,7 +77,7 @@ class Index {
     return `${namespace}\u0000${kind}\u0000${name}`;
   }
 
-  get(namespace: string, kind: string, name: string): CheckObject | undefined {
+  get(namespace: string, kind: string, name: string): KubeObject | undefined {
     return this.byKey.get(this.key(namespace, kind, name));
   }
 
@@ -89,7 +89,7 @@ class Index {
     return this.tags.has(`${namespace}/${stream}:${tag}`);
   }
 
-  objects(namespace: string): readonly CheckObject[] {
+  objects(namespace: string): readonly KubeObject[] {
     return this.installation.find((n) => n.namespace === namespace)?.objects ?? [];
   }
 }
@@ -100,14 +100,14 @@ function withTag(name: string): string {
 }
 
 /** Keys a Secret or ConfigMap holds (data, stringData, binaryData). */
-function keysOf(o: CheckObject): Set<string> {
+function keysOf(o: KubeObject): Set<string> {
   return new Set(["data", "stringData", "binaryData"].flatMap((f) => Object.keys(asObject(o[f]))));
 }
 
 type Out = (f: Omit<ReferenceFinding, "severity"> & { severity?: "error" | "warning" }) => void;
 
 function checkKeyed(
-  idx: Index, ns: string, o: CheckObject, out: Out, kind: "Secret" | "ConfigMap", name: string, key: string | undefined,
+  idx: Index, ns: string, o: KubeObject, out: Out, kind: "Secret" | "ConfigMap", name: string, key: string | undefined,
   optional: boolean, path: string,
 ): void {
   if (optional) return;
@@ -120,7 +120,7 @@ function checkKeyed(
   }
 }
 
-function checkPodRefs(idx: Index, ns: string, o: CheckObject, t: PodTemplate, out: Out): void {
+function checkPodRefs(idx: Index, ns: string, o: KubeObject, t: PodTemplate, out: Out): void {
   const spec = t.spec;
   const specPath = podSpecPath(t);
   const volumeNames = new Set<string>();
@@ -188,7 +188,7 @@ const ENVIRONMENT_TAGS: ReadonlySet<string> = new Set(ENVIRONMENTS);
 const COMMIT_TAG = new RegExp(`^[0-9a-f]{${IMAGE_TAG_SHA_LENGTH}}$`);
 
 function checkStreamTag(
-  idx: Index, o: CheckObject, out: Out, namespace: string, name: string, path: string, needTag = true, triggerWaits = false,
+  idx: Index, o: KubeObject, out: Out, namespace: string, name: string, path: string, needTag = true, triggerWaits = false,
 ): void {
   if (!idx.hasNamespace(namespace)) return; // outside this installation (e.g. the shared `openshift` namespace)
   const { stream, tag } = splitStreamTag(name);
@@ -221,7 +221,7 @@ function grantsPull(idx: Index, sourceNs: string, pullerNs: string, serviceAccou
   });
 }
 
-function checkPull(idx: Index, ns: string, o: CheckObject, t: PodTemplate, out: Out, sourceNs: string, what: string, path: string): void {
+function checkPull(idx: Index, ns: string, o: KubeObject, t: PodTemplate, out: Out, sourceNs: string, what: string, path: string): void {
   if (sourceNs === ns || !idx.hasNamespace(sourceNs)) return;
   const sa = podServiceAccount(t);
   if (!grantsPull(idx, sourceNs, ns, sa)) {
@@ -232,7 +232,7 @@ function checkPull(idx: Index, ns: string, o: CheckObject, t: PodTemplate, out: 
   }
 }
 
-function checkImages(idx: Index, ns: string, o: CheckObject, t: PodTemplate, out: Out): void {
+function checkImages(idx: Index, ns: string, o: KubeObject, t: PodTemplate, out: Out): void {
   const byName = new Map(containers(t).map((c) => [c.name, c]));
   const managed = triggerManagedContainers(o);
   for (const c of byName.values()) {
@@ -266,7 +266,7 @@ function selects(selector: Record<string, string>, labels: Record<string, string
   return Object.entries(selector).every(([k, v]) => ignore.has(k) || labels[k] === v);
 }
 
-function checkService(idx: Index, ns: string, o: CheckObject, out: Out): void {
+function checkService(idx: Index, ns: string, o: KubeObject, out: Out): void {
   const selector = asStringMap(at(o, "spec.selector"));
   if (Object.keys(selector).length === 0) return; // endpoints managed elsewhere (e.g. by Patroni)
   const templates = idx.objects(ns).flatMap((w) => {
@@ -293,7 +293,7 @@ function checkService(idx: Index, ns: string, o: CheckObject, out: Out): void {
   });
 }
 
-function checkRoute(idx: Index, ns: string, o: CheckObject, out: Out): void {
+function checkRoute(idx: Index, ns: string, o: KubeObject, out: Out): void {
   const to = asObject(at(o, "spec.to"));
   const name = asString(to.name);
   if ((asString(to.kind) ?? "Service") !== "Service" || name === undefined) return;
@@ -309,7 +309,7 @@ function checkRoute(idx: Index, ns: string, o: CheckObject, out: Out): void {
   if (!ok) out({ rule: "ref-route", object: o, path: "spec.port.targetPort", message: `Service ${name} has no port ${String(target)}` });
 }
 
-function checkRoleBinding(idx: Index, ns: string, o: CheckObject, out: Out): void {
+function checkRoleBinding(idx: Index, ns: string, o: KubeObject, out: Out): void {
   const role = asObject(o.roleRef);
   if (role.kind === "Role" && typeof role.name === "string" && !idx.get(ns, "Role", role.name)) {
     out({ rule: "ref-role", object: o, path: "roleRef.name", message: `Role ${role.name} is not declared in ${ns}` });
@@ -321,7 +321,7 @@ function checkRoleBinding(idx: Index, ns: string, o: CheckObject, out: Out): voi
  * `:<commit>` tags `oc tag` writes), so only their stream must be declared; what pods run (triggers,
  * images) must be a declared or built tag.
  */
-function checkBuild(idx: Index, ns: string, o: CheckObject, out: Out): void {
+function checkBuild(idx: Index, ns: string, o: KubeObject, out: Out): void {
   const to = asObject(at(o, "spec.output.to"));
   if (to.kind === "ImageStreamTag" && typeof to.name === "string") {
     checkStreamTag(idx, o, out, asString(to.namespace) ?? ns, to.name, "spec.output.to", false);
@@ -341,7 +341,7 @@ function checkBuild(idx: Index, ns: string, o: CheckObject, out: Out): void {
   });
 }
 
-function checkImageStreamObjects(idx: Index, ns: string, o: CheckObject, out: Out): void {
+function checkImageStreamObjects(idx: Index, ns: string, o: KubeObject, out: Out): void {
   if (o.kind === "ImageStreamTag") {
     const { stream } = splitStreamTag(o.metadata.name);
     if (!idx.get(ns, "ImageStream", stream)) out({ rule: "ref-image", object: o, path: "metadata.name", message: `ImageStream ${stream} is not declared in ${ns}` });

@@ -6,7 +6,7 @@
  * request to the Route answers 503 — and nothing in the API refuses the objects.
  */
 import {
-  asArray, asObject, asString, asStringMap, at, containers, isLongRunning, podTemplate, type CheckObject, type JsonObject,
+  asArray, asObject, asString, asStringMap, at, containers, isLongRunning, podTemplate, type KubeObject, type JsonObject,
 } from "../kube/object";
 import { isDenyByDefault, type PlatformPolicy, type Violation } from "./policies";
 
@@ -53,7 +53,7 @@ function admitsPort(rule: JsonObject, port: { number?: number; name?: string }):
   });
 }
 
-function routerAdmitted(policies: readonly CheckObject[], podLabels: Record<string, string>, port: { number?: number; name?: string }): boolean {
+function routerAdmitted(policies: readonly KubeObject[], podLabels: Record<string, string>, port: { number?: number; name?: string }): boolean {
   return policies.some((np) => {
     const spec = asObject(np.spec);
     const types = asArray(spec.policyTypes);

@@ -8,7 +8,7 @@ import { PLATFORM_POLICIES, applyWaiver, runInstallationPolicies, runPolicies, t
 export { roleOfNamespace, type NamespaceRole } from "./policies";
 import { REFERENCE_RULES, checkReferences } from "./references";
 import { checkSchema, type OpenApiDocument, type SchemaCoverage } from "./schema";
-import type { CheckObject } from "../kube/object";
+import type { KubeObject } from "../kube/object";
 
 /** The objects of one namespace, from one stack or one YAML file. */
 export interface CheckSource {
@@ -16,9 +16,9 @@ export interface CheckSource {
   readonly label: string;
   readonly namespace: string;
   readonly role: NamespaceRole;
-  readonly objects: readonly CheckObject[];
+  readonly objects: readonly KubeObject[];
   /** `protect` of each object, from the plan; absent for YAML files. */
-  readonly isProtected?: (o: CheckObject) => boolean;
+  readonly isProtected?: (o: KubeObject) => boolean;
   /** False for sources loaded only so that references into them resolve. */
   readonly report: boolean;
 }
@@ -64,10 +64,10 @@ export async function runCheck(sources: readonly CheckSource[], options: CheckOp
   const notes = new Set<string>();
   let waived = 0;
   const reported = sources.filter((s) => s.report);
-  const sourceOf = new Map<CheckObject, CheckSource>();
+  const sourceOf = new Map<KubeObject, CheckSource>();
   for (const s of sources) for (const o of s.objects) sourceOf.set(o, s);
 
-  const add = (s: CheckSource, o: CheckObject | undefined, severity: Severity, rule: string, message: string, path: string): void => {
+  const add = (s: CheckSource, o: KubeObject | undefined, severity: Severity, rule: string, message: string, path: string): void => {
     findings.push({
       severity, source: s.label, namespace: s.namespace,
       object: o ? `${o.kind}/${o.metadata.name}` : `Namespace/${s.namespace}`, rule, message, path,

@@ -16,7 +16,7 @@
  */
 import * as fs from "node:fs";
 import Ajv, { type ErrorObject, type ValidateFunction } from "ajv";
-import { asArray, at, isObject, podTemplate, type CheckObject, type JsonObject } from "../kube/object";
+import { asArray, at, isRecord, podTemplate, type KubeObject, type JsonObject } from "../kube/object";
 
 export interface SchemaError {
   /** Field path (`spec.template.spec.containers[0].resources.limits.cpu`). */
@@ -62,7 +62,7 @@ export function isOpenShiftApi(apiVersion: string): boolean {
 
 /** Swagger 2.0 schema → JSON Schema (draft-07) as ajv reads it. */
 function convert(s: unknown): unknown {
-  if (!isObject(s)) return {};
+  if (!isRecord(s)) return {};
   if (typeof s.$ref === "string") return { $ref: `openapi${s.$ref}` };
   if (Array.isArray(s.allOf) && s.allOf.length === 1) return convert(s.allOf[0]);
   if (s.format === "int-or-string") return { type: ["integer", "string"] };
@@ -71,13 +71,13 @@ function convert(s: unknown): unknown {
   switch (s.type) {
     case "object": {
       out.type = "object";
-      if (isObject(s.properties)) {
+      if (isRecord(s.properties)) {
         const props = s.properties;
         out.properties = Object.fromEntries(Object.entries(props).map(([k, v]) => [k, convert(v)]));
         out.additionalProperties = false;
         // The generated documents list every non-omitempty Go field as required, including fields the
         // server fills in (those carry a `default`); only fields without one are truly required.
-        const required = asArray(s.required).filter((r): r is string => typeof r === "string" && !(isObject(props[r]) && "default" in (props[r] as JsonObject)));
+        const required = asArray(s.required).filter((r): r is string => typeof r === "string" && !(isRecord(props[r]) && "default" in (props[r] as JsonObject)));
         if (required.length > 0) out.required = required;
       } else if (s.additionalProperties !== undefined && s.additionalProperties !== true) {
         out.additionalProperties = convert(s.additionalProperties);
@@ -95,7 +95,7 @@ function convert(s: unknown): unknown {
     case "string":
       return { ...out, type: "string" };
     default:
-      if (isObject(s.properties)) return convert({ ...s, type: "object" });
+      if (isRecord(s.properties)) return convert({ ...s, type: "object" });
       return out;
   }
 }
@@ -120,7 +120,7 @@ function toSchemaError(e: ErrorObject): SchemaError {
 /** Drops fields whose value is null: the API server treats them as unset. */
 function withoutNulls(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(withoutNulls);
-  if (isObject(v)) return Object.fromEntries(Object.entries(v).filter(([, x]) => x !== null).map(([k, x]) => [k, withoutNulls(x)]));
+  if (isRecord(v)) return Object.fromEntries(Object.entries(v).filter(([, x]) => x !== null).map(([k, x]) => [k, withoutNulls(x)]));
   return v;
 }
 
@@ -149,8 +149,8 @@ export class OpenApiDocument {
     const converted: Record<string, unknown> = {};
     for (const [name, def] of Object.entries(definitions)) {
       converted[name] = convert(def);
-      for (const g of asArray(isObject(def) ? def["x-kubernetes-group-version-kind"] : undefined)) {
-        if (isObject(g)) this.gvk.set(`${String(g.group ?? "")}/${String(g.version)}/${String(g.kind)}`, name);
+      for (const g of asArray(isRecord(def) ? def["x-kubernetes-group-version-kind"] : undefined)) {
+        if (isRecord(g)) this.gvk.set(`${String(g.group ?? "")}/${String(g.version)}/${String(g.kind)}`, name);
       }
     }
     converted[INT_OR_STRING] = { type: ["integer", "string"] };
@@ -166,7 +166,7 @@ export class OpenApiDocument {
     } catch (e) {
       throw new Error(`--openapi ${file}: ${(e as Error).message}`);
     }
-    if (!isObject(doc) || !isObject(doc.definitions)) throw new Error(`--openapi ${file}: not an OpenAPI v2 document (no "definitions")`);
+    if (!isRecord(doc) || !isRecord(doc.definitions)) throw new Error(`--openapi ${file}: not an OpenAPI v2 document (no "definitions")`);
     return new OpenApiDocument(doc.definitions as Swagger, file);
   }
 
@@ -222,7 +222,7 @@ async function coreModel(apiVersion: string, kind: string): Promise<ModelClass |
   return model;
 }
 
-async function coreModelErrors(o: CheckObject): Promise<SchemaError[] | undefined> {
+async function coreModelErrors(o: KubeObject): Promise<SchemaError[] | undefined> {
   const Model = await coreModel(o.apiVersion, o.kind);
   if (!Model) return undefined;
   try {
@@ -236,7 +236,7 @@ async function coreModelErrors(o: CheckObject): Promise<SchemaError[] | undefine
 }
 
 /** Unknown-field check of the parts of a core object the document defines. */
-function embeddedErrors(doc: OpenApiDocument, o: CheckObject): { errors: SchemaError[]; parts: string[] } {
+function embeddedErrors(doc: OpenApiDocument, o: KubeObject): { errors: SchemaError[]; parts: string[] } {
   const errors: SchemaError[] = [];
   const parts: string[] = [];
   const part = (definition: string, path: string, value: unknown): void => {
@@ -252,7 +252,7 @@ function embeddedErrors(doc: OpenApiDocument, o: CheckObject): { errors: SchemaE
 }
 
 /** Schema-checks one object with whatever sources are available. */
-export async function checkSchema(o: CheckObject, doc: OpenApiDocument | undefined): Promise<SchemaResult> {
+export async function checkSchema(o: KubeObject, doc: OpenApiDocument | undefined): Promise<SchemaResult> {
   const definition = doc?.definitionOf(o.apiVersion, o.kind);
   const modelErrors = isOpenShiftApi(o.apiVersion) ? undefined : await coreModelErrors(o);
   if (doc && definition) {

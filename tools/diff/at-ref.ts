@@ -9,7 +9,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { parseAllDocuments } from "yaml";
 import { UsageError } from "../cli/cli";
-import type { KubeObject, PlanEntry } from "../evaluate/render";
+import type { KubeObject } from "../kube/object";
+import type { PlanEntry } from "../evaluate/render";
 import { DIFF_KEY_ENV, SNAPSHOT_FORMAT, parseSnapshot, type Snapshot } from "../evaluate/snapshot";
 
 export interface GitBase {

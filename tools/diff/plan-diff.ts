@@ -7,7 +7,8 @@
  * values are never printed: two digests that differ show as "changed (secret)".
  */
 import { stringify } from "yaml";
-import type { KubeObject, PlanEntry } from "../evaluate/render";
+import { isRecord, type KubeObject } from "../kube/object";
+import type { PlanEntry } from "../evaluate/render";
 import { SECRET_PLACEHOLDER, isRenderedSecret } from "../evaluate/render";
 import { guardChanges, objectSafety, riskyChanges } from "./safety";
 import type { Snapshot } from "../evaluate/snapshot";
@@ -52,10 +53,6 @@ export function objectKey(o: KubeObject): string {
 }
 
 type Json = unknown;
-
-function isRecord(v: Json): v is Record<string, Json> {
-  return v !== null && typeof v === "object" && !Array.isArray(v);
-}
 
 /** The names of a list whose items are all objects with a unique string `name`; otherwise null. */
 function itemNames(list: readonly Json[]): string[] | null {

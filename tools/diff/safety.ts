@@ -6,7 +6,8 @@
  */
 import type { FieldChange, ObjectChange, SafetyChange } from "./plan-diff";
 import { quantityBytes } from "../../config/fields";
-import type { KubeObject, PlanEntry } from "../evaluate/render";
+import type { KubeObject } from "../kube/object";
+import type { PlanEntry } from "../evaluate/render";
 import type { Snapshot, SnapshotGuards } from "../evaluate/snapshot";
 
 /** The backup counts, in the order the report names them. */

@@ -4,19 +4,13 @@
  */
 import { createHmac } from "node:crypto";
 import { stringify } from "yaml";
+import type { KubeObject } from "../kube/object";
 import { SecretValue, type Captured, type DeclaredResource, type StackEvaluation } from "./evaluate";
 
 /** What every secret value renders as. */
 export const SECRET_PLACEHOLDER = "[secret]";
 
 const PROVIDER_TYPE = "pulumi:providers:kubernetes";
-
-export interface KubeObject {
-  readonly apiVersion: string;
-  readonly kind: string;
-  readonly metadata: { readonly name: string; readonly namespace: string; readonly [k: string]: unknown };
-  readonly [field: string]: unknown;
-}
 
 export interface PlanEntry {
   readonly type: string;

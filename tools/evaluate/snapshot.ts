@@ -5,7 +5,8 @@
  */
 import { UsageError } from "../cli/cli";
 import type { StackEvaluation } from "./evaluate";
-import { kubernetesObjects, plan, secretDigests, type KubeObject, type PlanEntry } from "./render";
+import { isRecord, type KubeObject } from "../kube/object";
+import { kubernetesObjects, plan, secretDigests, type PlanEntry } from "./render";
 
 export const SNAPSHOT_FORMAT = "hcap-infra-snapshot/1";
 
@@ -87,9 +88,6 @@ export function keyFromEnv(env: NodeJS.ProcessEnv = process.env): Buffer {
   return Buffer.from(hex, "hex");
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === "object" && !Array.isArray(v);
-}
 
 /** Parses a child's snapshot output; throws with `where` in the message if it is not one. */
 export function parseSnapshot(text: string, where: string): Snapshot {

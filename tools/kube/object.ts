@@ -1,12 +1,12 @@
 /**
- * The plain-object view of Kubernetes and OpenShift objects that every check reads: typed accessors
- * for the few places rules look (pod templates, containers, volumes, image references), so a rule
- * never walks a raw object by hand.
+ * The one plain-object view of Kubernetes and OpenShift objects every tool reads (render, plan diff,
+ * check, adoption): the object type, and typed accessors for the few places tools look (pod
+ * templates, containers, volumes, image references), so no tool walks a raw object by hand.
  */
 import { INTERNAL_REGISTRY } from "../../components/names";
 
-/** A Kubernetes/OpenShift object as rendered or read from YAML. */
-export interface CheckObject {
+/** A Kubernetes/OpenShift object as rendered, read from YAML or dumped from a live namespace. */
+export interface KubeObject {
   readonly apiVersion: string;
   readonly kind: string;
   readonly metadata: {
@@ -22,12 +22,18 @@ export interface CheckObject {
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 export type JsonObject = { readonly [k: string]: unknown };
 
-export function isObject(v: unknown): v is JsonObject {
-  return v !== null && typeof v === "object" && !Array.isArray(v);
+/**
+ * A plain JSON object (what YAML, JSON and the captured inputs are made of). Class instances such as
+ * a captured SecretValue are not records, so a walker never descends into a secret by accident.
+ */
+export function isRecord(v: unknown): v is JsonObject {
+  if (v === null || typeof v !== "object" || Array.isArray(v)) return false;
+  const proto: unknown = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
 }
 
 export function asObject(v: unknown): JsonObject {
-  return isObject(v) ? v : {};
+  return isRecord(v) ? v : {};
 }
 
 export function asArray(v: unknown): readonly unknown[] {
@@ -48,20 +54,20 @@ export function asStringMap(v: unknown): Record<string, string> {
 export function at(obj: unknown, path: string): unknown {
   let cur: unknown = obj;
   for (const step of path.split(".")) {
-    if (!isObject(cur)) return undefined;
+    if (!isRecord(cur)) return undefined;
     cur = cur[step];
   }
   return cur;
 }
 
-export function ref(o: CheckObject): string {
+export function ref(o: KubeObject): string {
   return `${o.kind}/${o.metadata.name}`;
 }
 
 /** Workloads whose pods run until replaced (they serve traffic or hold data). */
 export const LONG_RUNNING_KINDS = ["StatefulSet", "Deployment", "DeploymentConfig", "DaemonSet", "ReplicaSet"] as const;
 
-export function isLongRunning(o: CheckObject): boolean {
+export function isLongRunning(o: KubeObject): boolean {
   return (LONG_RUNNING_KINDS as readonly string[]).includes(o.kind);
 }
 
@@ -73,7 +79,7 @@ export interface PodTemplate {
 }
 
 /** The pod template of a workload object, if it has one. */
-export function podTemplate(o: CheckObject): PodTemplate | undefined {
+export function podTemplate(o: KubeObject): PodTemplate | undefined {
   const path =
     o.kind === "CronJob" ? "spec.jobTemplate.spec.template"
     : o.kind === "Pod" ? undefined
@@ -82,7 +88,7 @@ export function podTemplate(o: CheckObject): PodTemplate | undefined {
   if (o.kind === "Pod") return { path: "", labels: asStringMap(o.metadata.labels), spec: asObject(o.spec) };
   if (path === undefined) return undefined;
   const template = at(o, path);
-  if (!isObject(template)) return undefined;
+  if (!isRecord(template)) return undefined;
   return { path, labels: asStringMap(at(template, "metadata.labels")), spec: asObject(template.spec) };
 }
 
@@ -175,7 +181,7 @@ const TRIGGER_ANNOTATION = "image.openshift.io/triggers";
  * Image triggers of a workload: DeploymentConfig ImageChange triggers, and the
  * `image.openshift.io/triggers` annotation on Deployments/StatefulSets/CronJobs.
  */
-export function imageTriggers(o: CheckObject): ImageTrigger[] {
+export function imageTriggers(o: KubeObject): ImageTrigger[] {
   const out: ImageTrigger[] = [];
   if (o.kind === "DeploymentConfig") {
     asArray(at(o, "spec.triggers")).forEach((t, i) => {
@@ -214,6 +220,6 @@ export function imageTriggers(o: CheckObject): ImageTrigger[] {
 }
 
 /** Names of containers whose image an image trigger sets. */
-export function triggerManagedContainers(o: CheckObject): Set<string> {
+export function triggerManagedContainers(o: KubeObject): Set<string> {
   return new Set(imageTriggers(o).flatMap((t) => t.containerNames));
 }

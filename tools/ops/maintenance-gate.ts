@@ -4,6 +4,7 @@
  * live marker (`oc get configmaps -l hcap-infra/maintenance -o json`) and the stack's config.
  */
 import { MAINTENANCE_KEYS, MAINTENANCE_LABEL } from "../../components/maintenance-marker";
+import { isRecord } from "../kube/object";
 
 export type MaintenanceMode = "none" | "restore";
 
@@ -43,9 +44,6 @@ export function maintenanceGate(input: GateInput): GateDecision {
   return { proceed: true, message: `${namespace}: not in maintenance.` };
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === "object" && !Array.isArray(v);
-}
 
 /**
  * The mode the live dump names: `oc get configmaps -l hcap-infra/maintenance -o json` (a List) or
