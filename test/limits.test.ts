@@ -5,8 +5,9 @@
 import { describe, expect, it } from "vitest";
 import { stackNames } from "../components/names";
 import {
-  APP_NAME_MAX, imageReferenceProblem, imageTagProblem, objectNameProblem, quantityValue, routeHostProblem, scheduleCollision, timeZoneProblem,
+  APP_NAME_MAX, imageReferenceProblem, imageTagProblem, objectNameProblem, routeHostProblem, scheduleCollision, timeZoneProblem,
 } from "../config/limits";
+import { quantityValue } from "../config/quantity";
 import { runCheck } from "../tools/check/run";
 import type { KubeObject } from "../tools/kube/object";
 import { restorePlan } from "../tools/ops/restore-plan";

@@ -10,11 +10,12 @@
  *   the program against the WHOLE live value there, so a live field the program does not declare
  *   counts as a removal and forces a replacement too. Those are compared strictly, both ways.
  */
-import { OFFLINE_SECRET, SecretValue } from "../evaluate/evaluate";
+import { OFFLINE_SECRET } from "../evaluate/evaluate";
+import { SecretValue, containsSecret, reveal } from "../kube/secret";
 import type { DeclaredObject, ProviderSwitches } from "./declared";
 import { asArray, asObject, isRecord, type KubeObject } from "../kube/object";
 import { workloadFindings } from "./workload";
-import { quantityValue, sameQuantity } from "./quantity";
+import { quantityValue, sameQuantity } from "../../config/quantity";
 
 export type ChangeKind = "add" | "update" | "remove";
 
@@ -131,21 +132,6 @@ function show(v: unknown, secret: boolean): string {
   if (v === undefined) return "(absent)";
   const text = JSON.stringify(v) ?? String(v);
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
-}
-
-function containsSecret(v: unknown): boolean {
-  if (v instanceof SecretValue) return true;
-  if (Array.isArray(v)) return v.some(containsSecret);
-  if (isRecord(v)) return Object.values(v).some(containsSecret);
-  return false;
-}
-
-/** Secret wrappers removed (in memory only: the result never reaches a report). */
-function reveal(v: unknown): unknown {
-  if (v instanceof SecretValue) return reveal(v.value);
-  if (Array.isArray(v)) return v.map(reveal);
-  if (isRecord(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, reveal(x)]));
-  return v;
 }
 
 /** Lists whose items carry a `name` are merged by name (containers, env, volumes, ports, triggers' containers…). */

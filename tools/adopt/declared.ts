@@ -3,7 +3,8 @@
  * with its real (unredacted, in memory only) inputs, its namespace and import ID from the plan, and
  * the provider switches that decide which changes Pulumi makes by replacement.
  */
-import type { Captured, StackEvaluation } from "../evaluate/evaluate";
+import type { StackEvaluation } from "../evaluate/evaluate";
+import type { Captured } from "../kube/secret";
 import { plan } from "../evaluate/render";
 import { isRecord } from "../kube/object";
 

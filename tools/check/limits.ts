@@ -7,9 +7,10 @@
  */
 import {
   OBJECT_DATA_MAX, annotationsProblem, cpuProblem, imageReferenceProblem, imageTagProblem, int32Problem, labelValueProblem,
-  memoryProblem, objectNameProblem, qualifiedNameProblem, quantityValue, routeHostProblem, scheduleCollision, storageProblem,
+  memoryProblem, objectNameProblem, qualifiedNameProblem, routeHostProblem, scheduleCollision, storageProblem,
   timeZoneProblem, workloadTotalProblem,
 } from "../../config/limits";
+import { quantityValue } from "../../config/quantity";
 import { MIN_CRON_MINUTES_WITH_VOLUME } from "../../config/keys";
 import {
   asArray, asObject, asString, asStringMap, at, containers, imageTriggers, isRecord, podTemplate, splitStreamTag, type KubeObject,

@@ -16,6 +16,7 @@
  */
 import * as fs from "node:fs";
 import Ajv, { type ErrorObject, type ValidateFunction } from "ajv";
+import { QUANTITY } from "../../config/quantity";
 import { asArray, at, isRecord, podTemplate, type KubeObject, type JsonObject } from "../kube/object";
 
 export interface SchemaError {
@@ -40,8 +41,6 @@ export interface SchemaResult {
   readonly note?: string;
 }
 
-/** Kubernetes quantity (`500m`, `1Gi`, `1e3`), as resource.ParseQuantity accepts it. */
-export const QUANTITY = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+|[KMGTPE]i|[numkMGTPE])?$/;
 
 const META = "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta";
 const POD_TEMPLATE = "io.k8s.api.core.v1.PodTemplateSpec";

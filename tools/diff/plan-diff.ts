@@ -9,7 +9,7 @@
 import { stringify } from "yaml";
 import { isRecord, type KubeObject } from "../kube/object";
 import type { PlanEntry } from "../evaluate/render";
-import { SECRET_PLACEHOLDER, isRenderedSecret } from "../evaluate/render";
+import { SECRET_PLACEHOLDER, hideSecrets, isRenderedSecret } from "../kube/secret";
 import { guardChanges, objectSafety, riskyChanges } from "./safety";
 import type { Snapshot } from "../evaluate/snapshot";
 
@@ -235,14 +235,6 @@ export function diffSnapshots(base: Snapshot, head: Snapshot): StackDiff {
 
 export function hasChanges(d: StackDiff): boolean {
   return d.added.length + d.removed.length + d.changed.length + d.safety.length > 0;
-}
-
-/** Any rendered secret (digest or placeholder) → the placeholder, for printing. */
-function hideSecrets(v: Json): Json {
-  if (isRenderedSecret(v)) return SECRET_PLACEHOLDER;
-  if (Array.isArray(v)) return v.map(hideSecrets);
-  if (isRecord(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, hideSecrets(x)]));
-  return v;
 }
 
 const MAX_VALUE = 160;

@@ -5,7 +5,7 @@
  * snapshots; tools/diff/plan-diff.ts adds them to the report's Safety section.
  */
 import type { FieldChange, ObjectChange, SafetyChange } from "./plan-diff";
-import { quantityBytes } from "../../config/fields";
+import { quantityBytes } from "../../config/quantity";
 import type { KubeObject } from "../kube/object";
 import type { PlanEntry } from "../evaluate/render";
 import type { Snapshot, SnapshotGuards } from "../evaluate/snapshot";

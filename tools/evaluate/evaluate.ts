@@ -11,14 +11,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, PROJECT, loadConfig, type StackConfig } from "../../config";
 import { declareStack } from "../../stack";
 import type { StackOutputs } from "../../stack-outputs";
+import { SecretValue, reveal, type Captured } from "../kube/secret";
 import { readStackFiles } from "./stack-files";
-
-/** A value Pulumi marks secret, as captured offline. Renders never print `value`. */
-export class SecretValue {
-  constructor(readonly value: unknown) {}
-}
-
-export type Captured = null | boolean | number | string | SecretValue | Captured[] | { [k: string]: Captured };
 
 export interface ResourceOptionsSeen {
   readonly protect: boolean;
@@ -80,20 +74,13 @@ function fromWire(v: unknown): Captured {
   if (Array.isArray(v)) return v.map(fromWire);
   if (typeof v === "object") {
     const o = v as Record<string, unknown>;
-    if (o[SIG_KEY] === SECRET_SIG) return new SecretValue(unwrap(fromWire(o.value)));
+    if (o[SIG_KEY] === SECRET_SIG) return new SecretValue(reveal(fromWire(o.value)));
     if (o[SIG_KEY] === RESOURCE_SIG) return String(o.urn);
     const out: { [k: string]: Captured } = {};
     for (const [k, x] of Object.entries(o)) out[k] = fromWire(x);
     return out;
   }
   return v as boolean | number | string;
-}
-
-function unwrap(c: Captured): unknown {
-  if (c instanceof SecretValue) return c.value;
-  if (Array.isArray(c)) return c.map(unwrap);
-  if (c !== null && typeof c === "object") return Object.fromEntries(Object.entries(c).map(([k, x]) => [k, unwrap(x)]));
-  return c;
 }
 
 /** The subset of the generated RegisterResourceRequest accessors read here. */

@@ -2,13 +2,10 @@
  * Turns an offline evaluation into what a reviewer reads: the Kubernetes objects (multi-document
  * YAML, secrets replaced by a fixed placeholder) and the plan (every resource with its safety options).
  */
-import { createHmac } from "node:crypto";
 import { stringify } from "yaml";
 import type { KubeObject } from "../kube/object";
-import { SecretValue, type Captured, type DeclaredResource, type StackEvaluation } from "./evaluate";
-
-/** What every secret value renders as. */
-export const SECRET_PLACEHOLDER = "[secret]";
+import { redact, type Captured, type SecretRenderer } from "../kube/secret";
+import type { DeclaredResource, StackEvaluation } from "./evaluate";
 
 const PROVIDER_TYPE = "pulumi:providers:kubernetes";
 
@@ -36,45 +33,6 @@ const KIND_ORDER = [
 function kindRank(kind: string): number {
   const i = KIND_ORDER.indexOf(kind);
   return i < 0 ? KIND_ORDER.length : i;
-}
-
-/** How one secret value is written out: the placeholder (default) or a keyed digest ({@link secretDigests}). */
-export type SecretRenderer = (value: unknown) => string;
-
-const placeholder: SecretRenderer = () => SECRET_PLACEHOLDER;
-
-/** Prefix of a keyed secret digest: `[secret:hmac:<hex>]`. */
-const DIGEST_PREFIX = "[secret:hmac:";
-
-/**
- * Renders each secret as `[secret:hmac:<hex>]`, an HMAC-SHA256 of the value under `key`. With a key
- * that is random per run and never written anywhere, two renders can tell "this secret changed"
- * without anything reversible leaving the process (a plain hash of a short password could be guessed).
- */
-export function secretDigests(key: Buffer): SecretRenderer {
-  if (key.length < 16) throw new Error("secretDigests: the key must be at least 16 random bytes");
-  return (value) => `${DIGEST_PREFIX}${createHmac("sha256", key).update(JSON.stringify(value) ?? "null").digest("hex")}]`;
-}
-
-/** True for a rendered secret: the placeholder or a keyed digest. */
-export function isRenderedSecret(value: unknown): value is string {
-  return value === SECRET_PLACEHOLDER || (typeof value === "string" && value.startsWith(DIGEST_PREFIX) && value.endsWith("]"));
-}
-
-/** Replaces every secret by `secret(value)` (keys of a Secret stay visible; values never). */
-export function redact(value: Captured, secret: SecretRenderer = placeholder): unknown {
-  if (value instanceof SecretValue) {
-    const inner = value.value;
-    if (inner !== null && typeof inner === "object" && !Array.isArray(inner)) {
-      return Object.fromEntries(Object.entries(inner).map(([k, v]) => [k, secret(v)]));
-    }
-    return secret(inner);
-  }
-  if (Array.isArray(value)) return value.map((v) => redact(v, secret));
-  if (value !== null && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redact(v, secret)]));
-  }
-  return value;
 }
 
 function isKubernetesObject(r: DeclaredResource): boolean {

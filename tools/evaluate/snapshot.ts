@@ -6,7 +6,8 @@
 import { UsageError } from "../cli/cli";
 import type { StackEvaluation } from "./evaluate";
 import { isRecord, type KubeObject } from "../kube/object";
-import { kubernetesObjects, plan, secretDigests, type PlanEntry } from "./render";
+import { secretDigests } from "../kube/secret";
+import { kubernetesObjects, plan, type PlanEntry } from "./render";
 
 export const SNAPSHOT_FORMAT = "hcap-infra-snapshot/1";
 
