@@ -74,7 +74,7 @@ describe("adopting the template-made dev namespace", () => {
     const paths = dc.changes.map((c) => c.path);
     expect(paths.filter((p) => !p.startsWith("metadata.labels"))).toEqual([]);
     // Env vars only the live DC has stay as they are (server-side apply does not remove them): listed, not changed.
-    expect(dc.liveOnly).toContain("spec.template.spec.containers[hcap-server].env[MONGO_HOST]");
+    expect(dc.liveOnly).toContain("spec.template.spec.containers[name=hcap-server].env[name=MONGO_HOST]");
   });
 
   it("a declared field that differs is an update, with quantities compared by value", () => {

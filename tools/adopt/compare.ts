@@ -13,7 +13,8 @@
 import { OFFLINE_SECRET } from "../evaluate/evaluate";
 import { SecretValue, containsSecret, reveal } from "../kube/secret";
 import type { DeclaredObject, ProviderSwitches } from "./declared";
-import { asArray, asObject, isRecord, type KubeObject } from "../kube/object";
+import { asArray, asObject, isRecord, triggerManagedContainers, type KubeObject } from "../kube/object";
+import { formatPath, keyPath, treeDiff, type Segment } from "../kube/tree-diff";
 import { workloadFindings } from "./workload";
 import { quantityValue, sameQuantity } from "../../config/quantity";
 
@@ -108,43 +109,10 @@ const SERVER_ANNOTATION = (key: string): boolean =>
 /** Fields an image trigger writes back (DeploymentConfig `lastTriggeredImage`, BuildConfig `lastTriggeredImageID`). */
 const TRIGGER_RESULTS = new Set(["lastTriggeredImage", "lastTriggeredImageID"]);
 
-type Segment = { readonly key: string } | { readonly index: number } | { readonly item: string };
-
-
-/** `spec.containers[hcap-server].env[PGHOST].value` */
-function displayPath(path: readonly Segment[]): string {
-  let out = "";
-  for (const s of path) {
-    if ("key" in s) out += /^[A-Za-z_][\w-]*$/.test(s.key) ? (out ? `.${s.key}` : s.key) : `["${s.key}"]`;
-    else if ("index" in s) out += `[${s.index}]`;
-    else out += `[${s.item}]`;
-  }
-  return out;
-}
-
-/** Keys only, as the force-new table and quantity rules name fields. */
-function schemaPath(path: readonly Segment[]): string {
-  return path.flatMap((s) => ("key" in s ? [s.key] : [])).join(".");
-}
-
-function show(v: unknown, secret: boolean): string {
-  if (secret) return "(secret)";
-  if (v === undefined) return "(absent)";
-  const text = JSON.stringify(v) ?? String(v);
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
-}
-
-/** Lists whose items carry a `name` are merged by name (containers, env, volumes, ports, triggers' containers…). */
-function namedItems(list: readonly unknown[]): Map<string, unknown> | undefined {
-  const out = new Map<string, unknown>();
-  for (const item of list) {
-    const plain = item instanceof SecretValue ? item.value : item;
-    if (!isRecord(plain) || typeof plain.name !== "string" || out.has(plain.name)) return undefined;
-    out.set(plain.name, item);
-  }
-  return out.size > 0 ? out : undefined;
-}
-
+/**
+ * Declared against live, on the shared tree diff: only declared fields count, force-new fields both
+ * ways, values compared as the server stores them (quantities, int-or-string).
+ */
 class ObjectDiff {
   readonly changes: FieldChange[] = [];
   readonly liveOnly: string[] = [];
@@ -161,12 +129,26 @@ class ObjectDiff {
   }
 
   run(skipTopLevel: ReadonlySet<string> = new Set()): void {
-    const body = this.declared.body;
-    const live = this.live as unknown as Record<string, unknown>;
-    const keys = new Set([...Object.keys(body), ...this.forceNew.filter((p) => !p.includes(".")).filter((k) => k in live)]);
-    for (const key of keys) {
-      if (key === "status" || key === "apiVersion" || key === "kind" || skipTopLevel.has(key)) continue;
-      this.value([{ key }], body[key], live[key], false, this.forceNew.includes(key));
+    const changes = treeDiff(this.live, this.declared.body, {
+      scope: "after",
+      secret: (v) => (v instanceof SecretValue ? { value: v.value } : undefined),
+      strictAt: (path) => this.forceNew.includes(keyPath(path)),
+      ignore: (path) => (path.length === 1 && "key" in path[0] && (TOP_LEVEL_SKIPPED.has(path[0].key) || skipTopLevel.has(path[0].key))) || this.ignored(path),
+      same: sameScalar,
+      onBeforeOnly: (path) => this.liveOnly.push(formatPath(path)),
+    });
+    for (const c of changes) {
+      if (c.kind === "reordered") continue;
+      const change: ChangeKind = c.kind === "added" ? "add" : c.kind === "removed" ? "remove" : "update";
+      const secret = c.secret || containsSecret(c.after);
+      this.changes.push({
+        path: formatPath(c.path),
+        change,
+        ...(change !== "add" ? { live: show(c.before, secret) } : {}),
+        ...(change !== "remove" ? { declared: show(reveal(c.after), secret) } : {}),
+        replace: c.strict,
+        ...refusal(this.declared.kind, c.path, c.after, c.before),
+      });
     }
   }
 
@@ -183,82 +165,25 @@ class ObjectDiff {
     }
     if (keys.some((k) => TRIGGER_RESULTS.has(k))) return true;
     // The image an ImageChange trigger resolved into a DeploymentConfig container is the trigger's, not the program's.
-    if (this.triggeredContainers.size > 0 && schemaPath(path) === "spec.template.spec.containers.image") {
+    if (this.triggeredContainers.size > 0 && keyPath(path) === "spec.template.spec.containers.image") {
       const item = path.find((s): s is { item: string } => "item" in s);
       if (item && this.triggeredContainers.has(item.item)) return true;
     }
-    const dotted = displayPath(path);
-    const indexed = pulumiPath(path, this.live as unknown as Record<string, unknown>);
-    return this.declared.ignoreChanges.some((p) => [dotted, indexed, schemaPath(path)].some((x) => x === p || x.startsWith(`${p}.`) || x.startsWith(`${p}[`)));
-  }
-
-  private isForceNew(path: readonly Segment[]): boolean {
-    return this.forceNew.includes(schemaPath(path));
-  }
-
-  private record(path: readonly Segment[], change: ChangeKind, declared: unknown, live: unknown, strict: boolean, secret: boolean): void {
-    const secretValue = secret || containsSecret(declared);
-    this.changes.push({
-      path: displayPath(path),
-      change,
-      ...(change !== "add" ? { live: show(live, secretValue) } : {}),
-      ...(change !== "remove" ? { declared: show(reveal(declared), secretValue) } : {}),
-      replace: strict,
-      ...refusal(this.declared.kind, path, declared, live),
-    });
-  }
-
-  /** Compares one declared value with the live one. `strict`: inside a force-new field, live-only data counts. */
-  private value(path: readonly Segment[], declared: unknown, live: unknown, secret: boolean, strict: boolean): void {
-    if (this.ignored(path)) return;
-    if (declared instanceof SecretValue) {
-      this.value(path, declared.value, live, true, strict);
-      return;
-    }
-    const absent = declared === undefined || declared === null;
-    const liveAbsent = live === undefined || live === null;
-    if (absent) {
-      if (strict && !liveAbsent) this.record(path, "remove", undefined, live, true, secret);
-      return;
-    }
-    if (liveAbsent) {
-      this.record(path, "add", declared, undefined, strict, secret);
-      return;
-    }
-    if (isRecord(declared)) {
-      if (!isRecord(live)) return this.record(path, "update", declared, live, strict, secret);
-      const keys = new Set(Object.keys(declared));
-      for (const key of Object.keys(live)) {
-        const child = [...path, { key }];
-        if (!keys.has(key) && (strict || this.isForceNew(child))) keys.add(key);
-      }
-      for (const key of keys) {
-        const child = [...path, { key }];
-        this.value(child, declared[key], live[key], secret, strict || this.isForceNew(child));
-      }
-      return;
-    }
-    if (Array.isArray(declared)) {
-      if (!Array.isArray(live)) return this.record(path, "update", declared, live, strict, secret);
-      const declaredByName = namedItems(declared);
-      const liveByName = declaredByName ? namedItems(live) : undefined;
-      if (declaredByName && liveByName) {
-        for (const [name, item] of declaredByName) this.value([...path, { item: name }], item, liveByName.get(name), secret, strict);
-        for (const [name, item] of liveByName) {
-          if (declaredByName.has(name)) continue;
-          if (strict) this.record([...path, { item: name }], "remove", undefined, item, true, secret);
-          else this.liveOnly.push(displayPath([...path, { item: name }]));
-        }
-        return;
-      }
-      if (declared.length !== live.length) return this.record(path, "update", declared, live, strict, secret);
-      declared.forEach((item, index) => this.value([...path, { index }], item, live[index], secret, strict));
-      return;
-    }
-    if (!sameScalar(path, declared, live)) this.record(path, "update", declared, live, strict, secret);
+    const dotted = formatPath(path);
+    const indexed = pulumiPath(path, this.live);
+    return this.declared.ignoreChanges.some((p) => [dotted, indexed, keyPath(path)].some((x) => x === p || x.startsWith(`${p}.`) || x.startsWith(`${p}[`)));
   }
 }
 
+function show(v: unknown, secret: boolean): string {
+  if (secret) return "(secret)";
+  if (v === undefined) return "(absent)";
+  const text = JSON.stringify(v) ?? String(v);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+/** Never compared: the object's identity (matched already) and what the server reports. */
+const TOP_LEVEL_SKIPPED = new Set(["status", "apiVersion", "kind"]);
 
 interface ClaimShape {
   readonly size: string;
@@ -339,14 +264,14 @@ function sameScalar(path: readonly Segment[], declared: unknown, live: unknown):
   if (declared === live) return true;
   // int-or-string fields (ports, targetPort) and numbers the API returns as numbers.
   if (String(declared) === String(live)) return true;
-  const keys = schemaPath(path).split(".");
+  const keys = keyPath(path).split(".");
   const isQuantity = keys.includes("resources") || keys.includes("limits") || keys.includes("requests") || keys.at(-1) === "storage";
   return isQuantity && sameQuantity(declared, live);
 }
 
 /** Changes the API server refuses outright: a volume claim can grow but never shrink. */
 function refusal(kind: string, path: readonly Segment[], declared: unknown, live: unknown): { refused?: string } {
-  if (kind === "PersistentVolumeClaim" && schemaPath(path) === "spec.resources.requests.storage") {
+  if (kind === "PersistentVolumeClaim" && keyPath(path) === "spec.resources.requests.storage") {
     const wanted = quantityValue(reveal(declared));
     const has = quantityValue(live);
     if (wanted !== undefined && has !== undefined && wanted < has) return { refused: "a volume claim can grow but never shrink" };
@@ -354,14 +279,12 @@ function refusal(kind: string, path: readonly Segment[], declared: unknown, live
   return {};
 }
 
-/** Containers a DeploymentConfig's ImageChange triggers set the image of. */
+/** Containers whose image a trigger of the live or the declared object sets. */
 function imageTriggerContainers(...objects: unknown[]): Set<string> {
   const out = new Set<string>();
   for (const o of objects) {
-    const triggers = isRecord(o) && isRecord(o.spec) && Array.isArray(o.spec.triggers) ? o.spec.triggers : [];
-    for (const t of triggers) {
-      const params = isRecord(t) && isRecord(t.imageChangeParams) ? t.imageChangeParams : undefined;
-      if (params && Array.isArray(params.containerNames)) for (const n of params.containerNames) if (typeof n === "string") out.add(n);
+    if (isRecord(o) && typeof o.kind === "string" && isRecord(o.metadata)) {
+      for (const name of triggerManagedContainers(o as KubeObject)) out.add(name);
     }
   }
   return out;

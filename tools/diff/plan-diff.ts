@@ -7,9 +7,10 @@
  * values are never printed: two digests that differ show as "changed (secret)".
  */
 import { stringify } from "yaml";
-import { isRecord, type KubeObject } from "../kube/object";
+import type { KubeObject } from "../kube/object";
 import type { PlanEntry } from "../evaluate/render";
-import { SECRET_PLACEHOLDER, hideSecrets, isRenderedSecret } from "../kube/secret";
+import { hideSecrets, isRenderedSecret } from "../kube/secret";
+import { formatPath, treeDiff } from "../kube/tree-diff";
 import { guardChanges, objectSafety, riskyChanges } from "./safety";
 import type { Snapshot } from "../evaluate/snapshot";
 
@@ -52,86 +53,22 @@ export function objectKey(o: KubeObject): string {
   return `${o.kind}/${o.metadata.namespace}/${o.metadata.name}`;
 }
 
-type Json = unknown;
-
-/** The names of a list whose items are all objects with a unique string `name`; otherwise null. */
-function itemNames(list: readonly Json[]): string[] | null {
-  const names: string[] = [];
-  for (const item of list) {
-    if (!isRecord(item) || typeof item.name !== "string") return null;
-    names.push(item.name);
-  }
-  return new Set(names).size === names.length ? names : null;
-}
-
-function join(path: string, key: string): string {
-  return path === "" ? key : `${path}.${key}`;
-}
+/** Rendered secrets (placeholder or keyed digest) compare as opaque strings and are never printed. */
+const renderedSecret = (v: unknown): { value: unknown } | undefined => (isRenderedSecret(v) ? { value: v } : undefined);
 
 /**
- * Field-level differences between two JSON values. A secret on either side hides both values;
- * a bare placeholder on both sides counts as unchanged (nothing to compare).
+ * Field-level differences between two renders of one object, on the shared tree diff: every key and
+ * item of either side, pure reorderings of name-keyed lists included. A changed secret shows only as
+ * `secret`; a bare placeholder on both sides counts as unchanged (nothing to compare).
  */
-export function diffValues(before: Json, after: Json, path = ""): FieldChange[] {
-  if (isRenderedSecret(before) || isRenderedSecret(after)) {
-    if (before === after) return [];
-    if (before === SECRET_PLACEHOLDER && after === SECRET_PLACEHOLDER) return [];
-    return [{ path, kind: "secret" }];
-  }
-  if (isRecord(before) && isRecord(after)) {
-    const out: FieldChange[] = [];
-    const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
-    for (const k of keys) {
-      const p = join(path, k);
-      if (!(k in after)) out.push(removedField(p, before[k]));
-      else if (!(k in before)) out.push(addedField(p, after[k]));
-      else out.push(...diffValues(before[k], after[k], p));
-    }
-    return out;
-  }
-  if (Array.isArray(before) && Array.isArray(after)) return diffLists(before, after, path);
-  if (Object.is(before, after)) return [];
-  return [{ path, kind: "changed", before, after }];
-}
-
-function diffLists(before: readonly Json[], after: readonly Json[], path: string): FieldChange[] {
-  const namesBefore = itemNames(before);
-  const namesAfter = itemNames(after);
-  const out: FieldChange[] = [];
-  if (namesBefore && namesAfter && (before.length > 0 || after.length > 0)) {
-    const at = (name: string): string => `${path}[name=${name}]`;
-    for (const [i, name] of namesBefore.entries()) {
-      const j = namesAfter.indexOf(name);
-      if (j < 0) out.push(removedField(at(name), before[i]));
-      else out.push(...diffValues(before[i], after[j], at(name)));
-    }
-    for (const [j, name] of namesAfter.entries()) {
-      if (!namesBefore.includes(name)) out.push(addedField(at(name), after[j]));
-    }
-    // Order matters to the API server (and to drift): report a pure reordering too.
-    const common = namesBefore.filter((n) => namesAfter.includes(n));
-    const commonAfter = namesAfter.filter((n) => namesBefore.includes(n));
-    if (common.some((n, i) => n !== commonAfter[i])) {
-      out.push({ path, kind: "reordered", before: common, after: commonAfter });
-    }
-    return out;
-  }
-  const n = Math.max(before.length, after.length);
-  for (let i = 0; i < n; i++) {
-    const p = `${path}[${i}]`;
-    if (i >= after.length) out.push(removedField(p, before[i]));
-    else if (i >= before.length) out.push(addedField(p, after[i]));
-    else out.push(...diffValues(before[i], after[i], p));
-  }
-  return out;
-}
-
-function addedField(path: string, after: Json): FieldChange {
-  return isRenderedSecret(after) ? { path, kind: "secret" } : { path, kind: "added", after };
-}
-
-function removedField(path: string, before: Json): FieldChange {
-  return isRenderedSecret(before) ? { path, kind: "secret" } : { path, kind: "removed", before };
+export function diffValues(before: unknown, after: unknown): FieldChange[] {
+  return treeDiff(before, after, { scope: "both", secret: renderedSecret, reorders: true }).map((c): FieldChange => {
+    const path = formatPath(c.path);
+    if (c.secret) return { path, kind: "secret" };
+    if (c.kind === "added") return { path, kind: "added", after: c.after };
+    if (c.kind === "removed") return { path, kind: "removed", before: c.before };
+    return { path, kind: c.kind, before: c.before, after: c.after };
+  });
 }
 
 const SAFETY_FLAGS = ["protect", "retainOnDelete", "deleteBeforeReplace"] as const;
@@ -240,7 +177,7 @@ export function hasChanges(d: StackDiff): boolean {
 const MAX_VALUE = 160;
 
 /** A value for a table cell: compact JSON, secrets hidden, cut at {@link MAX_VALUE} characters. */
-function cell(v: Json): string {
+function cell(v: unknown): string {
   let text = JSON.stringify(hideSecrets(v)) ?? "null";
   if (text.length > MAX_VALUE) text = `${text.slice(0, MAX_VALUE)}…`;
   return `\`${text.replace(/`/g, "'").replace(/\|/g, "\\|")}\``;
