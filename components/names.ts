@@ -5,6 +5,8 @@
  * selectors and StatefulSet names cannot change in place and adoption imports objects by name.
  */
 
+import { PATRONI_VOLUME_CLAIM_TEMPLATE, patroniName as patroniNameOf } from "../config/database-names";
+
 export type Labels = Readonly<Record<string, string>>;
 
 export interface ObjectNames {
@@ -114,7 +116,7 @@ function part(appName: string, name: string, component: string, selector: Labels
 
 /** All names of one stack. Pure: the same app name always gives the same names. */
 export function stackNames(appName: string): StackNames {
-  const patroniName = `${appName}-patroni`;
+  const patroniName = patroniNameOf(appName);
   const clusterLabels = { "cluster-name": patroniName, "app.kubernetes.io/name": "patroni" };
   const patroniSelector = { statefulset: patroniName };
   const patroniBase = part(appName, patroniName, "database", patroniSelector);
@@ -131,7 +133,7 @@ export function stackNames(appName: string): StackNames {
       scope: patroniName,
       clusterLabels,
       leaderSelector: { ...clusterLabels, role: "master" },
-      volumeClaimTemplate: "postgresql",
+      volumeClaimTemplate: PATRONI_VOLUME_CLAIM_TEMPLATE,
     },
     server: part(appName, serverName, "api", { name: serverName }),
     client: part(appName, clientName, "web", { name: clientName }),

@@ -4,7 +4,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { EnvConfig } from "../config";
-import { WAIVER_PREFIX } from "../tools/check/policies";
+import { WAIVER_PREFIX } from "../config/platform";
 
 /**
  * Options for a stateful resource (the database, its volumes, its credentials, backup volumes):

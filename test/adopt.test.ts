@@ -175,7 +175,7 @@ describe("objects on one side only", () => {
       { kind: "PersistentVolumeClaim", name: "postgresql-hcap-patroni-0" }, { kind: "NetworkPolicy", name: "deny-by-default" },
     ]));
     expect(report.errors).toEqual([]);
-    expect(formatReport("dev", report)).toMatch(/Left alone \(\d+\)[^\n]*\n(?:  .*\n)*  ConfigMap\/someone-elses-config\n/);
+    expect(formatReport("dev", report)).toMatch(/Left alone \(\d+\)[^\n]*\n(?: {2}.*\n)* {2}ConfigMap\/someone-elses-config\n/);
   });
 
   it("a declared object missing from the live dump is created; with an import ID that is an error", () => {

@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { canonicalCpu, cpuMillis, foldedBinary, isCanonicalCpu, isCanonicalMemory, quantityBytes, quantityValue, sameQuantity } from "../config/quantity";
+import {
+  canonicalCpu,
+  cpuMillis,
+  foldedBinary,
+  isCanonicalCpu,
+  isCanonicalMemory,
+  quantityBytes,
+  quantityValue,
+  sameQuantity,
+} from "../config/quantity";
 
 describe("the one quantity grammar", () => {
   it("reads every suffix form resource.ParseQuantity accepts", () => {

@@ -10,7 +10,7 @@ import {
   asArray, asObject, asString, at, containers, imageTriggers, isLongRunning, isRecord, parseImage, podTemplate,
   splitStreamTag, triggerManagedContainers, type KubeObject,
 } from "../kube/object";
-import { STORAGE_CLASSES } from "../../config/platform";
+import { STORAGE_CLASSES, WAIVER_PREFIX } from "../../config/platform";
 import {
   cronTimeZone, cronVolumeCollision, imageRefs, int32Fields, nameLimits, resourceBounds, routeHost, routeHostUnique,
 } from "./limits";
@@ -61,10 +61,7 @@ export interface PlatformPolicy {
   readonly checkInstallation?: (views: readonly NamespaceView[]) => Violation[];
 }
 
-export const WAIVER_PREFIX = "hcap.bcgov/waive-";
-
-export const ALLOWED_STORAGE_CLASSES = Object.values(STORAGE_CLASSES);
-export const BACKUP_STORAGE_CLASS = STORAGE_CLASSES.backup;
+const ALLOWED_STORAGE_CLASSES: readonly string[] = Object.values(STORAGE_CLASSES);
 
 const WORKLOAD_KINDS = ["StatefulSet", "Deployment", "DeploymentConfig", "DaemonSet", "ReplicaSet", "Job", "CronJob", "Pod"];
 
@@ -158,15 +155,15 @@ const storageClass: PlatformPolicy = {
   rationale: `only ${ALLOWED_STORAGE_CLASSES.join(", ")} exist on BC Gov clusters; the backup class is for backup volumes only`,
   checkNamespace: (view) => {
     const out: Violation[] = [];
-    const allowed = ALLOWED_STORAGE_CLASSES as readonly string[];
+    const allowed = ALLOWED_STORAGE_CLASSES;
     const longRunningClaims = new Set(view.objects.filter(isLongRunning).flatMap(mountedClaims));
     for (const o of view.objects) {
       if (o.kind === "PersistentVolumeClaim") {
         const sc = asString(at(o, "spec.storageClassName"));
         if (sc !== undefined && !allowed.includes(sc)) {
           out.push({ object: o, path: "spec.storageClassName", message: `storage class ${sc} is not one of ${allowed.join(", ")}` });
-        } else if (sc === BACKUP_STORAGE_CLASS && longRunningClaims.has(o.metadata.name)) {
-          out.push({ object: o, path: "spec.storageClassName", message: `${BACKUP_STORAGE_CLASS} volume is mounted by a long-running workload (only backup jobs may use it)` });
+        } else if (sc === STORAGE_CLASSES.backup && longRunningClaims.has(o.metadata.name)) {
+          out.push({ object: o, path: "spec.storageClassName", message: `${STORAGE_CLASSES.backup} volume is mounted by a long-running workload (only backup jobs may use it)` });
         }
       }
       if (o.kind === "StatefulSet") {
@@ -175,8 +172,8 @@ const storageClass: PlatformPolicy = {
           const path = `spec.volumeClaimTemplates[${i}].spec.storageClassName`;
           if (sc !== undefined && !allowed.includes(sc)) {
             out.push({ object: o, path, message: `storage class ${sc} is not one of ${allowed.join(", ")}` });
-          } else if (sc === BACKUP_STORAGE_CLASS) {
-            out.push({ object: o, path, message: `${BACKUP_STORAGE_CLASS} is for backup volumes, not a StatefulSet's data` });
+          } else if (sc === STORAGE_CLASSES.backup) {
+            out.push({ object: o, path, message: `${STORAGE_CLASSES.backup} is for backup volumes, not a StatefulSet's data` });
           }
         });
       }

@@ -163,7 +163,7 @@ export class OpenApiDocument {
     try {
       doc = JSON.parse(fs.readFileSync(file, "utf8"));
     } catch (e) {
-      throw new Error(`--openapi ${file}: ${(e as Error).message}`);
+      throw new Error(`--openapi ${file}: ${(e as Error).message}`, { cause: e });
     }
     if (!isRecord(doc) || !isRecord(doc.definitions)) throw new Error(`--openapi ${file}: not an OpenAPI v2 document (no "definitions")`);
     return new OpenApiDocument(doc.definitions as Swagger, file);

@@ -31,7 +31,10 @@ const DIGEST_PREFIX = "[secret:hmac:";
  */
 export function secretDigests(key: Buffer): SecretRenderer {
   if (key.length < 16) throw new Error("secretDigests: the key must be at least 16 random bytes");
-  return (value) => `${DIGEST_PREFIX}${createHmac("sha256", key).update(JSON.stringify(value) ?? "null").digest("hex")}]`;
+  return (value) =>
+    `${DIGEST_PREFIX}${createHmac("sha256", key)
+      .update(JSON.stringify(value) ?? "null")
+      .digest("hex")}]`;
 }
 
 /** True for a rendered secret: the placeholder or a keyed digest. */

@@ -125,7 +125,13 @@ class Walker {
     this.emit(path, "changed", before, after, secret, strict);
   }
 
-  private record(path: readonly Segment[], before: Readonly<Record<string, unknown>>, after: Readonly<Record<string, unknown>>, secret: boolean, strict: boolean): void {
+  private record(
+    path: readonly Segment[],
+    before: Readonly<Record<string, unknown>>,
+    after: Readonly<Record<string, unknown>>,
+    secret: boolean,
+    strict: boolean,
+  ): void {
     if (this.o.scope === "both") {
       for (const key of [...new Set([...Object.keys(before), ...Object.keys(after)])].sort()) {
         const child = [...path, { key }];
@@ -161,7 +167,10 @@ class Walker {
     const at = (item: string): Segment[] => [...path, { item }];
     // Two renders: one empty side still matches by name (items added or removed one by one). Adoption
     // needs a name on both sides to know the list is merged by name.
-    const keyed = byNameBefore && byNameAfter && (this.o.scope === "both" ? before.length + after.length > 0 : byNameBefore.size > 0 && byNameAfter.size > 0);
+    const keyed =
+      byNameBefore &&
+      byNameAfter &&
+      (this.o.scope === "both" ? before.length + after.length > 0 : byNameBefore.size > 0 && byNameAfter.size > 0);
     if (keyed) {
       if (this.o.scope === "both") {
         for (const [name, item] of byNameBefore) {
