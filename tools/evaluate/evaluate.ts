@@ -65,9 +65,8 @@ export function encryptedPlaceholder(ciphertext: string): string {
   return `${OFFLINE_SECRET}:${createHash("sha256").update(ciphertext).digest("hex").slice(0, 16)}`;
 }
 
-const SIG_KEY = "4dabf18193072939515e22adb298388d";
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
-const RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
+// The SDK's wire signatures for secrets and resource references (sdk/nodejs/runtime/rpc.ts).
+const { specialSigKey: SIG_KEY, specialSecretSig: SECRET_SIG, specialResourceSig: RESOURCE_SIG } = pulumi.runtime;
 
 function fromWire(v: unknown): Captured {
   if (v === null || v === undefined) return null;

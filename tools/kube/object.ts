@@ -60,10 +60,6 @@ export function at(obj: unknown, path: string): unknown {
   return cur;
 }
 
-export function ref(o: KubeObject): string {
-  return `${o.kind}/${o.metadata.name}`;
-}
-
 /** Workloads whose pods run until replaced (they serve traffic or hold data). */
 export const LONG_RUNNING_KINDS = ["StatefulSet", "Deployment", "DeploymentConfig", "DaemonSet", "ReplicaSet"] as const;
 
@@ -81,10 +77,13 @@ export interface PodTemplate {
 /** The pod template of a workload object, if it has one. */
 export function podTemplate(o: KubeObject): PodTemplate | undefined {
   const path =
-    o.kind === "CronJob" ? "spec.jobTemplate.spec.template"
-    : o.kind === "Pod" ? undefined
-    : ["StatefulSet", "Deployment", "DeploymentConfig", "DaemonSet", "ReplicaSet", "Job", "ReplicationController"].includes(o.kind) ? "spec.template"
-    : undefined;
+    o.kind === "CronJob"
+      ? "spec.jobTemplate.spec.template"
+      : o.kind === "Pod"
+        ? undefined
+        : ["StatefulSet", "Deployment", "DeploymentConfig", "DaemonSet", "ReplicaSet", "Job", "ReplicationController"].includes(o.kind)
+          ? "spec.template"
+          : undefined;
   if (o.kind === "Pod") return { path: "", labels: asStringMap(o.metadata.labels), spec: asObject(o.spec) };
   if (path === undefined) return undefined;
   const template = at(o, path);
@@ -148,9 +147,6 @@ export function parseImage(image: string): ImageRef {
   const repository = colon >= 0 ? rest.slice(0, colon) : rest;
   return { registry, repository, tag, digest };
 }
-
-/** The OpenShift internal registry host, as pods pull from it. */
-export { INTERNAL_REGISTRY };
 
 /** `<ns>/<stream>` of an internal-registry image, with its tag or digest. */
 export function internalImageStream(image: string): { namespace: string; stream: string; tag?: string; digest?: string } | undefined {
