@@ -5,7 +5,7 @@
  */
 import type { StackEvaluation } from "../evaluate/evaluate";
 import type { Captured } from "../kube/secret";
-import { plan } from "../evaluate/render";
+import { kubernetesProvider, plan } from "../evaluate/render";
 import { isRecord } from "../kube/object";
 
 export interface DeclaredObject {
@@ -26,8 +26,6 @@ export interface ProviderSwitches {
   readonly secretMutable: boolean;
   readonly configMapMutable: boolean;
 }
-
-const PROVIDER_TYPE = "pulumi:providers:kubernetes";
 
 function truthy(v: Captured | undefined): boolean {
   return v === true || v === "true";
@@ -57,7 +55,7 @@ export function declaredObjects(ev: StackEvaluation): DeclaredObject[] {
 
 /** The switches of the stack's Kubernetes provider (the program declares exactly one). */
 export function providerSwitches(ev: StackEvaluation): ProviderSwitches {
-  const provider = ev.resources.find((r) => r.type === PROVIDER_TYPE);
+  const provider = kubernetesProvider(ev);
   return {
     secretMutable: truthy(provider?.inputs.enableSecretMutable),
     configMapMutable: truthy(provider?.inputs.enableConfigMapMutable),

@@ -63,8 +63,6 @@ export interface PlatformPolicy {
 
 const ALLOWED_STORAGE_CLASSES: readonly string[] = Object.values(STORAGE_CLASSES);
 
-const WORKLOAD_KINDS = ["StatefulSet", "Deployment", "DeploymentConfig", "DaemonSet", "ReplicaSet", "Job", "CronJob", "Pod"];
-
 function missingResources(resources: unknown, path: string): Violation[] {
   const r = asObject(resources);
   const missing: string[] = [];
@@ -83,7 +81,6 @@ const resources: PlatformPolicy = {
     if (o.kind === "BuildConfig") {
       return missingResources(at(o, "spec.resources"), "spec").map((v) => ({ ...v, object: o, message: `build ${v.message}` }));
     }
-    if (!WORKLOAD_KINDS.includes(o.kind)) return [];
     const t = podTemplate(o);
     if (!t) return [];
     return containers(t).flatMap((c) =>

@@ -7,7 +7,7 @@
 import type { FieldChange, ObjectChange, SafetyChange } from "./plan-diff";
 import { quantityBytes } from "../../config/quantity";
 import type { KubeObject } from "../kube/object";
-import type { PlanEntry } from "../evaluate/render";
+import { PROVIDER_TYPE, type PlanEntry } from "../evaluate/render";
 import type { Snapshot, SnapshotGuards } from "../evaluate/snapshot";
 
 /** The backup counts, in the order the report names them. */
@@ -29,7 +29,7 @@ function providerChanges(base: SnapshotGuards, head: SnapshotGuards, basePlan: r
   const managed = basePlan.filter((e) => e.type.startsWith("kubernetes:"));
   const protectedOnes = managed.filter((e) => e.protect).map((e) => `${e.type.split(":").pop()}/${e.name}`);
   return [{
-    resource: `pulumi:providers:kubernetes ${base.provider.namespace}`,
+    resource: `${PROVIDER_TYPE} ${base.provider.namespace}`,
     message:
       `the stack's provider gets a new identity (${what.join(", ")}): Pulumi treats all ${managed.length} Kubernetes resources ` +
       `as replaced under the new provider — ${protectedOnes.length > 0 ? `${protectedOnes.length} protected (${protectedOnes.join(", ")}), so \`pulumi up\` stops on them` : "none protected, so unprotected data (the database, its volumes and Secret) is deleted or orphaned"}. ` +

@@ -7,7 +7,13 @@ import type { KubeObject } from "../kube/object";
 import { redact, type Captured, type SecretRenderer } from "../kube/secret";
 import type { DeclaredResource, StackEvaluation } from "./evaluate";
 
-const PROVIDER_TYPE = "pulumi:providers:kubernetes";
+/** The type token of the stack's Kubernetes provider (the program declares exactly one). */
+export const PROVIDER_TYPE = "pulumi:providers:kubernetes";
+
+/** The stack's Kubernetes provider, as declared. */
+export function kubernetesProvider(ev: StackEvaluation): DeclaredResource | undefined {
+  return ev.resources.find((r) => r.type === PROVIDER_TYPE);
+}
 
 export interface PlanEntry {
   readonly type: string;

@@ -7,7 +7,7 @@ import { UsageError } from "../cli/cli";
 import type { StackEvaluation } from "./evaluate";
 import { isRecord, type KubeObject } from "../kube/object";
 import { secretDigests } from "../kube/secret";
-import { kubernetesObjects, plan, type PlanEntry } from "./render";
+import { kubernetesObjects, kubernetesProvider, plan, type PlanEntry } from "./render";
 
 export const SNAPSHOT_FORMAT = "hcap-infra-snapshot/1";
 
@@ -49,11 +49,9 @@ export interface SnapshotGuards {
   readonly promotions?: { readonly test: string; readonly prod: string };
 }
 
-const PROVIDER_TYPE = "pulumi:providers:kubernetes";
-
 function guardsOf(ev: StackEvaluation, key: Buffer): SnapshotGuards {
   const digest = secretDigests(key);
-  const provider = ev.resources.find((r) => r.type === PROVIDER_TYPE);
+  const provider = kubernetesProvider(ev);
   const { context, kubeconfig } = ev.config.kube;
   return {
     provider: {

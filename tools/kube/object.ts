@@ -61,10 +61,16 @@ export function at(obj: unknown, path: string): unknown {
 }
 
 /** Workloads whose pods run until replaced (they serve traffic or hold data). */
-export const LONG_RUNNING_KINDS = ["StatefulSet", "Deployment", "DeploymentConfig", "DaemonSet", "ReplicaSet"] as const;
+const LONG_RUNNING_KINDS: readonly string[] = ["StatefulSet", "Deployment", "DeploymentConfig", "DaemonSet", "ReplicaSet"];
+
+/** Where each workload kind keeps its pod template (a Pod is its own). */
+const POD_TEMPLATE_PATHS: ReadonlyMap<string, string> = new Map([
+  ...[...LONG_RUNNING_KINDS, "Job", "ReplicationController"].map((kind): [string, string] => [kind, "spec.template"]),
+  ["CronJob", "spec.jobTemplate.spec.template"],
+]);
 
 export function isLongRunning(o: KubeObject): boolean {
-  return (LONG_RUNNING_KINDS as readonly string[]).includes(o.kind);
+  return LONG_RUNNING_KINDS.includes(o.kind);
 }
 
 export interface PodTemplate {
@@ -76,15 +82,8 @@ export interface PodTemplate {
 
 /** The pod template of a workload object, if it has one. */
 export function podTemplate(o: KubeObject): PodTemplate | undefined {
-  const path =
-    o.kind === "CronJob"
-      ? "spec.jobTemplate.spec.template"
-      : o.kind === "Pod"
-        ? undefined
-        : ["StatefulSet", "Deployment", "DeploymentConfig", "DaemonSet", "ReplicaSet", "Job", "ReplicationController"].includes(o.kind)
-          ? "spec.template"
-          : undefined;
   if (o.kind === "Pod") return { path: "", labels: asStringMap(o.metadata.labels), spec: asObject(o.spec) };
+  const path = POD_TEMPLATE_PATHS.get(o.kind);
   if (path === undefined) return undefined;
   const template = at(o, path);
   if (!isRecord(template)) return undefined;
