@@ -8,7 +8,7 @@ import type {
   PolicyResource, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationPolicy,
 } from "@pulumi/policy";
 import { isRecord, type KubeObject } from "../kube/object";
-import { PLATFORM_POLICIES, applyWaiver, roleOfNamespace, type NamespaceView, type PlatformPolicy, type Violation } from "./policies";
+import { PLATFORM_POLICIES, applyWaiver, namespaceView, roleOfNamespace, type NamespaceView, type PlatformPolicy, type Violation } from "./policies";
 
 /** A Kubernetes resource's inputs as a plain object, or undefined for anything else. */
 export function objectOf(type: string, props: Record<string, unknown>): KubeObject | undefined {
@@ -24,9 +24,8 @@ function namespaceOf(o: KubeObject, provider: { props: Record<string, unknown> }
   return o.metadata.namespace ?? (typeof fromProvider === "string" ? fromProvider : "default");
 }
 
-function viewOf(namespace: string): Omit<NamespaceView, "objects" | "isProtected"> {
-  const role = roleOfNamespace(namespace);
-  return { namespace, prod: role === "prod", environment: role !== "tools" };
+function viewOf(namespace: string, objects: readonly KubeObject[] = [], isProtected?: (o: KubeObject) => boolean): NamespaceView {
+  return namespaceView(roleOfNamespace(namespace), { namespace, objects, isProtected });
 }
 
 function message(v: Violation): string {
@@ -59,7 +58,7 @@ export function validateStackWith(policy: PlatformPolicy) {
     const urns = new Map([...byNamespace.values()].flat().map((e) => [e.o, e.urn]));
     const views: NamespaceView[] = [...byNamespace].map(([namespace, entries]) => {
       const protectedObjects = new Set(entries.filter((e) => e.protect).map((e) => e.o));
-      return { ...viewOf(namespace), objects: entries.map((e) => e.o), isProtected: (o) => protectedObjects.has(o) };
+      return viewOf(namespace, entries.map((e) => e.o), (o) => protectedObjects.has(o));
     });
     const violations = [
       ...(policy.checkNamespace ? views.flatMap((v) => policy.checkNamespace!(v)) : []),

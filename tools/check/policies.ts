@@ -41,6 +41,14 @@ export interface NamespaceView {
   readonly isProtected?: (o: KubeObject) => boolean;
 }
 
+/** The view of a namespace in `role`: the one place a role becomes the rules' flags. */
+export function namespaceView(
+  role: NamespaceRole,
+  view: Pick<NamespaceView, "namespace" | "objects" | "isProtected">,
+): NamespaceView {
+  return { ...view, prod: role === "prod", environment: role !== "tools" };
+}
+
 export interface Violation {
   /** The object in violation; absent when something is missing from the namespace as a whole. */
   readonly object?: KubeObject;
