@@ -1,12 +1,5 @@
-/**
- * npx tsx scripts/backup-tags.ts
- * Prints, one per line, the backup image tags (`hcap-backup:<release>`) the environment stacks run.
- * Used by the deploy workflow to fail loudly when one of them was never built in tools.
- */
-import { runCli } from "../tools/cli/cli";
-import { requiredBackupTags } from "../tools/ops/backup-tags";
-import { PROJECT_DIR } from "../tools/cli/project";
+/** npm run backup-tags (see tools/cli/commands/specs.ts). */
+import { runScript } from "../tools/cli/cli";
+import { backupTags } from "../tools/cli/commands/specs";
 
-runCli(async () => {
-  process.stdout.write(requiredBackupTags(PROJECT_DIR).map((t) => `${t}\n`).join(""));
-});
+runScript(backupTags, () => import("../tools/cli/commands/backup-tags"));

@@ -58,6 +58,12 @@ export function projectWith(stack: string, edit: Record<string, unknown>): strin
   for (const f of ["Pulumi.yaml", ...STACKS.map((s) => `Pulumi.${s}.yaml`)]) {
     fs.copyFileSync(path.join(PROJECT_DIR, f), path.join(dir, f));
   }
+  editStackFile(dir, stack, edit);
+  return dir;
+}
+
+/** Sets (or, with `undefined`, removes) keys in `Pulumi.<stack>.yaml` of a project copy, keeping its comments. */
+export function editStackFile(dir: string, stack: string, edit: Record<string, unknown>): void {
   const file = path.join(dir, `Pulumi.${stack}.yaml`);
   const doc = fs.existsSync(file) ? parseDocument(fs.readFileSync(file, "utf8")) : parseDocument("config: {}\n");
   if (!doc.has("config") || doc.get("config") === null) doc.set("config", doc.createNode({}));
@@ -66,7 +72,6 @@ export function projectWith(stack: string, edit: Record<string, unknown>): strin
     else doc.setIn(["config", key], value);
   }
   fs.writeFileSync(file, doc.toString());
-  return dir;
 }
 
 /** Resources the mock engine received in the last evaluation (0 when config was rejected). */

@@ -50,10 +50,13 @@ export function asStringMap(v: unknown): Record<string, string> {
   return out;
 }
 
-/** Value at a dotted path (`spec.template.spec`); undefined when any step is missing. */
-export function at(obj: unknown, path: string): unknown {
+/**
+ * Value at a dotted path (`spec.template.spec`) or a list of keys (for keys with dots, such as
+ * annotations); undefined when any step is missing.
+ */
+export function at(obj: unknown, path: string | readonly string[]): unknown {
   let cur: unknown = obj;
-  for (const step of path.split(".")) {
+  for (const step of typeof path === "string" ? path.split(".") : path) {
     if (!isRecord(cur)) return undefined;
     cur = cur[step];
   }
