@@ -14,4 +14,7 @@ function projectRoot(dir: string): string {
  * compiled (launch/compile.cjs). `HCAP_INFRA_PROJECT_DIR` points them at another copy (the tests use
  * edited copies).
  */
-export const PROJECT_DIR = process.env.HCAP_INFRA_PROJECT_DIR ?? projectRoot(path.resolve(__dirname, ".."));
+/** The variable that points the commands at another copy of the project. */
+export const PROJECT_DIR_ENV = "HCAP_INFRA_PROJECT_DIR";
+
+export const PROJECT_DIR = process.env[PROJECT_DIR_ENV] ?? projectRoot(path.resolve(__dirname, ".."));

@@ -8,11 +8,9 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { parseAllDocuments } from "yaml";
 import { UsageError } from "../cli/cli";
-import type { KubeObject } from "../kube/object";
-import type { PlanEntry } from "../evaluate/render";
-import { DIFF_KEY_ENV, SNAPSHOT_FORMAT, parseSnapshot, type Snapshot } from "../evaluate/snapshot";
+import { PROJECT_DIR_ENV } from "../cli/project";
+import { DIFF_KEY_ENV, parseSnapshot, type Snapshot } from "../evaluate/snapshot";
 
 export interface GitBase {
   /** What the user asked for (or the default chosen), for the report. */
@@ -71,29 +69,6 @@ function runRender(dir: string, args: readonly string[], env: NodeJS.ProcessEnv)
   if (r.error) throw r.error;
   if (r.signal) throw new Interrupted(r.signal);
   return { ok: r.status === 0, out: r.stdout ?? "", err: (r.stderr ?? "").trim() };
-}
-
-/**
- * A snapshot from a render script that predates `--snapshot`: its YAML (secrets as `[secret]`) and
- * its `--plan` JSON. Secret changes are then invisible, and the report says so.
- */
-function legacySnapshot(dir: string, stack: string, env: NodeJS.ProcessEnv, where: string): Snapshot {
-  const yaml = runRender(dir, [stack], env);
-  if (!yaml.ok) throw new Error(`${where}: render failed:\n${yaml.err}`);
-  const planRun = runRender(dir, [stack, "--plan"], env);
-  if (!planRun.ok) {
-    throw new UsageError(`${where}: its scripts/render.ts supports neither --snapshot nor --plan; pick a newer --base`);
-  }
-  const objects = parseAllDocuments(yaml.out).map((d) => d.toJS() as KubeObject).filter((o) => o !== null);
-  const plan = JSON.parse(planRun.out) as PlanEntry[];
-  return {
-    format: SNAPSHOT_FORMAT,
-    stack,
-    namespace: objects[0]?.metadata.namespace ?? "",
-    objects,
-    plan,
-    secrets: "placeholder",
-  };
 }
 
 /** Temporary worktrees are named `hcap-infra-base-<pid of the diff>-<random>`. */
@@ -186,7 +161,7 @@ function renderInWorktree(repoDir: string, projectDir: string, base: GitBase, st
     fs.symlinkSync(path.join(projectDir, "node_modules"), link, "dir");
     const env: NodeJS.ProcessEnv = { ...process.env, [DIFF_KEY_ENV]: key.toString("hex") };
     // The base renders its own files, never a project folder the caller pointed at.
-    delete env.HCAP_INFRA_PROJECT_DIR;
+    delete env[PROJECT_DIR_ENV];
     if (launcher(dir)) {
       // One process for every stack: its output is one JSON snapshot per line, in the order asked.
       const run = runRender(dir, ["--snapshot", ...stacks], env);
@@ -198,7 +173,9 @@ function renderInWorktree(repoDir: string, projectDir: string, base: GitBase, st
     return stacks.map((stack) => {
       const run = runRender(dir, [stack, "--snapshot"], env);
       if (run.ok) return parseSnapshot(run.out, where);
-      if (/unknown option '?--snapshot/i.test(run.err)) return legacySnapshot(dir, stack, env, where);
+      if (/unknown option '?--snapshot/i.test(run.err)) {
+        throw new UsageError(`${where}: its scripts/render.ts predates --snapshot (the first days of the project): pick a newer --base`);
+      }
       throw new Error(`${where}: render of ${stack} failed:\n${run.err}`);
     });
   } finally {

@@ -43,8 +43,6 @@ export interface StackDiff {
   readonly removed: readonly KubeObject[];
   readonly changed: readonly ObjectChange[];
   readonly safety: readonly SafetyChange[];
-  /** False when one side rendered secrets as a bare placeholder: secret changes are then invisible. */
-  readonly secretsComparable: boolean;
   /** False when one side predates the provider/retention record: those changes cannot be seen. */
   readonly guardsComparable?: boolean;
 }
@@ -165,7 +163,6 @@ export function diffSnapshots(base: Snapshot, head: Snapshot): StackDiff {
       ...objectSafety(changed, head.plan),
       ...riskyChanges(changed, removed, added),
     ],
-    secretsComparable: base.secrets === "digest" && head.secrets === "digest",
     guardsComparable: base.guards !== undefined && head.guards !== undefined,
   };
 }
@@ -236,9 +233,6 @@ function section(summary: string, lines: readonly string[], collapse: boolean): 
 /** The Markdown report of a diff. Never contains a secret value or digest. */
 export function toMarkdown(d: StackDiff, meta: ReportMeta): string {
   const lines: string[] = [summaryLine(d, meta), "", `### Offline plan diff: \`${meta.stack}\` (${meta.namespace})`, "", `${meta.base} → ${meta.head}`, ""];
-  if (!d.secretsComparable) {
-    lines.push("> Note: the base renders secrets as a bare placeholder, so changes to secret values cannot be seen here.", "");
-  }
   if (d.guardsComparable === false) {
     lines.push("> Note: the base was rendered by code that does not record the provider's identity or the backup retention, so changes to those cannot be seen here.", "");
   }

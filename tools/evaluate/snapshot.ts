@@ -27,7 +27,7 @@ export interface Snapshot {
    * `digest`: secrets are keyed digests, so a changed value is detectable; `placeholder`: every secret
    * is `[secret]` (a render by code that predates digests), so secret changes cannot be seen.
    */
-  readonly secrets: "digest" | "placeholder";
+  readonly secrets: "digest";
   /** What a diff must check beyond the objects; absent in snapshots of older code. */
   readonly guards?: SnapshotGuards;
 }
