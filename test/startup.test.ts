@@ -61,7 +61,7 @@ describe("the compiled program", () => {
     const before = render();
     expect(before.status, before.stderr).toBe(0);
     expect(before.stdout).toContain("[secret]");
-    const file = path.join(copy, "tools", "evaluate", "render.ts");
+    const file = path.join(copy, "tools", "kube", "secret.ts");
     fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace('SECRET_PLACEHOLDER = "[secret]"', 'SECRET_PLACEHOLDER = "[edited]"'));
     const after = render();
     expect(after.status, after.stderr).toBe(0);
