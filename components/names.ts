@@ -11,6 +11,8 @@
  * (components/safety.ts `formerly`), so Pulumi moves the state instead of replacing the object.
  */
 
+import { PATRONI_VOLUME_CLAIM_TEMPLATE, patroniName as patroniNameOf } from "../config/database-names";
+
 export type Labels = Readonly<Record<string, string>>;
 
 export interface ObjectNames {
@@ -146,7 +148,7 @@ function part(appName: string, name: string, component: string, selector: Labels
 
 /** All names of one stack. Pure: the same app name always gives the same names. */
 export function stackNames(appName: string): StackNames {
-  const patroniName = `${appName}-patroni`;
+  const patroniName = patroniNameOf(appName);
   const clusterLabels = { "cluster-name": patroniName, "app.kubernetes.io/name": "patroni" };
   const patroniSelector = { statefulset: patroniName };
   const patroniBase = part(appName, patroniName, "database", patroniSelector);
@@ -167,7 +169,7 @@ export function stackNames(appName: string): StackNames {
       scope: patroniName,
       clusterLabels,
       leaderSelector: { ...clusterLabels, role: "master" },
-      volumeClaimTemplate: "postgresql",
+      volumeClaimTemplate: PATRONI_VOLUME_CLAIM_TEMPLATE,
       database: appName,
     },
     server,

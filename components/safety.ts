@@ -3,7 +3,7 @@
  * the same rules.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { WAIVER_PREFIX } from "../lib/check/policies";
+import { WAIVER_PREFIX } from "../config/platform";
 
 /**
  * Options for a stateful resource (the database, its volumes, its credentials, backup volumes):

@@ -8,6 +8,7 @@ import {
   INT32_MAX, appNameProblem, cpuProblem, credentialProblem, imageReferenceProblem, imageTagProblem, memoryProblem, routeHostProblem,
   storageProblem, timeZoneProblem,
 } from "./limits";
+import { canonicalCpu, foldedBinary, isCanonicalCpu, isCanonicalMemory } from "./quantity";
 
 /** A zod refinement from a shared predicate of config/limits.ts (undefined: accepted). */
 function check<T>(problem: (v: T) => string | undefined) {
@@ -86,16 +87,13 @@ export const gitRef = text.refine(
   { error: "must be a git branch, tag or commit (letters, digits, '.', '_', '-' and '/', no '..', no leading '-' or '.')" },
 );
 
-const CPU = /^(?:[1-9]\d*m|[1-9]\d*)$/;
-const MEMORY = /^[1-9]\d*(?:Ki|Mi|Gi|Ti|k|M|G|T)$/;
-
 /**
  * A CPU quantity in the form the API server stores (`250m`, `1`, `2`). OpenShift kinds are sent to
  * the cluster as custom resources, which Pulumi does not normalise: `0.5` would come back as `500m`
  * and show as drift on every refresh. So only the canonical form is accepted.
  */
 export const cpu = z.string({ error: "must be a CPU quantity such as 250m or 1" }).superRefine((s, ctx) => {
-  if (CPU.test(s) && !/^[1-9]\d*000m$/.test(s)) {
+  if (isCanonicalCpu(s)) {
     check((q: string) => cpuProblem(q, "limit"))(s, ctx);
     return;
   }
@@ -116,11 +114,11 @@ function quantity(bounds: (q: string) => string | undefined) {
   return z
     .string({ error: "must be a quantity such as 512Mi or 1Gi" })
     .superRefine((s, ctx) => {
-      if (MEMORY.test(s) && !redundantBinary(s)) {
+      if (isCanonicalMemory(s)) {
         check(bounds)(s, ctx);
         return;
       }
-      const hint = redundantBinary(s);
+      const hint = foldedBinary(s);
       ctx.addIssue({
         code: "custom",
         message: hint
@@ -137,44 +135,6 @@ export const memory = quantity((q) => memoryProblem(q, "limit"));
 
 /** A volume size: 20Mi to 512Gi on BC Gov storage. */
 export const storage = quantity(storageProblem);
-
-/** `0.5` → `500m`, `1000m` → `1`; undefined when `s` is not a CPU quantity at all. */
-export function canonicalCpu(s: string): string | undefined {
-  if (!/^(?:\d+(?:\.\d+)?|\d+m)$/.test(s)) return undefined;
-  const milli = s.endsWith("m") ? Number(s.slice(0, -1)) : Math.round(Number(s) * 1000);
-  if (!Number.isFinite(milli) || milli <= 0) return undefined;
-  return milli % 1000 === 0 ? String(milli / 1000) : `${milli}m`;
-}
-
-/** `1024Mi` → `1Gi`: the server folds a binary quantity into the largest whole unit. */
-function redundantBinary(s: string): string | undefined {
-  const m = /^([1-9]\d*)(Ki|Mi|Gi)$/.exec(s);
-  if (!m) return undefined;
-  const units = ["Ki", "Mi", "Gi", "Ti"];
-  let n = Number(m[1]);
-  let u = units.indexOf(m[2]);
-  if (n % 1024 !== 0) return undefined;
-  while (n % 1024 === 0 && u < units.length - 1) {
-    n /= 1024;
-    u += 1;
-  }
-  return `${n}${units[u]}`;
-}
-
-/** Bytes in a canonical memory quantity, for comparing a request with its limit. */
-export function quantityBytes(q: string): number {
-  const m = /^(\d+)(Ki|Mi|Gi|Ti|k|M|G|T)?$/.exec(q);
-  if (!m) return NaN;
-  const factor: Record<string, number> = {
-    "": 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40,
-  };
-  return Number(m[1]) * factor[m[2] ?? ""];
-}
-
-/** Millicores in a canonical CPU quantity. */
-export function cpuMillis(q: string): number {
-  return q.endsWith("m") ? Number(q.slice(0, -1)) : Number(q) * 1000;
-}
 
 /**
  * A five-field cron schedule as Kubernetes CronJobs read it. `CRON_TZ=`/`TZ=` prefixes are refused

@@ -6,9 +6,10 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { stackNames } from "../components/names";
+import { PATRONI_VOLUME_CLAIM_TEMPLATE, patroniName } from "./database-names";
 import { ConfigError, type ConfigIssue } from "./error";
-import { commitSha, cpuMillis, quantityBytes } from "./fields";
+import { commitSha } from "./fields";
+import { cpuMillis, quantityBytes } from "./quantity";
 import { credentialProblem, mayBeSecret, scheduleCollision, workloadTotalProblem } from "./limits";
 import { asConfigString, isSecure, projectDefaults, stackFileEntries } from "./stack-file";
 import {
@@ -337,14 +338,14 @@ function volumeLockChecks(stack: StackName, v: Partial<AllKeyValues>, raw: RawCo
   const lock = v.patroniVolumeLock;
   if (!lock || !v.appName || !v.licencePlate) return [];
   const issues: ConfigIssue[] = [];
-  const names = stackNames(v.appName).patroni;
-  const created = `the ${names.name} StatefulSet's volume claim template was created with`;
+  const statefulSet = patroniName(v.appName);
+  const created = `the ${statefulSet} StatefulSet's volume claim template was created with`;
   const immutable = "Kubernetes cannot change a volume claim template in place (applying it would delete and recreate the database StatefulSet)";
   const size = v.patroniVolumeSize;
   if (size && size !== lock.volumeSize) {
     const grow = quantityBytes(size) > quantityBytes(lock.volumeSize)
       ? `grow the existing volumes instead (NetApp volumes grow online), once per member: ` +
-        `oc -n ${namespaceFor(v.licencePlate, stack)} patch pvc ${names.volumeClaimTemplate}-${names.name}-<ordinal> ` +
+        `oc -n ${namespaceFor(v.licencePlate, stack)} patch pvc ${PATRONI_VOLUME_CLAIM_TEMPLATE}-${statefulSet}-<ordinal> ` +
         `-p '{"spec":{"resources":{"requests":{"storage":"${size}"}}}}' (README: Database)`
       : "NetApp volumes cannot shrink; to get smaller volumes, build a new cluster and restore a backup into it (README: Database)";
     issues.push({
@@ -378,7 +379,7 @@ function passwordSourceChecks(stack: StackName, v: Partial<AllKeyValues>, raw: R
   return PASSWORD_KEYS.filter((key) => raw.values[key] !== undefined).map((key) => ({
     file: raw.sourceOf(key), key: q(key),
     message: `is set, but ${q("patroniPasswords")} is generated: pulumi up would write this value over the generated password in the ` +
-      `live ${v.appName ? stackNames(v.appName).patroni.name : "Patroni"} Secret, while the database keeps the old one (Patroni reads passwords only at bootstrap), so the app, new ` +
+      `live ${v.appName ? patroniName(v.appName) : "Patroni"} Secret, while the database keeps the old one (Patroni reads passwords only at bootstrap), so the app, new ` +
       `replicas and the backups could no longer log in. If these are the database's real passwords (after adoption), set ` +
       `${q("patroniPasswords")}: supplied; otherwise remove it (pulumi config rm ${q(key)} -s ${stack})`,
   }));

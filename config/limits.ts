@@ -1,10 +1,11 @@
 /**
  * What the Kubernetes API server, the OpenShift router and the BC Gov platform accept, as predicates
  * written once and used twice: by config validation (config/, before anything is declared) and by
- * the offline check rules (lib/check/limits.ts, over any render). Each predicate returns the reason a
+ * the offline check rules (tools/check/limits.ts, over any render). Each predicate returns the reason a
  * value is refused, or undefined; a reason never repeats a value that could be a credential.
  */
 import { CronExpressionParser } from "cron-parser";
+import { hasUnit, quantityValue } from "./quantity";
 
 // --- names and labels ------------------------------------------------------------------------
 // kubernetes/apimachinery pkg/util/validation/validation.go: IsDNS1123Label, IsDNS1035Label,
@@ -160,29 +161,6 @@ export const CONTAINER_MEMORY_MIN = 2 ** 20;
 /** NetApp volumes on BC Gov clusters are 20Mi to 512Gi (platform storage docs). */
 export const VOLUME_MIN = 20 * 2 ** 20;
 
-const SUFFIX: Readonly<Record<string, number>> = {
-  "": 1, n: 1e-9, u: 1e-6, m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18,
-  Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60,
-};
-
-/**
- * The value of a Kubernetes quantity (apimachinery pkg/api/resource/quantity.go grammar:
- * `<signed number><binary SI | decimal SI | decimal exponent>`), or undefined when it is not one.
- */
-export function quantityValue(q: string | number): number | undefined {
-  if (typeof q === "number") return Number.isFinite(q) ? q : undefined;
-  const m = /^([+-]?(?:\d+(?:\.\d*)?|\.\d+))(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE]|[eE][+-]?\d+)?$/.exec(q);
-  if (!m) return undefined;
-  const suffix = m[2] ?? "";
-  const factor = /^[eE]/.test(suffix) ? 10 ** Number(suffix.slice(1)) : SUFFIX[suffix];
-  return Number(m[1]) * factor;
-}
-
-/** Whether a quantity names its unit (a bare number is bytes for memory, cores for CPU). */
-export function hasUnit(q: string | number): boolean {
-  return typeof q === "string" && /[A-Za-z]$/.test(q);
-}
-
 const gib = (b: number): string => `${Math.round((b / 2 ** 30) * 100) / 100}Gi`;
 
 export function memoryProblem(q: string | number, kind: "request" | "limit"): string | undefined {
@@ -266,7 +244,8 @@ export function imageReferenceProblem(ref: string): string | undefined {
 let zones: Map<string, string> | undefined;
 /** IANA zone and link names, keyed by their lower-case form (for the "did you mean"). */
 function zoneNames(): Map<string, string> {
-  // The tzdata package is the IANA database (zones and backward links) as data.
+  // The tzdata package is the IANA database (zones and backward links) as data; loaded on first use only.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy load: most runs never need the 600 kB table
   zones ??= new Map(Object.keys((require("tzdata") as { zones: Record<string, unknown> }).zones).map((z) => [z.toLowerCase(), z]));
   return zones;
 }

@@ -10,4 +10,10 @@ export const STORAGE_CLASSES = {
   backup: "netapp-file-backup",
 } as const;
 
-export type StorageClass = (typeof STORAGE_CLASSES)[keyof typeof STORAGE_CLASSES];
+
+/**
+ * Annotation prefix that waives one platform rule of `npm run check` and the policy pack for one
+ * object (`hcap.bcgov/waive-<rule id>: <reason>`). The program writes waivers, the checker honours
+ * them; both read the prefix from here.
+ */
+export const WAIVER_PREFIX = "hcap.bcgov/waive-";

@@ -1,6 +1,6 @@
 // @ts-check
 /**
- * Compiles the program (index.ts, stack.ts, config/, components/, lib/, scripts/) to CommonJS with
+ * Compiles the program (index.ts, stack.ts, config/, components/, tools/, scripts/) to CommonJS with
  * esbuild, one output file per source, transpile only: type-checking is `npm test` (tsc --noEmit).
  *
  * The output folder is named by a hash of everything the output depends on (each source's path and
@@ -21,7 +21,7 @@ const SKIP = new Set(["node_modules", "dist", "out", "test", "policy", "coverage
 const OUT = "dist";
 /**
  * @type {import("esbuild").BuildOptions} esbuild options besides the file lists; part of the hash.
- * `dynamic-import: false` turns `import("../lib/commands/x")` (the commands' lazy load) into a
+ * `dynamic-import: false` turns `import("./commands/x")` (the commands' lazy load) into a
  * require: a real import() of an extension-less path fails in Node, while tsx resolves it.
  */
 const OPTIONS = { format: "cjs", platform: "node", target: "node20", logLevel: "error", supported: { "dynamic-import": false } };

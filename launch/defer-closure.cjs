@@ -28,6 +28,7 @@ M._load = function (/** @type {string} */ request, /** @type {any} */ parent, /*
   M._resolveFilename(request, parent, isMain);
   /** @type {any} */
   let real;
+  // eslint-disable-next-line @typescript-eslint/no-this-alias -- Module._load's receiver, kept for the deferred call
   const self = this;
   const get = () => (real ??= load.call(self, request, parent, isMain));
   return new Proxy({}, {

@@ -5,7 +5,7 @@
  * change Pulumi can only make by replacing the object. Exits 1 when anything would be replaced,
  * refused or fail; secret values are compared in memory and never printed.
  */
-import { runScript } from "../lib/cli";
-import { adoptCheck } from "../lib/commands/specs";
+import { runScript } from "../tools/cli/cli";
+import { adoptCheck } from "../tools/cli/commands/specs";
 
-runScript(adoptCheck, () => import("../lib/commands/adopt-check"));
+runScript(adoptCheck, () => import("../tools/cli/commands/adopt-check"));

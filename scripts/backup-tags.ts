@@ -1,5 +1,5 @@
-/** npm run backup-tags (see lib/commands/specs.ts). */
-import { runScript } from "../lib/cli";
-import { backupTags } from "../lib/commands/specs";
+/** npm run backup-tags (see tools/cli/commands/specs.ts). */
+import { runScript } from "../tools/cli/cli";
+import { backupTags } from "../tools/cli/commands/specs";
 
-runScript(backupTags, () => import("../lib/commands/backup-tags"));
+runScript(backupTags, () => import("../tools/cli/commands/backup-tags"));

@@ -1,8 +1,8 @@
 /**
  * npm run bench [-- --runs <n>]: render times, peak memory and program start-up figures
- * (lib/commands/bench.ts).
+ * (tools/cli/commands/bench.ts).
  */
-import { runScript } from "../lib/cli";
-import { bench } from "../lib/commands/specs";
+import { runScript } from "../tools/cli/cli";
+import { bench } from "../tools/cli/commands/specs";
 
-runScript(bench, () => import("../lib/commands/bench"));
+runScript(bench, () => import("../tools/cli/commands/bench"));

@@ -3,7 +3,7 @@
  * Schema, reference and platform-policy check of the rendered stacks (or of YAML files: one
  * namespace per file, all files one installation). Exit 0 only when there is no error.
  */
-import { runScript } from "../lib/cli";
-import { check } from "../lib/commands/specs";
+import { runScript } from "../tools/cli/cli";
+import { check } from "../tools/cli/commands/specs";
 
-runScript(check, () => import("../lib/commands/check"));
+runScript(check, () => import("../tools/cli/commands/check"));

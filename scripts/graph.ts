@@ -1,5 +1,5 @@
-/** npm run graph -- <stack> | --system [--write]: Mermaid diagrams (lib/commands/graph.ts). */
-import { runScript } from "../lib/cli";
-import { graph } from "../lib/commands/specs";
+/** npm run graph -- <stack> | --system [--write]: Mermaid diagrams (tools/cli/commands/graph.ts). */
+import { runScript } from "../tools/cli/cli";
+import { graph } from "../tools/cli/commands/specs";
 
-runScript(graph, () => import("../lib/commands/graph"));
+runScript(graph, () => import("../tools/cli/commands/graph"));

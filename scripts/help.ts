@@ -1,4 +1,4 @@
-import { runScript } from "../lib/cli";
-import { help } from "../lib/commands/specs";
+import { runScript } from "../tools/cli/cli";
+import { help } from "../tools/cli/commands/specs";
 
-runScript(help, () => import("../lib/commands/help"));
+runScript(help, () => import("../tools/cli/commands/help"));

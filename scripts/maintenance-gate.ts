@@ -1,5 +1,5 @@
-/** npm run maintenance-gate (see lib/commands/specs.ts). */
-import { runScript } from "../lib/cli";
-import { maintenanceGate } from "../lib/commands/specs";
+/** npm run maintenance-gate (see tools/cli/commands/specs.ts). */
+import { runScript } from "../tools/cli/cli";
+import { maintenanceGate } from "../tools/cli/commands/specs";
 
-runScript(maintenanceGate, () => import("../lib/commands/maintenance-gate"));
+runScript(maintenanceGate, () => import("../tools/cli/commands/maintenance-gate"));

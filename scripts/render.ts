@@ -5,7 +5,7 @@
  * `npm run diff` on a copy of the project at another ref) writes objects + plan as one JSON document,
  * secrets as HMAC digests under the key the caller passes in HCAP_INFRA_DIFF_KEY.
  */
-import { runScript } from "../lib/cli";
-import { render } from "../lib/commands/specs";
+import { runScript } from "../tools/cli/cli";
+import { render } from "../tools/cli/commands/specs";
 
-runScript(render, () => import("../lib/commands/render"));
+runScript(render, () => import("../tools/cli/commands/render"));

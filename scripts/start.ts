@@ -1,8 +1,8 @@
 /**
  * npm start: renders all four stacks offline into out/ and prints a short summary of each
- * (lib/commands/start.ts).
+ * (tools/cli/commands/start.ts).
  */
-import { runScript } from "../lib/cli";
-import { start } from "../lib/commands/specs";
+import { runScript } from "../tools/cli/cli";
+import { start } from "../tools/cli/commands/specs";
 
-runScript(start, () => import("../lib/commands/start"));
+runScript(start, () => import("../tools/cli/commands/start"));

@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import { ConfigError, parseConfig, type EnvConfig } from "../config";
 import { adoptOptions, stackAdoption } from "../components/adoption";
 import { stackNames } from "../components/names";
-import { readStackFiles } from "../lib/stack-files";
-import { PROJECT_DIR } from "../lib/project";
+import { readStackFiles } from "../tools/evaluate/stack-files";
+import { PROJECT_DIR } from "../tools/cli/project";
 import { projectWith, render } from "./harness";
 
 const KEYCLOAK = { keycloakApiSecret: "k", keycloakSaUsername: "u", keycloakSaPassword: "p" };

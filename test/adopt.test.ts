@@ -4,11 +4,12 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { stringify } from "yaml";
 import { describe, expect, it } from "vitest";
-import { compareObjects, counts, type AdoptReport, type CompareInput } from "../lib/adopt/compare";
-import { parseLiveDump, type LiveObject } from "../lib/adopt/live";
-import { exitCode, formatReport, summaryLine } from "../lib/adopt/report";
-import { OFFLINE_SECRET } from "../lib/offline";
-import { PROJECT_DIR } from "../lib/project";
+import { compareObjects, counts, type AdoptReport, type CompareInput } from "../tools/adopt/compare";
+import { parseLiveDump } from "../tools/adopt/live";
+import type { KubeObject } from "../tools/kube/object";
+import { exitCode, formatReport, summaryLine } from "../tools/adopt/report";
+import { OFFLINE_SECRET } from "../tools/evaluate/evaluate";
+import { PROJECT_DIR } from "../tools/cli/project";
 import { LIVE_DIR, LIVE_FILES, liveEnvironment } from "./fixtures/api-server";
 import { projectWith } from "./harness";
 import { declaredDev, type DeclaredOptions } from "./fixtures/declared";
@@ -16,11 +17,11 @@ import { FAKE, type Obj } from "./fixtures/oc-process";
 
 const SWITCHES = { secretMutable: true, configMapMutable: false };
 
-function liveDev(edit: (objects: Obj[]) => Obj[] = (o) => o): LiveObject[] {
-  return edit(liveEnvironment({ env: "dev", app: "hcap", toolsNamespace: "f047a2-tools" })) as unknown as LiveObject[];
+function liveDev(edit: (objects: Obj[]) => Obj[] = (o) => o): KubeObject[] {
+  return edit(liveEnvironment({ env: "dev", app: "hcap", toolsNamespace: "f047a2-tools" })) as unknown as KubeObject[];
 }
 
-function check(options: { declared?: DeclaredOptions; live?: LiveObject[]; input?: Partial<CompareInput> } = {}): AdoptReport {
+function check(options: { declared?: DeclaredOptions; live?: KubeObject[]; input?: Partial<CompareInput> } = {}): AdoptReport {
   return compareObjects({
     namespace: "f047a2-dev", adopt: true, switches: SWITCHES,
     declared: declaredDev(options.declared), live: options.live ?? liveDev(), ...options.input,
@@ -34,7 +35,7 @@ function imported(report: AdoptReport, kind: string, name: string) {
 }
 
 /** The live StatefulSet with its volume claim template edited. */
-function withVct(edit: (vct: Obj) => Obj): LiveObject[] {
+function withVct(edit: (vct: Obj) => Obj): KubeObject[] {
   return liveDev((objects) => objects.map((o) => {
     if (o.kind !== "StatefulSet") return o;
     const spec = o.spec as Obj;
@@ -73,7 +74,7 @@ describe("adopting the template-made dev namespace", () => {
     const paths = dc.changes.map((c) => c.path);
     expect(paths.filter((p) => !p.startsWith("metadata.labels"))).toEqual([]);
     // Env vars only the live DC has stay as they are (server-side apply does not remove them): listed, not changed.
-    expect(dc.liveOnly).toContain("spec.template.spec.containers[hcap-server].env[MONGO_HOST]");
+    expect(dc.liveOnly).toContain("spec.template.spec.containers[name=hcap-server].env[name=MONGO_HOST]");
   });
 
   it("a declared field that differs is an update, with quantities compared by value", () => {
@@ -167,14 +168,14 @@ describe("changes Kubernetes cannot make in place are errors", () => {
 describe("objects on one side only", () => {
   it("a live object the program does not declare is listed and left alone, never an error", () => {
     const extra = { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "someone-elses-config", namespace: "f047a2-dev" }, data: { a: "b" } };
-    const report = check({ live: [...liveDev(), extra as unknown as LiveObject] });
+    const report = check({ live: [...liveDev(), extra as unknown as KubeObject] });
     expect(report.leftAlone).toContainEqual({ kind: "ConfigMap", name: "someone-elses-config" });
     expect(report.leftAlone).toEqual(expect.arrayContaining([
       { kind: "ConfigMap", name: "hcap-patroni-leader" }, { kind: "ConfigMap", name: "hcap-patroni-config" },
       { kind: "PersistentVolumeClaim", name: "postgresql-hcap-patroni-0" }, { kind: "NetworkPolicy", name: "deny-by-default" },
     ]));
     expect(report.errors).toEqual([]);
-    expect(formatReport("dev", report)).toMatch(/Left alone \(\d+\)[^\n]*\n(?:  .*\n)*  ConfigMap\/someone-elses-config\n/);
+    expect(formatReport("dev", report)).toMatch(/Left alone \(\d+\)[^\n]*\n(?: {2}.*\n)* {2}ConfigMap\/someone-elses-config\n/);
   });
 
   it("a declared object missing from the live dump is created; with an import ID that is an error", () => {
@@ -192,7 +193,7 @@ describe("objects on one side only", () => {
 
   it("live objects from another namespace are refused", () => {
     const other = { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "x", namespace: "f047a2-prod" } };
-    const report = check({ live: [...liveDev(), other as unknown as LiveObject] });
+    const report = check({ live: [...liveDev(), other as unknown as KubeObject] });
     expect(report.errors).toContain("ConfigMap/x: the live dump is from namespace f047a2-prod, but this stack writes only to f047a2-dev");
   });
 });

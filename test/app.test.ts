@@ -3,7 +3,8 @@ import { ENVIRONMENTS } from "../config";
 import { cpu, memory } from "../config/fields";
 import { CLIENT_BUILD_IMAGES, CLIENT_CSP, clientDockerfile, clientNginxConfig, INDEX_PLACEHOLDERS } from "../components/client-dockerfile";
 import { KEYCLOAK_SECRET_KEYS, PATRONI_SECRET_KEYS } from "../components/names";
-import { toYaml, type KubeObject } from "../lib/render";
+import { toYaml } from "../tools/evaluate/render";
+import type { KubeObject } from "../tools/kube/object";
 import { find, ofKind, projectWith, render } from "./harness";
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- test-only view of rendered YAML

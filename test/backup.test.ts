@@ -3,9 +3,9 @@ import { describe, expect, it } from "vitest";
 import { ConfigError, ENVIRONMENTS } from "../config";
 import { BACKUP_CONFIG_KEYS } from "../components/database-backup";
 import { PATRONI_SECRET_KEYS, internalImage, stackNames } from "../components/names";
-import { requiredBackupTags } from "../lib/backup-tags";
-import { PROJECT_DIR } from "../lib/project";
-import type { KubeObject } from "../lib/render";
+import { requiredBackupTags } from "../tools/ops/backup-tags";
+import { PROJECT_DIR } from "../tools/cli/project";
+import type { KubeObject } from "../tools/kube/object";
 import { find, ofKind, planEntry, projectWith, registeredCount, render } from "./harness";
 
 const names = stackNames("hcap");

@@ -9,11 +9,11 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { stringify } from "yaml";
 import { beforeAll, describe, expect, it } from "vitest";
-import { validateStackWith } from "../lib/check/crossguard";
-import type { CheckObject } from "../lib/check/objects";
-import { PLATFORM_POLICIES } from "../lib/check/policies";
-import { RULES, runCheck, type CheckReport, type CheckSource } from "../lib/check/run";
-import { PROJECT_DIR } from "../lib/project";
+import { validateStackWith } from "../tools/check/crossguard";
+import type { KubeObject } from "../tools/kube/object";
+import { PLATFORM_POLICIES } from "../tools/check/policies";
+import { RULES, runCheck, type CheckReport, type CheckSource } from "../tools/check/run";
+import { PROJECT_DIR } from "../tools/cli/project";
 import { render } from "./harness";
 
 const NEW_RULES = [
@@ -21,18 +21,18 @@ const NEW_RULES = [
 ];
 
 type Mutable = { [k: string]: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
-let rendered: Record<"dev" | "test" | "prod", CheckObject[]>;
+let rendered: Record<"dev" | "test" | "prod", KubeObject[]>;
 
 beforeAll(async () => {
   const out: Partial<typeof rendered> = {};
-  for (const stack of ["dev", "test", "prod"] as const) out[stack] = (await render(stack)).objects as unknown as CheckObject[];
+  for (const stack of ["dev", "test", "prod"] as const) out[stack] = (await render(stack)).objects as unknown as KubeObject[];
   rendered = out as typeof rendered;
 }, 60_000);
 
 /** A deep copy of a stack's render with `edit` applied. */
-function broken(stack: "dev" | "test" | "prod", edit: (objects: Mutable[]) => Mutable[] | void): CheckObject[] {
+function broken(stack: "dev" | "test" | "prod", edit: (objects: Mutable[]) => Mutable[] | void): KubeObject[] {
   const copy = JSON.parse(JSON.stringify(rendered[stack])) as Mutable[];
-  return (edit(copy) ?? copy) as CheckObject[];
+  return (edit(copy) ?? copy) as KubeObject[];
 }
 
 function get(objects: Mutable[], kind: string, name: string): Mutable {
@@ -41,12 +41,12 @@ function get(objects: Mutable[], kind: string, name: string): Mutable {
   return o;
 }
 
-function source(stack: string, objects: readonly CheckObject[]): CheckSource {
+function source(stack: string, objects: readonly KubeObject[]): CheckSource {
   const role = stack === "prod" ? "prod" : stack === "tools" ? "tools" : "env";
   return { label: stack, namespace: `f047a2-${stack}`, role, objects, report: true };
 }
 
-async function check(stack: "dev" | "test" | "prod", objects: readonly CheckObject[]): Promise<CheckReport> {
+async function check(stack: "dev" | "test" | "prod", objects: readonly KubeObject[]): Promise<CheckReport> {
   return runCheck([source(stack, objects)]);
 }
 

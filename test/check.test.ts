@@ -1,13 +1,13 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { fileSources, stackSources } from "../lib/check/load";
-import type { CheckObject } from "../lib/check/objects";
-import { PLATFORM_POLICIES } from "../lib/check/policies";
-import { RULES, runCheck, type CheckReport, type CheckSource } from "../lib/check/run";
-import { OpenApiDocument } from "../lib/check/schema";
-import * as specs from "../lib/commands/specs";
-import { PROJECT_DIR } from "../lib/project";
+import { fileSources, stackSources } from "../tools/check/load";
+import type { KubeObject } from "../tools/kube/object";
+import { PLATFORM_POLICIES } from "../tools/check/policies";
+import { RULES, runCheck, type CheckReport, type CheckSource } from "../tools/check/run";
+import { OpenApiDocument } from "../tools/check/schema";
+import * as specs from "../tools/cli/commands/specs";
+import { PROJECT_DIR } from "../tools/cli/project";
 import { runInProcess } from "./cli-harness";
 
 const FIXTURES = path.join(__dirname, "fixtures", "check");
@@ -226,7 +226,7 @@ describe("platform policy", () => {
   it("protect-stateful in prod, from the plan: StatefulSets, claims and the database's Secret", async () => {
     const [source] = sources("cases/policy-prod.yaml");
     const protectedNames = new Set(["StatefulSet/ok-db", "PersistentVolumeClaim/ok-backup", "Secret/db-creds"]);
-    const withPlan: CheckSource = { ...source, isProtected: (o: CheckObject) => protectedNames.has(`${o.kind}/${o.metadata.name}`) };
+    const withPlan: CheckSource = { ...source, isProtected: (o: KubeObject) => protectedNames.has(`${o.kind}/${o.metadata.name}`) };
     const r = await runCheck([withPlan]);
     expect(objectsWith(r, "protect-stateful")).toEqual([
       "PersistentVolumeClaim/bad-backup-on-app", "PersistentVolumeClaim/bad-class", "StatefulSet/bad-db-class",
@@ -248,7 +248,7 @@ describe("the four stacks", () => {
 describe("npm run check", () => {
   // In process, through the same runCommand as scripts/check.ts.
   const run = async (...args: string[]) => {
-    const r = await runInProcess(specs.check, () => import("../lib/commands/check"), args);
+    const r = await runInProcess(specs.check, () => import("../tools/cli/commands/check"), args);
     return { status: r.code, stdout: r.stdout, stderr: r.stderr };
   };
 

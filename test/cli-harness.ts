@@ -1,5 +1,5 @@
 /** Runs a command in process, as its script would, and captures what it prints and its exit code. */
-import { makeStyle, runCommand, type CommandMain, type CommandSpec, type Io } from "../lib/cli";
+import { makeStyle, runCommand, type CommandMain, type CommandSpec, type Io } from "../tools/cli/cli";
 
 export interface Captured {
   readonly code: number;

@@ -8,24 +8,24 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { makeStyle, runCommand, useColour, type CommandMain, type CommandSpec } from "../lib/cli";
-import * as specs from "../lib/commands/specs";
-import { parseRuns, progressLine } from "../lib/commands/bench";
-import { readStackFiles } from "../lib/stack-files";
-import { PROJECT_DIR } from "../lib/project";
+import { makeStyle, runCommand, useColour, type CommandMain, type CommandSpec } from "../tools/cli/cli";
+import * as specs from "../tools/cli/commands/specs";
+import { parseRuns, progressLine } from "../tools/cli/commands/bench";
+import { readStackFiles } from "../tools/evaluate/stack-files";
+import { PROJECT_DIR } from "../tools/cli/project";
 import { captureIo, runInProcess, type Captured } from "./cli-harness";
 
 const LOADERS: Record<string, () => Promise<{ main: CommandMain }>> = {
-  start: () => import("../lib/commands/start"),
-  render: () => import("../lib/commands/render"),
-  check: () => import("../lib/commands/check"),
-  diff: () => import("../lib/commands/diff"),
-  graph: () => import("../lib/commands/graph"),
-  promote: () => import("../lib/commands/promote"),
-  "restore-plan": () => import("../lib/commands/restore-plan"),
-  "adopt-check": () => import("../lib/commands/adopt-check"),
-  bench: () => import("../lib/commands/bench"),
-  help: () => import("../lib/commands/help"),
+  start: () => import("../tools/cli/commands/start"),
+  render: () => import("../tools/cli/commands/render"),
+  check: () => import("../tools/cli/commands/check"),
+  diff: () => import("../tools/cli/commands/diff"),
+  graph: () => import("../tools/cli/commands/graph"),
+  promote: () => import("../tools/cli/commands/promote"),
+  "restore-plan": () => import("../tools/cli/commands/restore-plan"),
+  "adopt-check": () => import("../tools/cli/commands/adopt-check"),
+  bench: () => import("../tools/cli/commands/bench"),
+  help: () => import("../tools/cli/commands/help"),
 };
 
 function run(spec: CommandSpec, ...argv: string[]): Promise<Captured> {

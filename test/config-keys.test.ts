@@ -4,8 +4,8 @@ import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
 import { ConfigError, parseConfig } from "../config";
 import { CONFIG_KEYS, envSchema, keyLeaves, toolsSchema } from "../config/keys";
-import { PROJECT_DIR } from "../lib/project";
-import { readStackFiles } from "../lib/stack-files";
+import { PROJECT_DIR } from "../tools/cli/project";
+import { readStackFiles } from "../tools/evaluate/stack-files";
 
 type Declaration = { type?: string; description?: string; default?: unknown };
 const declared = (parse(fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), "utf8")) as { config: Record<string, Declaration> }).config;

@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../config";
-import { PROJECT_DIR } from "../lib/project";
+import { PROJECT_DIR } from "../tools/cli/project";
 import { projectWith, registeredCount, render } from "./harness";
 
 /** Renders `stack` with `edit` applied to its stack file and returns the config error. */

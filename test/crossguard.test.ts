@@ -1,9 +1,9 @@
 import { spawn } from "node:child_process";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { crossGuardPolicies, validateResourceWith, validateStackWith } from "../lib/check/crossguard";
-import { PLATFORM_POLICIES } from "../lib/check/policies";
-import { PROJECT_DIR } from "../lib/project";
+import { crossGuardPolicies, validateResourceWith, validateStackWith } from "../tools/check/crossguard";
+import { PLATFORM_POLICIES } from "../tools/check/policies";
+import { PROJECT_DIR } from "../tools/cli/project";
 
 const POLICY_DIR = path.join(PROJECT_DIR, "policy");
 const policy = (id: string) => PLATFORM_POLICIES.find((p) => p.id === id)!;

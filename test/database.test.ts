@@ -1,8 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { ConfigError, ENVIRONMENTS } from "../config";
 import { PATRONI_SECRET_KEYS } from "../components/names";
-import { SecretValue, type DeclaredResource, type StackEvaluation } from "../lib/offline";
-import { toYaml, type KubeObject } from "../lib/render";
+import type { DeclaredResource, StackEvaluation } from "../tools/evaluate/evaluate";
+import { SecretValue } from "../tools/kube/secret";
+import { toYaml } from "../tools/evaluate/render";
+import type { KubeObject } from "../tools/kube/object";
 import { find, ofKind, planEntry, projectWith, registeredCount, render, type Rendered } from "./harness";
 
 const SECRET = "hcap-patroni";

@@ -6,8 +6,8 @@
  */
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { diffSnapshots, hasChanges, toMarkdown, type StackDiff } from "../lib/diff";
-import { snapshotOf } from "../lib/snapshot";
+import { diffSnapshots, hasChanges, toMarkdown, type StackDiff } from "../tools/diff/plan-diff";
+import { snapshotOf } from "../tools/evaluate/snapshot";
 import { editStackFile, projectWith, render } from "./harness";
 
 const KEY = randomBytes(32);

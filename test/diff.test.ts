@@ -4,11 +4,13 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { diffPlans, diffSnapshots, diffValues, hasChanges, toMarkdown, type StackDiff } from "../lib/diff";
-import { SecretValue, type DeclaredResource, type StackEvaluation } from "../lib/offline";
-import { PROJECT_DIR } from "../lib/project";
-import type { KubeObject, PlanEntry } from "../lib/render";
-import { SNAPSHOT_FORMAT, snapshotOf, type Snapshot } from "../lib/snapshot";
+import { diffPlans, diffSnapshots, diffValues, hasChanges, toMarkdown, type StackDiff } from "../tools/diff/plan-diff";
+import type { DeclaredResource, StackEvaluation } from "../tools/evaluate/evaluate";
+import { SecretValue } from "../tools/kube/secret";
+import { PROJECT_DIR } from "../tools/cli/project";
+import type { PlanEntry } from "../tools/evaluate/render";
+import type { KubeObject } from "../tools/kube/object";
+import { SNAPSHOT_FORMAT, snapshotOf, type Snapshot } from "../tools/evaluate/snapshot";
 import { projectWith, render } from "./harness";
 
 const NS = "f047a2-dev";

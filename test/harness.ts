@@ -1,5 +1,5 @@
 /**
- * The one place tests evaluate stacks: the real program under Pulumi's mock runtime (lib/offline),
+ * The one place tests evaluate stacks: the real program under Pulumi's mock runtime (tools/evaluate/evaluate.ts),
  * optionally over a copy of the project whose stack file a test has edited.
  */
 import * as fs from "node:fs";
@@ -8,9 +8,10 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { parseDocument } from "yaml";
 import { STACKS } from "../config";
-import { evaluateStack, type StackEvaluation } from "../lib/offline";
-import { PROJECT_DIR } from "../lib/project";
-import { kubernetesObjects, plan, type KubeObject, type PlanEntry } from "../lib/render";
+import { evaluateStack, type StackEvaluation } from "../tools/evaluate/evaluate";
+import { PROJECT_DIR } from "../tools/cli/project";
+import { kubernetesObjects, plan, type PlanEntry } from "../tools/evaluate/render";
+import type { KubeObject } from "../tools/kube/object";
 
 export interface Rendered {
   readonly ev: StackEvaluation;

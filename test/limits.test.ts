@@ -5,11 +5,12 @@
 import { describe, expect, it } from "vitest";
 import { stackNames } from "../components/names";
 import {
-  APP_NAME_MAX, imageReferenceProblem, imageTagProblem, objectNameProblem, quantityValue, routeHostProblem, scheduleCollision, timeZoneProblem,
+  APP_NAME_MAX, imageReferenceProblem, imageTagProblem, objectNameProblem, routeHostProblem, scheduleCollision, timeZoneProblem,
 } from "../config/limits";
-import { runCheck } from "../lib/check/run";
-import type { CheckObject } from "../lib/check/objects";
-import { restorePlan } from "../lib/restore-plan";
+import { quantityValue } from "../config/quantity";
+import { runCheck } from "../tools/check/run";
+import type { KubeObject } from "../tools/kube/object";
+import { restorePlan } from "../tools/ops/restore-plan";
 import { projectWith, render } from "./harness";
 
 describe("appName length", () => {
@@ -34,7 +35,7 @@ describe("appName length", () => {
   it(`a stack rendered with a ${APP_NAME_MAX}-character appName passes every name rule`, async () => {
     const appName = `h${"x".repeat(APP_NAME_MAX - 1)}`;
     const { objects } = await render("prod", { projectDir: projectWith("prod", { "hcap-infra:appName": appName }) });
-    const report = await runCheck([{ label: "prod", namespace: "f047a2-prod", role: "prod", objects: objects as unknown as CheckObject[], report: true }]);
+    const report = await runCheck([{ label: "prod", namespace: "f047a2-prod", role: "prod", objects: objects as unknown as KubeObject[], report: true }]);
     expect(report.findings.filter((f) => f.rule === "name-limits")).toEqual([]);
     expect(objects.some((o) => o.kind === "CronJob" && o.metadata.name === `${appName}-backup-verify`)).toBe(true);
   });

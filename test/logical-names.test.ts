@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { diffPlans } from "../lib/diff";
-import type { PlanEntry } from "../lib/render";
+import { diffPlans } from "../tools/diff/plan-diff";
+import type { PlanEntry } from "../tools/evaluate/render";
 import { projectWith, render } from "./harness";
 
 const STACK_NAMES = ["dev", "test", "prod", "tools"] as const;

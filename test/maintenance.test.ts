@@ -10,9 +10,9 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { stackNames } from "../components/names";
-import { liveMaintenance, maintenanceGate } from "../lib/maintenance-gate";
-import { PROJECT_DIR } from "../lib/project";
-import { restorePlan } from "../lib/restore-plan";
+import { liveMaintenance, maintenanceGate } from "../tools/ops/maintenance-gate";
+import { PROJECT_DIR } from "../tools/cli/project";
+import { restorePlan } from "../tools/ops/restore-plan";
 import { find, ofKind, projectWith, render } from "./harness";
 
 const MARKER_LIST = JSON.stringify({

@@ -6,15 +6,15 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { formatGithub, formatText } from "../lib/check/format";
-import type { CheckReport } from "../lib/check/run";
-import { diffSnapshots, toMarkdown } from "../lib/diff";
-import { graphChange, stackGraph, toMermaid } from "../lib/graph";
-import { PROJECT_DIR } from "../lib/project";
-import type { KubeObject } from "../lib/render";
-import { SNAPSHOT_FORMAT, type Snapshot } from "../lib/snapshot";
-import { stackSummary, totalLine } from "../lib/summary";
-import { generatedBlock, systemDiagrams } from "../lib/system-diagram";
+import { formatGithub, formatText } from "../tools/check/format";
+import type { CheckReport } from "../tools/check/run";
+import { diffSnapshots, toMarkdown } from "../tools/diff/plan-diff";
+import { graphChange, stackGraph, toMermaid } from "../tools/graph/graph";
+import { PROJECT_DIR } from "../tools/cli/project";
+import type { KubeObject } from "../tools/kube/object";
+import { SNAPSHOT_FORMAT, type Snapshot } from "../tools/evaluate/snapshot";
+import { stackSummary, totalLine } from "../tools/evaluate/summary";
+import { generatedBlock, systemDiagrams } from "../tools/graph/system-diagram";
 import { find, projectWith, render, type Rendered } from "./harness";
 
 let dev: Rendered;

@@ -5,8 +5,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { ConfigError, parseConfig } from "../config";
-import { readStackFiles } from "../lib/stack-files";
-import { PROJECT_DIR } from "../lib/project";
+import { readStackFiles } from "../tools/evaluate/stack-files";
+import { PROJECT_DIR } from "../tools/cli/project";
 import { planEntry, render } from "./harness";
 
 const KEYCLOAK = { keycloakApiSecret: "k", keycloakSaUsername: "u", keycloakSaPassword: "p" };

@@ -1,5 +1,5 @@
 /**
- * One check per entry of the platform-rule catalogue (lib/platform-rules.ts), over the render or the
+ * One check per entry of the platform-rule catalogue (tools/check/platform-rules.ts), over the render or the
  * adoption fixtures. `CHECKS` is typed by the catalogue's ids: a rule without a check does not compile.
  */
 import * as fs from "node:fs";
@@ -8,10 +8,10 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { ROLE_TAIL_FILTER } from "../components/backup-scripts";
 import { PATRONI_SECRET_KEYS, stackNames } from "../components/names";
-import type { DeclaredResource } from "../lib/offline";
-import { restorePlan } from "../lib/restore-plan";
-import { PLATFORM_RULES, type PlatformRuleId } from "../lib/platform-rules";
-import { PROJECT_DIR } from "../lib/project";
+import type { DeclaredResource } from "../tools/evaluate/evaluate";
+import { restorePlan } from "../tools/ops/restore-plan";
+import { PLATFORM_RULES, type PlatformRuleId } from "../tools/check/platform-rules";
+import { PROJECT_DIR } from "../tools/cli/project";
 import { find, ofKind, projectWith, render } from "./harness";
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- test-only view of rendered YAML

@@ -3,9 +3,9 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { UsageError } from "../lib/cli";
-import { PROJECT_DIR } from "../lib/project";
-import { promote } from "../lib/promote";
+import { UsageError } from "../tools/cli/cli";
+import { PROJECT_DIR } from "../tools/cli/project";
+import { promote } from "../tools/ops/promote";
 import { find, projectWith, render } from "./harness";
 
 const TOOLS_FILE = `# tools stack

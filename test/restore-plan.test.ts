@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { stackNames } from "../components/names";
-import { UsageError } from "../lib/cli";
-import * as specs from "../lib/commands/specs";
+import { UsageError } from "../tools/cli/cli";
+import * as specs from "../tools/cli/commands/specs";
 import { runInProcess } from "./cli-harness";
-import { BACKUP_FILE_PLACEHOLDER, formatRestorePlan, restorePlan, type RestorePlanInput } from "../lib/restore-plan";
+import { BACKUP_FILE_PLACEHOLDER, formatRestorePlan, restorePlan, type RestorePlanInput } from "../tools/ops/restore-plan";
 
 const input: RestorePlanInput = {
   stack: "prod",
@@ -65,7 +65,7 @@ describe("restore plan", () => {
 describe("npm run restore-plan", () => {
   // In process, through the same runCommand as scripts/restore-plan.ts.
   const run = async (...args: string[]) => {
-    const r = await runInProcess(specs.restorePlan, () => import("../lib/commands/restore-plan"), args);
+    const r = await runInProcess(specs.restorePlan, () => import("../tools/cli/commands/restore-plan"), args);
     return { status: r.code, stdout: r.stdout, stderr: r.stderr };
   };
 

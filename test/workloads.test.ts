@@ -3,7 +3,8 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseDocument } from "yaml";
 import { ENVIRONMENTS } from "../config";
-import { type KubeObject, type PlanEntry } from "../lib/render";
+import type { PlanEntry } from "../tools/evaluate/render";
+import type { KubeObject } from "../tools/kube/object";
 import { find, ofKind, planEntry, projectWith, registeredCount, render } from "./harness";
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- test-only view of rendered YAML
@@ -311,7 +312,7 @@ describe("stack outputs", () => {
 
 describe("npm run diff explains a workload switch step by step", () => {
   it("DC -> Deployment: create and wait, Service unchanged, DC deleted last; and the way back", async () => {
-    const { switchesMarkdown, workloadSwitches } = await import("../lib/workload-switch");
+    const { switchesMarkdown, workloadSwitches } = await import("../tools/diff/workload-switch");
     const dcSide = (await render("test", { projectDir: projectWith("test", DC) })).objects;
     const dSide = (await render("test")).objects;
     const forward = workloadSwitches(dcSide, dSide);
@@ -335,12 +336,12 @@ describe("adopt-check: a namespace in either state", () => {
   const live = (kind: string, labels: Record<string, string> = {}) => [{ apiVersion: "v1", kind, metadata: { name: "hcap-server", labels } }];
 
   it("the same kind live and declared: nothing to say", async () => {
-    const { workloadFindings } = await import("../lib/adopt/workload");
+    const { workloadFindings } = await import("../tools/adopt/workload");
     expect(workloadFindings(declared("Deployment"), live("Deployment", managed))).toEqual({ errors: [], notes: [] });
   });
 
   it("our Deployment live, DeploymentConfig declared: the way back, step by step (delete the retained Deployment by hand)", async () => {
-    const { workloadFindings } = await import("../lib/adopt/workload");
+    const { workloadFindings } = await import("../tools/adopt/workload");
     const { errors, notes } = workloadFindings(declared("DeploymentConfig"), live("Deployment", managed));
     expect(errors).toEqual([]);
     expect(notes[0]).toBe("Deployment/hcap-server -> DeploymentConfig/hcap-server: pulumi up switches the workload kind:");
@@ -348,7 +349,7 @@ describe("adopt-check: a namespace in either state", () => {
   });
 
   it("a Deployment nobody made with this program, DeploymentConfig declared: an error, it would keep running", async () => {
-    const { workloadFindings } = await import("../lib/adopt/workload");
+    const { workloadFindings } = await import("../tools/adopt/workload");
     const { errors } = workloadFindings(declared("DeploymentConfig"), live("Deployment"));
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatch(/^Deployment\/hcap-server is live but not made by this program, .*keep running beside the new DeploymentConfig/);

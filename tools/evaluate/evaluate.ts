@@ -1,0 +1,251 @@
+/**
+ * Evaluates a stack under Pulumi's mock runtime and captures every resource registration exactly as
+ * the engine would receive it: the serialized inputs (what `pulumi up` sends to the provider), the
+ * parent, the provider and the resource options that matter for safety.
+ *
+ * The program is the real one (`config` + `stack.ts`, the same two calls `index.ts` makes), fed the
+ * stack's real config read from `Pulumi.yaml` + `Pulumi.<stack>.yaml`.
+ */
+import { createHash } from "node:crypto";
+import * as pulumi from "@pulumi/pulumi";
+import { ConfigError, PROJECT, loadConfig, type StackConfig } from "../../config";
+import { declareStack } from "../../stack";
+import type { StackOutputs } from "../../stack-outputs";
+import { SecretValue, reveal, type Captured } from "../kube/secret";
+import { readStackFiles } from "./stack-files";
+
+export interface ResourceOptionsSeen {
+  readonly protect: boolean;
+  readonly retainOnDelete: boolean;
+  readonly deleteBeforeReplace: boolean;
+  readonly ignoreChanges: readonly string[];
+  readonly import?: string;
+  /** URNs this resource explicitly depends on (`dependsOn`). */
+  readonly dependsOn: readonly string[];
+  /** The URNs it was known by before (`aliases`): Pulumi moves their state to it instead of replacing. */
+  readonly aliases: readonly string[];
+}
+
+export interface DeclaredResource {
+  readonly urn: string;
+  readonly type: string;
+  readonly name: string;
+  readonly custom: boolean;
+  readonly parent?: string;
+  /** `<provider urn>::<id>` for custom resources. */
+  readonly provider?: string;
+  readonly inputs: { readonly [k: string]: Captured };
+  readonly options: ResourceOptionsSeen;
+}
+
+export interface StackEvaluation {
+  readonly stack: string;
+  readonly config: StackConfig;
+  readonly resources: readonly DeclaredResource[];
+  /** Secret keys absent offline (not in the stack file, or encrypted) that got a placeholder. */
+  readonly placeholderSecrets: readonly string[];
+  /** The stack outputs, as `pulumi up` exports them (plain values, none secret). */
+  readonly outputs: StackOutputs;
+}
+
+export interface EvaluateOptions {
+  /** Folder holding `Pulumi.yaml` and the stack files. */
+  readonly projectDir: string;
+  /** Secret config values, as `pulumi config set --secret` would provide them (tests use known fakes). */
+  readonly secrets?: Readonly<Record<string, string>>;
+}
+
+/** Placeholder for a secret the offline render cannot know. */
+export const OFFLINE_SECRET = "offline-placeholder";
+
+/**
+ * The offline stand-in for a `secure:` value: the placeholder plus a hash of its ciphertext. Offline
+ * there is no key to decrypt it, but a rotated secret has new ciphertext, so the diff's keyed digests
+ * differ and `npm run diff` reports the rotation instead of "No changes".
+ */
+export function encryptedPlaceholder(ciphertext: string): string {
+  return `${OFFLINE_SECRET}:${createHash("sha256").update(ciphertext).digest("hex").slice(0, 16)}`;
+}
+
+// The SDK's wire signatures for secrets and resource references (sdk/nodejs/runtime/rpc.ts).
+const { specialSigKey: SIG_KEY, specialSecretSig: SECRET_SIG, specialResourceSig: RESOURCE_SIG } = pulumi.runtime;
+
+function fromWire(v: unknown): Captured {
+  if (v === null || v === undefined) return null;
+  if (Array.isArray(v)) return v.map(fromWire);
+  if (typeof v === "object") {
+    const o = v as Record<string, unknown>;
+    if (o[SIG_KEY] === SECRET_SIG) return new SecretValue(reveal(fromWire(o.value)));
+    if (o[SIG_KEY] === RESOURCE_SIG) return String(o.urn);
+    const out: { [k: string]: Captured } = {};
+    for (const [k, x] of Object.entries(o)) out[k] = fromWire(x);
+    return out;
+  }
+  return v as boolean | number | string;
+}
+
+/** The subset of the generated Alias accessors read here. */
+interface AliasMessage {
+  getUrn(): string;
+  getSpec(): {
+    getName(): string; getType(): string; getStack(): string; getProject(): string; getParenturn(): string; getNoparent(): boolean;
+  } | undefined;
+}
+
+/** The subset of the generated RegisterResourceRequest accessors read here. */
+interface RegisterRequest {
+  getType(): string;
+  getName(): string;
+  getCustom(): boolean;
+  getParent(): string;
+  getProvider(): string;
+  getObject(): { toJavaScript(): unknown } | undefined;
+  getProtect(): boolean | undefined;
+  getRetainondelete(): boolean | undefined;
+  getDeletebeforereplace(): boolean;
+  getIgnorechangesList(): string[];
+  getImportid(): string;
+  getDependenciesList(): string[];
+  getAliasesList(): AliasMessage[];
+}
+interface RegisterResponse {
+  getUrn(): string;
+}
+type Callback = (err: Error | null, resp?: RegisterResponse) => void;
+interface Monitor {
+  registerResource(req: RegisterRequest, cb: Callback): void;
+}
+
+/**
+ * The URN an alias names, built as the mock engine builds URNs (`newUrn` in the SDK's
+ * runtime/mocks.ts: stack, project, the parent's type, the type, the name), so it compares with the
+ * URNs recorded here.
+ */
+function aliasUrn(req: RegisterRequest, urn: string, alias: AliasMessage): string {
+  const spec = alias.getSpec();
+  if (alias.getUrn() !== "" || spec === undefined) return alias.getUrn();
+  const [prefix, project] = urn.split("::");
+  const parent = spec.getNoparent() ? "" : spec.getParenturn() || req.getParent();
+  const parentType = parent === "" ? "" : `${parent.split("::")[2].split("$").pop()}$`;
+  const stack = spec.getStack() || prefix.slice("urn:pulumi:".length);
+  return `urn:pulumi:${stack}::${spec.getProject() || project}::${parentType}${spec.getType() || req.getType()}::${spec.getName() || req.getName()}`;
+}
+
+/** Deterministic fake outputs for the resources the program reads back. */
+function mockState(args: pulumi.runtime.MockResourceArgs): Record<string, unknown> {
+  if (args.type === "random:index/randomPassword:RandomPassword") {
+    return { result: `offline-${args.name}` };
+  }
+  return {};
+}
+
+let busy = false;
+
+/**
+ * Evaluates `stack` offline. Throws {@link ConfigError} (with nothing declared) for invalid config.
+ * Evaluations run one at a time: the Pulumi runtime is process-global.
+ */
+export async function evaluateStack(stack: string, options: EvaluateOptions): Promise<StackEvaluation> {
+  if (busy) throw new Error("evaluateStack: another evaluation is running in this process");
+  busy = true;
+  try {
+    return await evaluate(stack, options);
+  } finally {
+    busy = false;
+  }
+}
+
+async function evaluate(stack: string, options: EvaluateOptions): Promise<StackEvaluation> {
+  const files = readStackFiles(options.projectDir, stack);
+  if (files.missingDeclared.length > 0) {
+    throw new ConfigError(stack, files.missingDeclared.map((key) => ({
+      file: files.stackFile,
+      key: `${PROJECT}:${key}`,
+      message: "is declared in Pulumi.yaml without a default, so Pulumi requires this stack to set it",
+    })));
+  }
+  const values: Record<string, string> = { ...files.values };
+  const secretKeys = new Set<string>(files.encryptedKeys);
+  const placeholders = new Set<string>(files.encryptedKeys);
+  for (const key of files.encryptedKeys) values[key] = encryptedPlaceholder(files.ciphertexts[key] ?? "");
+  for (const [key, value] of Object.entries(options.secrets ?? {})) {
+    values[key] = value;
+    secretKeys.add(key);
+    placeholders.delete(key);
+  }
+
+  // Validate first. Secrets a real `pulumi up` would demand (and name) are filled with a placeholder
+  // offline, so a review render works without credentials; every other problem is fatal.
+  const setConfig = (): void =>
+    pulumi.runtime.setAllConfig(
+      Object.fromEntries(Object.entries(values).map(([k, v]) => [`${PROJECT}:${k}`, v])),
+      [...secretKeys].map((k) => `${PROJECT}:${k}`),
+    );
+  await pulumi.runtime.setMocks(
+    {
+      newResource: (args) => ({ id: `${args.name}-id`, state: { ...args.inputs, ...mockState(args) } }),
+      call: (args) => {
+        throw new Error(`offline render: unexpected provider function call ${args.token}`);
+      },
+    },
+    PROJECT,
+    stack,
+    false,
+  );
+  setConfig();
+  let config: StackConfig;
+  try {
+    config = loadConfig(options.projectDir);
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    const missing = e.issues.filter((i) => i.kind === "missing-secret");
+    if (missing.length === 0) throw e;
+    // Offline, unset secrets get placeholders: report only the problems a placeholder cannot fix.
+    if (missing.length !== e.issues.length) throw new ConfigError(e.stack, e.issues.filter((i) => i.kind !== "missing-secret"));
+    for (const issue of missing) {
+      const key = issue.key.slice(PROJECT.length + 1);
+      values[key] = OFFLINE_SECRET;
+      secretKeys.add(key);
+      placeholders.add(key);
+    }
+    setConfig();
+    config = loadConfig(options.projectDir);
+  }
+
+  const captured: DeclaredResource[] = [];
+  const monitor = pulumi.runtime.getMonitor() as unknown as Monitor;
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req, cb) => {
+    register(req, (err, resp) => {
+      if (!err && resp) {
+        const object = req.getObject()?.toJavaScript() ?? {};
+        const ignore = req.getIgnorechangesList();
+        captured.push({
+          urn: resp.getUrn(),
+          type: req.getType(),
+          name: req.getName(),
+          custom: req.getCustom(),
+          parent: req.getParent() || undefined,
+          provider: req.getProvider() || undefined,
+          inputs: fromWire(object) as { [k: string]: Captured },
+          options: {
+            protect: req.getProtect() === true,
+            retainOnDelete: req.getRetainondelete() === true,
+            deleteBeforeReplace: req.getDeletebeforereplace(),
+            ignoreChanges: [...ignore].sort(),
+            import: req.getImportid() || undefined,
+            dependsOn: [...req.getDependenciesList()].sort(),
+            aliases: req.getAliasesList().map((a) => aliasUrn(req, resp.getUrn(), a)).sort(),
+          },
+        });
+      }
+      cb(err, resp);
+    });
+  };
+
+  let outputs: StackOutputs | undefined;
+  await pulumi.runtime.runInPulumiStack(async () => (outputs = declareStack(config)));
+  await (pulumi.runtime as typeof pulumi.runtime & { waitForRPCs(): Promise<void> }).waitForRPCs();
+  if (outputs === undefined) throw new Error(`offline render of ${stack}: the program returned no outputs`);
+  return { stack, config, resources: captured, placeholderSecrets: [...placeholders].sort(), outputs };
+}
