@@ -10,7 +10,7 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../config";
 import { PROJECT_DIR } from "../lib/project";
-import { projectWith, registeredCount, render } from "./harness";
+import { projectWithStacks, registeredCount, render } from "./harness";
 
 interface Row {
   readonly name: string;
@@ -117,11 +117,7 @@ const ROWS: readonly Row[] = [
 ];
 
 function projectFor(row: Row): string {
-  const dir = projectWith(row.stack, row.edit ?? {});
-  for (const [stack, edit] of Object.entries(row.others ?? {})) {
-    const other = projectWith(stack, edit);
-    fs.copyFileSync(path.join(other, `Pulumi.${stack}.yaml`), path.join(dir, `Pulumi.${stack}.yaml`));
-  }
+  const dir = projectWithStacks({ ...row.others, [row.stack]: row.edit ?? {} });
   for (const [file, text] of Object.entries(row.files ?? {})) fs.writeFileSync(path.join(dir, file), text);
   return dir;
 }

@@ -14,19 +14,29 @@ import type { CheckObject } from "../lib/check/objects";
 import { PLATFORM_POLICIES } from "../lib/check/policies";
 import { RULES, runCheck, type CheckReport, type CheckSource } from "../lib/check/run";
 import { PROJECT_DIR } from "../lib/project";
-import { render } from "./harness";
+import { projectWith, render } from "./harness";
 
 const NEW_RULES = [
   "router-admission", "name-limits", "int32", "resource-bounds", "route-host", "route-host-unique", "image-ref", "cron-time-zone", "cron-volume-collision",
 ];
 
 type Mutable = { [k: string]: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
-let rendered: Record<"dev" | "test" | "prod", CheckObject[]>;
+type Env = "dev" | "test" | "prod";
+const ENVS = ["dev", "test", "prod"] as const;
+/** The cases below break DeploymentConfig fields (their trigger tags among them): render that workload kind. */
+let rendered: Record<Env, CheckObject[]>;
+/** The stacks as configured (Deployments). */
+let asConfigured: Record<Env, CheckObject[]>;
 
 beforeAll(async () => {
-  const out: Partial<typeof rendered> = {};
-  for (const stack of ["dev", "test", "prod"] as const) out[stack] = (await render(stack)).objects as unknown as CheckObject[];
-  rendered = out as typeof rendered;
+  const dcs: Partial<typeof rendered> = {};
+  const configured: Partial<typeof rendered> = {};
+  for (const stack of ENVS) {
+    dcs[stack] = (await render(stack, { projectDir: projectWith(stack, { "hcap-infra:appWorkload": "DeploymentConfig" }) })).objects as unknown as CheckObject[];
+    configured[stack] = (await render(stack)).objects as unknown as CheckObject[];
+  }
+  rendered = dcs as typeof rendered;
+  asConfigured = configured as typeof asConfigured;
 }, 60_000);
 
 /** A deep copy of a stack's render with `edit` applied. */
@@ -63,8 +73,11 @@ describe("the intact renders pass every new rule", () => {
     }
   });
 
-  it("dev, test and prod together: no finding of these rules", async () => {
-    const report = await runCheck((["dev", "test", "prod"] as const).map((s) => source(s, rendered[s])));
+  it.each([
+    ["as configured (Deployments)", () => asConfigured],
+    ["with DeploymentConfigs", () => rendered],
+  ])("dev, test and prod together, %s: no finding of these rules", async (_, stacks) => {
+    const report = await runCheck(ENVS.map((s) => source(s, stacks()[s])));
     expect(report.findings.filter((f) => NEW_RULES.includes(f.rule))).toEqual([]);
   });
 });

@@ -2,22 +2,8 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { ConfigError } from "../config";
 import { PROJECT_DIR } from "../lib/project";
-import { projectWith, registeredCount, render } from "./harness";
-
-/** Renders `stack` with `edit` applied to its stack file and returns the config error. */
-async function configError(stack: string, edit: Record<string, unknown>): Promise<ConfigError> {
-  const projectDir = projectWith(stack, edit);
-  try {
-    await render(stack, { projectDir });
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError);
-    expect(registeredCount()).toBe(0);
-    return e as ConfigError;
-  }
-  throw new Error("expected the config to be rejected");
-}
+import { configError, projectWith, registeredCount, render } from "./harness";
 
 describe("invalid config names the file, the key and the reason, and declares nothing", () => {
   it("wrong type", async () => {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, ENVIRONMENTS } from "../config";
+import { ENVIRONMENTS } from "../config";
 import { PATRONI_SECRET_KEYS } from "../components/names";
 import { SecretValue, type DeclaredResource, type StackEvaluation } from "../lib/offline";
 import { toYaml, type KubeObject } from "../lib/render";
-import { find, ofKind, planEntry, projectWith, registeredCount, render, type Rendered } from "./harness";
+import { configError, find, ofKind, planEntry, projectWith, registeredCount, render, type Rendered } from "./harness";
 
 const SECRET = "hcap-patroni";
 const PASSWORD_NAMES = ["hcap-patroni-superuser-password", "hcap-patroni-replication-password", "hcap-patroni-app-password"];
@@ -54,17 +54,6 @@ function rendered(r: Rendered): string {
 
 async function adoptingRender(stack: string): Promise<Rendered> {
   return render(stack, { projectDir: projectWith(stack, { "hcap-infra:adopt": true, "hcap-infra:appWorkload": "DeploymentConfig" }), secrets: ADOPTED });
-}
-
-async function configError(stack: string, edit: Record<string, unknown>): Promise<ConfigError> {
-  try {
-    await render(stack, { projectDir: projectWith(stack, edit) });
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError);
-    expect(registeredCount()).toBe(0);
-    return e as ConfigError;
-  }
-  throw new Error("expected the config to be rejected");
 }
 
 describe.each(ENVIRONMENTS)("the %s database", (env) => {
@@ -204,7 +193,7 @@ describe("passwords", () => {
 
   it("are stable across two evaluations and reach the Secret, never the render or the plan", async () => {
     const a = await render("test");
-    const b = await render("test");
+    const b = await render("test", { fresh: true });
     expect(secretData(b.ev)).toEqual(secretData(a.ev));
     const data = secretData(a.ev);
     expect(data[PATRONI_SECRET_KEYS.superuserPassword]).toBe("offline-hcap-patroni-superuser-password");
