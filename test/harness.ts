@@ -14,9 +14,10 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { parseDocument } from "yaml";
 import { expect } from "vitest";
-import { ConfigError, STACKS } from "../config";
+import { ConfigError, STACKS, parseConfig, type StackConfig } from "../config";
 import { SecretValue, evaluateStack, type StackEvaluation } from "../lib/offline";
 import { PROJECT_DIR } from "../lib/project";
+import { readStackFiles } from "../lib/stack-files";
 import { kubernetesObjects, plan, type KubeObject, type PlanEntry } from "../lib/render";
 
 export interface Rendered {
@@ -135,4 +136,20 @@ export function registeredCount(): number {
   const monitor = pulumi.runtime.getMonitor() as unknown as { getRegisteredResources(): Map<string, unknown> } | undefined;
   // No monitor yet: the evaluation stopped before the mock engine was even set up.
   return monitor ? monitor.getRegisteredResources().size : 0;
+}
+
+/**
+ * `stack`'s real config from the project's files, parsed without evaluating anything, with `extra`
+ * plain values and exactly the given secrets set (as `pulumi config set [--secret]` in the stack
+ * file would). Throws what parseConfig throws.
+ */
+export function parseStack(stack: string, extra: Readonly<Record<string, string>> = {}, secrets: Readonly<Record<string, string>> = {}): StackConfig {
+  const files = readStackFiles(PROJECT_DIR, stack);
+  const stackFileKeys = new Set([...files.stackFileKeys, ...Object.keys(extra), ...Object.keys(secrets)]);
+  return parseConfig(stack, {
+    values: { ...files.values, ...extra, ...secrets },
+    secretKeys: new Set(Object.keys(secrets)),
+    stackFileKeys,
+    sourceOf: (key) => (stackFileKeys.has(key) ? `Pulumi.${stack}.yaml` : "Pulumi.yaml"),
+  });
 }
