@@ -10,30 +10,17 @@ import { stackNames } from "../components/names";
 import { ConfigError, type ConfigIssue } from "./error";
 import { commitSha, cpuMillis, quantityBytes } from "./fields";
 import { credentialProblem, mayBeSecret, scheduleCollision, workloadTotalProblem } from "./limits";
-import { PROJECT, asConfigString, isSecure, projectDefaults, stackFileEntries } from "./stack-file";
+import { asConfigString, isSecure, projectDefaults, stackFileEntries } from "./stack-file";
 import type { STORAGE_CLASSES } from "./platform";
 import {
   MIN_CRON_MINUTES_WITH_VOLUME, PLAIN_KEYS, SECRET_KEYS, type AppWorkload, type PatroniStorageClass, type PlainKeyName, type PlainValues, type Scope,
   type SecretKeyName,
 } from "./keys";
 
+import { PROJECT, STACKS, isEnvName, isStackName, stackFileName, type EnvName, type StackName } from "./stacks";
 export { ConfigError, type ConfigIssue } from "./error";
-export { PROJECT } from "./stack-file";
-export const STACKS = ["dev", "test", "prod", "tools"] as const;
-export type StackName = (typeof STACKS)[number];
-export const ENVIRONMENTS = ["dev", "test", "prod"] as const;
-export type EnvName = (typeof ENVIRONMENTS)[number];
 
-export function isStackName(s: string): s is StackName {
-  return (STACKS as readonly string[]).includes(s);
-}
-export function isEnvName(s: string): s is EnvName {
-  return (ENVIRONMENTS as readonly string[]).includes(s);
-}
-
-export function stackFileName(stack: string): string {
-  return `Pulumi.${stack}.yaml`;
-}
+export { ENVIRONMENTS, PROJECT, STACKS, isEnvName, isStackName, stackFileName, type EnvName, type StackName } from "./stacks";
 
 /** The one namespace a stack writes to: `<licence plate>-<stack>`. */
 export function namespaceFor(licencePlate: string, stack: StackName): string {

@@ -10,7 +10,9 @@ import * as path from "node:path";
 import { isMap, isScalar, parseDocument } from "yaml";
 import { ConfigError, type ConfigIssue } from "./error";
 
-export const PROJECT = "hcap-infra";
+import { PROJECT } from "./stacks";
+
+export { PROJECT };
 /** Config namespaces Pulumi itself reads (engine settings); every other foreign namespace is a mistake. */
 const ENGINE_NAMESPACES = new Set(["pulumi"]);
 

@@ -1,7 +1,8 @@
 /**
- * Renders a stack as the project was at a git ref, with that ref's own code: a temporary detached
+ * Renders stacks as the project was at a git ref, with that ref's own code: a temporary detached
  * worktree, this checkout's node_modules linked in, and the ref's `scripts/render.ts` run in a child
- * process (the Pulumi runtime is process-global, and the old code must not mix with the new).
+ * process (the Pulumi runtime is process-global, and the old code must not mix with the new). A ref
+ * with launch/run.cjs renders every stack in that one process; an older ref, one tsx process per stack.
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -53,10 +54,19 @@ export function resolveBase(repoDir: string, explicit?: string): GitBase {
   return { ref: "HEAD", sha: head, short: head.slice(0, 7) };
 }
 
-/** Runs the base's render script in `dir`; returns stdout, or throws with its stderr. */
+/** The base's launcher of compiled scripts, if it has one (then its render takes several stacks). */
+function launcher(dir: string): string | undefined {
+  const file = path.join(dir, "launch", "run.cjs");
+  return fs.existsSync(file) ? file : undefined;
+}
+
+/** Runs the base's render script in `dir` (compiled, or with tsx before launch/ existed); returns its output. */
 function runRender(dir: string, args: readonly string[], env: NodeJS.ProcessEnv): { ok: boolean; out: string; err: string } {
-  const tsx = path.join(dir, "node_modules", ".bin", "tsx");
-  const r = spawnSync(tsx, ["scripts/render.ts", ...args], { cwd: dir, env, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+  const launch = launcher(dir);
+  const [cmd, argv] = launch
+    ? [process.execPath, [launch, "scripts/render.ts", ...args]]
+    : [path.join(dir, "node_modules", ".bin", "tsx"), ["scripts/render.ts", ...args]];
+  const r = spawnSync(cmd, argv, { cwd: dir, env, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
   if (r.error) throw r.error;
   if (r.signal) throw new Interrupted(r.signal);
   return { ok: r.status === 0, out: r.stdout ?? "", err: (r.stderr ?? "").trim() };
@@ -142,19 +152,19 @@ function deferSignalsPastCleanUp(): void {
   for (const s of SIGNALS) if (process.listenerCount(s) === 0) process.once(s, () => exitAfterInterrupt(s));
 }
 
-/** Renders `stack` at `base` with the base's own code; always removes the temporary worktree. */
-export function renderAtBase(repoDir: string, projectDir: string, base: GitBase, stack: string, key: Buffer): Snapshot {
+/** Renders `stacks` at `base` with the base's own code, in order; always removes the temporary worktree. */
+export function renderAtBase(repoDir: string, projectDir: string, base: GitBase, stacks: readonly string[], key: Buffer): Snapshot[] {
   deferSignalsPastCleanUp();
   pruneStaleWorktrees(repoDir);
   try {
-    return renderInWorktree(repoDir, projectDir, base, stack, key);
+    return renderInWorktree(repoDir, projectDir, base, stacks, key);
   } catch (e) {
     if (e instanceof Interrupted) exitAfterInterrupt(e.signal);
     throw e;
   }
 }
 
-function renderInWorktree(repoDir: string, projectDir: string, base: GitBase, stack: string, key: Buffer): Snapshot {
+function renderInWorktree(repoDir: string, projectDir: string, base: GitBase, stacks: readonly string[], key: Buffer): Snapshot[] {
   const top = git(repoDir, ["rev-parse", "--show-toplevel"]);
   if (!top.ok) throw new UsageError(`${repoDir} is not a git checkout`);
   const prefix = path.relative(top.out, projectDir);
@@ -176,10 +186,20 @@ function renderInWorktree(repoDir: string, projectDir: string, base: GitBase, st
     const env: NodeJS.ProcessEnv = { ...process.env, [DIFF_KEY_ENV]: key.toString("hex") };
     // The base renders its own files, never a project folder the caller pointed at.
     delete env.HCAP_INFRA_PROJECT_DIR;
-    const run = runRender(dir, [stack, "--snapshot"], env);
-    if (run.ok) return parseSnapshot(run.out, where);
-    if (/unknown option '--snapshot'/i.test(run.err)) return legacySnapshot(dir, stack, env, where);
-    throw new Error(`${where}: render of ${stack} failed:\n${run.err}`);
+    if (launcher(dir)) {
+      // One process for every stack: its output is one JSON snapshot per line, in the order asked.
+      const run = runRender(dir, ["--snapshot", ...stacks], env);
+      if (!run.ok) throw new Error(`${where}: render of ${stacks.join(", ")} failed:\n${run.err}`);
+      const snapshots = run.out.split("\n").filter((line) => line !== "").map((line) => parseSnapshot(line, where));
+      if (snapshots.map((s) => s.stack).join() !== stacks.join()) throw new Error(`${where}: the render did not print one snapshot per stack`);
+      return snapshots;
+    }
+    return stacks.map((stack) => {
+      const run = runRender(dir, [stack, "--snapshot"], env);
+      if (run.ok) return parseSnapshot(run.out, where);
+      if (/unknown option '?--snapshot/i.test(run.err)) return legacySnapshot(dir, stack, env, where);
+      throw new Error(`${where}: render of ${stack} failed:\n${run.err}`);
+    });
   } finally {
     // Unlink first, so no clean-up step can ever reach into this checkout's node_modules.
     if (fs.lstatSync(link, { throwIfNoEntry: false })?.isSymbolicLink()) fs.unlinkSync(link);

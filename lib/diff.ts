@@ -284,11 +284,32 @@ export interface ReportMeta {
   readonly base: string;
   /** How the head was named, e.g. "working tree". */
   readonly head: string;
+  /** Mermaid text of the part of the stack's graph the change touches (lib/graph.ts); "" for none. */
+  readonly graph?: string;
+}
+
+/** Above these sizes a section is collapsed into `<details>`, so a PR comment stays scannable. */
+export const COLLAPSE = { objects: 3, rows: 15 } as const;
+
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? "" : "s"}`;
+
+/** One line per stack, first in the report (and gathered at the top of the CI job summary). */
+export function summaryLine(d: StackDiff, meta: Pick<ReportMeta, "stack" | "namespace">): string {
+  const what = hasChanges(d)
+    ? `${d.added.length} added, ${d.removed.length} removed, ${d.changed.length} changed` +
+      (d.safety.length > 0 ? `, :warning: ${plural(d.safety.length, "safety change")}` : "")
+    : "no changes";
+  return `**\`${meta.stack}\`** (${meta.namespace}): ${what}`;
+}
+
+/** `lines` as they are, or inside a collapsed `<details>` when `collapse`. */
+function section(summary: string, lines: readonly string[], collapse: boolean): string[] {
+  return collapse ? [`<details><summary>${summary}</summary>`, "", ...lines, "</details>", ""] : [...lines];
 }
 
 /** The Markdown report of a diff. Never contains a secret value or digest. */
 export function toMarkdown(d: StackDiff, meta: ReportMeta): string {
-  const lines: string[] = [`### Offline plan diff: \`${meta.stack}\` (${meta.namespace})`, "", `${meta.base} → ${meta.head}`, ""];
+  const lines: string[] = [summaryLine(d, meta), "", `### Offline plan diff: \`${meta.stack}\` (${meta.namespace})`, "", `${meta.base} → ${meta.head}`, ""];
   if (!d.secretsComparable) {
     lines.push("> Note: the base renders secrets as a bare placeholder, so changes to secret values cannot be seen here.", "");
   }
@@ -310,8 +331,9 @@ export function toMarkdown(d: StackDiff, meta: ReportMeta): string {
     lines.push("");
   }
   if (d.added.length > 0) {
-    lines.push("#### Added", "");
-    for (const o of d.added) lines.push(`- \`${objectKey(o)}\``, "", ...yamlBlock(o), "");
+    const body: string[] = [];
+    for (const o of d.added) body.push(`- \`${objectKey(o)}\``, "", ...yamlBlock(o), "");
+    lines.push("#### Added", "", ...section(`${plural(d.added.length, "object")} added`, body, d.added.length > COLLAPSE.objects));
   }
   if (d.removed.length > 0) {
     lines.push("#### Removed", "");
@@ -319,10 +341,18 @@ export function toMarkdown(d: StackDiff, meta: ReportMeta): string {
     lines.push("");
   }
   if (d.changed.length > 0) {
-    lines.push("#### Changed", "");
+    const rows = d.changed.reduce((n, c) => n + c.fields.length, 0);
+    const body: string[] = [];
     for (const c of d.changed) {
-      lines.push(`##### \`${c.key}\``, "", "| path | before | after |", "|---|---|---|", ...c.fields.map(fieldRow), "");
+      const table = ["| path | before | after |", "|---|---|---|", ...c.fields.map(fieldRow), ""];
+      body.push(`##### \`${c.key}\``, "", ...section(`${plural(c.fields.length, "field")} changed`, table, c.fields.length > COLLAPSE.rows));
     }
+    lines.push("#### Changed", "", ...section(
+      `${plural(d.changed.length, "object")} changed, ${plural(rows, "field")}`, body, d.changed.length > COLLAPSE.objects || rows > COLLAPSE.rows,
+    ));
+  }
+  if (meta.graph) {
+    lines.push("#### Graph of the change", "", ...section("Mermaid diagram (green added, red removed, yellow changed)", ["```mermaid", meta.graph.trimEnd(), "```", ""], true));
   }
   return `${lines.join("\n").trimEnd()}\n`;
 }

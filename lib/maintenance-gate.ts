@@ -22,8 +22,6 @@ export interface GateDecision {
   readonly message: string;
 }
 
-/** Exit status of `npm run maintenance-gate` when the environment is in maintenance this run must not end. */
-export const IN_MAINTENANCE = 4;
 
 export function maintenanceGate(input: GateInput): GateDecision {
   const { stack, namespace, declared, live } = input;

@@ -4,9 +4,9 @@
  * command and the tests share it; comments and key order of the file are kept.
  */
 import { isMap, isScalar, parseDocument, Scalar } from "yaml";
-import { ENVIRONMENTS, PROJECT, isEnvName, type EnvName } from "../config";
+import { ENVIRONMENTS, PROJECT, isEnvName, stackFileName, type EnvName } from "../config";
 import { GIT_SHA, IMAGE_TAG_SHA_LENGTH } from "../config/fields";
-import { UsageError } from "./cli";
+import { InputError, UsageError } from "./cli";
 
 /** The stack that owns the environment tags. */
 export const PROMOTION_STACK = "tools";
@@ -56,15 +56,15 @@ export function promote(stackFileText: string, envArg: string, commitArg: string
   const override = options.override?.trim();
   if (options.override !== undefined && !override) throw new UsageError("--override needs a reason, e.g. --override \"hotfix for the login outage, INC-123\"");
   const doc = parseDocument(stackFileText);
-  if (doc.errors.length > 0) throw new UsageError(`the stack file is not valid YAML: ${doc.errors[0].message}`);
-  if (doc.contents !== null && !isMap(doc.contents)) throw new UsageError("the stack file must be a YAML mapping");
+  if (doc.errors.length > 0) throw new InputError(`${stackFileName(PROMOTION_STACK)}: not valid YAML: ${doc.errors[0].message.split("\n")[0]}`);
+  if (doc.contents !== null && !isMap(doc.contents)) throw new InputError(`${stackFileName(PROMOTION_STACK)}: must be a YAML mapping`);
   const key = promotionKey(env);
   let config = doc.get("config", true);
   if (config === undefined || config === null || (isScalar(config) && config.value === null)) {
     doc.set("config", doc.createNode({}));
     config = doc.get("config", true);
   }
-  if (!isMap(config)) throw new UsageError("the stack file's `config` must be a mapping");
+  if (!isMap(config)) throw new InputError(`${stackFileName(PROMOTION_STACK)}: \`config\` must be a mapping`);
   // `config: {}` is written in flow style; a promoted file reads better as a block.
   config.flow = false;
 

@@ -5,7 +5,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { stackFileName } from "../config";
+import { stackFileName } from "../config/stacks";
 import { asConfigString, isSecure, projectDefaults, stackFileEntries } from "../config/stack-file";
 
 export interface StackFiles {

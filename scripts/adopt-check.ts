@@ -5,45 +5,7 @@
  * change Pulumi can only make by replacing the object. Exits 1 when anything would be replaced,
  * refused or fail; secret values are compared in memory and never printed.
  */
-import * as fs from "node:fs";
-import { parseArgs } from "node:util";
-import { STACKS } from "../config";
-import { UsageError, runCli } from "../lib/cli";
-import { compareObjects } from "../lib/adopt/compare";
-import { declaredObjects, providerSwitches } from "../lib/adopt/declared";
-import { LiveDumpError, parseLiveDump, type LiveObject } from "../lib/adopt/live";
-import { exitCode, formatReport } from "../lib/adopt/report";
-import { evaluateStack } from "../lib/offline";
-import { PROJECT_DIR } from "../lib/project";
+import { runScript } from "../lib/cli";
+import { adoptCheck } from "../lib/commands/specs";
 
-const USAGE = `usage: npm run adopt-check -- <${STACKS.join("|")}> --live <file.yaml> [--live <file.yaml>…]`;
-
-runCli(async () => {
-  const { values, positionals } = parseArgs({
-    allowPositionals: true,
-    options: { live: { type: "string", multiple: true } },
-  });
-  const files = values.live ?? [];
-  if (positionals.length !== 1 || files.length === 0) throw new UsageError(USAGE);
-  const live: LiveObject[] = [];
-  for (const file of files) {
-    if (!fs.existsSync(file)) throw new UsageError(`${file}: no such file`);
-    try {
-      live.push(...parseLiveDump(fs.readFileSync(file, "utf8"), file));
-    } catch (e) {
-      if (e instanceof LiveDumpError) throw new UsageError(e.message);
-      throw e;
-    }
-  }
-  const stack = positionals[0];
-  const ev = await evaluateStack(stack, { projectDir: PROJECT_DIR });
-  const report = compareObjects({
-    namespace: ev.config.namespace,
-    adopt: ev.config.adopt,
-    switches: providerSwitches(ev),
-    declared: declaredObjects(ev),
-    live,
-  });
-  process.stdout.write(formatReport(stack, report));
-  process.exitCode = exitCode(report);
-});
+runScript(adoptCheck, () => import("../lib/commands/adopt-check"));

@@ -1,12 +1,5 @@
-/**
- * npx tsx scripts/backup-tags.ts
- * Prints, one per line, the backup image tags (`hcap-backup:<release>`) the environment stacks run.
- * Used by the deploy workflow to fail loudly when one of them was never built in tools.
- */
-import { runCli } from "../lib/cli";
-import { requiredBackupTags } from "../lib/backup-tags";
-import { PROJECT_DIR } from "../lib/project";
+/** npm run backup-tags (see lib/commands/specs.ts). */
+import { runScript } from "../lib/cli";
+import { backupTags } from "../lib/commands/specs";
 
-runCli(async () => {
-  process.stdout.write(requiredBackupTags(PROJECT_DIR).map((t) => `${t}\n`).join(""));
-});
+runScript(backupTags, () => import("../lib/commands/backup-tags"));

@@ -351,7 +351,8 @@ describe("npm run adopt-check against the template-made namespaces", () => {
     const missing = runCli(["dev"]);
     expect(missing.status).toBe(2);
     expect(missing.stdout).toBe("");
-    expect(missing.stderr).toContain("usage: npm run adopt-check -- <dev|test|prod|tools> --live <file.yaml>");
+    expect(missing.stderr).toContain("adopt-check: missing --live <file.yaml>");
+    expect(missing.stderr).toContain("usage: npm run adopt-check -- <dev|test|prod|tools> [--live <file.yaml>]");
     const noFile = runCli(["dev", "--live", "nope.yaml"]);
     expect(noFile.status).toBe(2);
     expect(noFile.stderr).toContain("nope.yaml: no such file");

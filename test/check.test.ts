@@ -1,4 +1,3 @@
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -7,7 +6,9 @@ import type { CheckObject } from "../lib/check/objects";
 import { PLATFORM_POLICIES } from "../lib/check/policies";
 import { RULES, runCheck, type CheckReport, type CheckSource } from "../lib/check/run";
 import { OpenApiDocument } from "../lib/check/schema";
+import * as specs from "../lib/commands/specs";
 import { PROJECT_DIR } from "../lib/project";
+import { runInProcess } from "./cli-harness";
 
 const FIXTURES = path.join(__dirname, "fixtures", "check");
 /** The shared OpenShift OpenAPI document, beside the project (as CI has it). */
@@ -245,30 +246,41 @@ describe("the four stacks", () => {
 });
 
 describe("npm run check", () => {
-  const run = (...args: string[]) =>
-    spawnSync(process.execPath, ["--import", "tsx", path.join(PROJECT_DIR, "scripts", "check.ts"), ...args], { cwd: PROJECT_DIR, encoding: "utf8" });
+  // In process, through the same runCommand as scripts/check.ts.
+  const run = async (...args: string[]) => {
+    const r = await runInProcess(specs.check, () => import("../lib/commands/check"), args);
+    return { status: r.code, stdout: r.stdout, stderr: r.stderr };
+  };
 
-  it("prints one line per finding and the summary, and exits 1 on errors", () => {
-    const r = run("--files", path.join(FIXTURES, "cases", "refs-test.yaml"), path.join(FIXTURES, "cases", "refs-tools.yaml"));
+  it("groups findings by file and severity, collapses the coverage notes, ends with the summary, and exits 1 on errors", async () => {
+    const testFile = path.join(FIXTURES, "cases", "refs-test.yaml");
+    const r = await run("--files", testFile, path.join(FIXTURES, "cases", "refs-tools.yaml"));
     expect(r.status).toBe(1);
     const lines = r.stdout.trim().split("\n");
-    expect(lines).toContain(
-      `error ${path.join(FIXTURES, "cases", "refs-test.yaml")} Deployment/bad-puller [ref-image-puller] pods in demo-test (service account default) pull image-registry.openshift-image-registry.svc:5000/demo-tools/api:dev from demo-tools, but no RoleBinding in demo-tools grants ClusterRole system:image-puller to system:serviceaccounts:demo-test or to that service account at spec.template.spec.containers[0].image`,
+    const header = lines.findIndex((l) => l.startsWith(`${testFile} (demo-test): `) && l.endsWith("0 warnings"));
+    expect(header).toBeGreaterThanOrEqual(0);
+    const puller = lines.indexOf(
+      "  error   Deployment/bad-puller [ref-image-puller] pods in demo-test (service account default) pull image-registry.openshift-image-registry.svc:5000/demo-tools/api:dev from demo-tools, but no RoleBinding in demo-tools grants ClusterRole system:image-puller to system:serviceaccounts:demo-test or to that service account",
     );
-    expect(lines[lines.length - 1]).toMatch(/^check: 10 objects, \d+ errors, 0 warnings \(schema not checked for 5 objects, see notes\)$/);
+    expect(puller).toBeGreaterThan(header);
+    expect(lines[puller + 1]).toBe("          at spec.template.spec.containers[0].image");
+    expect(lines.filter((l) => l.startsWith("note: schema"))).toEqual([
+      "note: schema: 3 kinds not checked (BuildConfig, ImageStream, ImageStreamTag), unknown fields of 3 kinds not checked (Deployment, RoleBinding, ServiceAccount); --verbose says why",
+    ]);
+    expect(lines[lines.length - 1]).toMatch(/^check: 10 objects, \d+ errors, 0 warnings \(schema not checked for 5 objects\)$/);
   });
 
-  it("--json for machines; exit 0 when there is no error", () => {
-    const r = run("--json", "--files", ...GOOD.map((f) => path.join(FIXTURES, f)));
+  it("--json for machines; exit 0 when there is no error", async () => {
+    const r = await run("--json", "--files", ...GOOD.map((f) => path.join(FIXTURES, f)));
     expect(r.status).toBe(0);
     const report = JSON.parse(r.stdout) as CheckReport;
     expect(report).toMatchObject({ objects: 30, errors: 0, warnings: 0, findings: [] });
   });
 
-  it("usage errors go to stderr with exit 2", () => {
-    const r = run("staging");
+  it("usage errors go to stderr with exit 2", async () => {
+    const r = await run("staging");
     expect(r.status).toBe(2);
     expect(r.stdout).toBe("");
-    expect(r.stderr).toMatch(/unknown stack staging/);
+    expect(r.stderr).toMatch(/^check: unknown stack "staging": one of dev, test, prod, tools\nusage: npm run check -- /);
   });
 });

@@ -8,23 +8,13 @@ import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { diffSnapshots, hasChanges, toMarkdown, type StackDiff } from "../lib/diff";
 import { snapshotOf } from "../lib/snapshot";
-import { STACKS } from "../config";
-import { projectWith, projectWithStacks, render } from "./harness";
+import { editStackFile, projectWith, render } from "./harness";
 
 const KEY = randomBytes(32);
 
-interface DiffOptions {
-  readonly base?: Record<string, unknown>;
-  readonly secrets?: Record<string, string>;
-  /** Make the head's edit in all four stack files (a key config requires to agree across stacks). */
-  readonly everyStack?: boolean;
-}
-
-async function diffOf(stack: string, edit: Record<string, unknown>, options: DiffOptions = {}): Promise<StackDiff> {
-  const headEdit = { ...options.base, ...edit };
-  const headDir = options.everyStack ? projectWithStacks(Object.fromEntries(STACKS.map((s) => [s, s === stack ? headEdit : edit]))) : projectWith(stack, headEdit);
+async function diffOf(stack: string, edit: Record<string, unknown>, options: { base?: Record<string, unknown>; secrets?: Record<string, string> } = {}): Promise<StackDiff> {
   const base = snapshotOf((await render(stack, { projectDir: projectWith(stack, options.base ?? {}), secrets: options.secrets })).ev, KEY);
-  const head = snapshotOf((await render(stack, { projectDir: headDir, secrets: options.secrets })).ev, KEY);
+  const head = snapshotOf((await render(stack, { projectDir: projectWith(stack, { ...options.base, ...edit }), secrets: options.secrets })).ev, KEY);
   return diffSnapshots(base, head);
 }
 
@@ -36,7 +26,12 @@ const safetyText = (d: StackDiff): string => d.safety.map((s) => `${s.resource}:
 
 describe("a new provider identity is a safety change", () => {
   it("prod licencePlate change: every resource replaced, the protected ones named", async () => {
-    const d = await diffOf("prod", { "hcap-infra:licencePlate": "abc123" }, { everyStack: true });
+    // Config refuses a plate that differs between stacks, so the move is made in every stack file.
+    const plate = { "hcap-infra:licencePlate": "abc123" };
+    const dir = projectWith("prod", plate);
+    for (const other of ["dev", "test", "tools"]) editStackFile(dir, other, plate);
+    const base = snapshotOf((await render("prod")).ev, KEY);
+    const d = diffSnapshots(base, snapshotOf((await render("prod", { projectDir: dir })).ev, KEY));
     const text = safetyText(d);
     expect(text).toMatch(/the stack's provider gets a new identity \(its name changes \(`f047a2-prod` → `abc123-prod`\)\): Pulumi treats all \d+ Kubernetes resources as replaced/);
     expect(text).toContain("StatefulSet/hcap-patroni");
@@ -88,7 +83,8 @@ describe("secrets", () => {
   it("database passwords that would change are reported as ignored by pulumi up (the Secret keeps them)", async () => {
     const live = { patroniSuperuserPassword: "a", patroniReplicationPassword: "b", patroniAppPassword: "c" };
     // Adopted with supplied passwords, then adopt and the passwords removed (generated again).
-    const baseRender = await render("prod", { projectDir: projectWith("prod", { "hcap-infra:adopt": true, "hcap-infra:appWorkload": "DeploymentConfig" }), secrets: live });
+    const adopted = { "hcap-infra:adopt": true, "hcap-infra:appWorkload": "DeploymentConfig" };
+    const baseRender = await render("prod", { projectDir: projectWith("prod", adopted), secrets: live });
     const headRender = await render("prod");
     const d = diffSnapshots(snapshotOf(baseRender.ev, KEY), snapshotOf(headRender.ev, KEY));
     expect(safetyText(d)).toMatch(/Secret\/f047a2-prod\/hcap-patroni: secret values change to .*`stringData\.superuser-password`.* are ignored by `pulumi up` \(`ignoreChanges` stringData\): the live object keeps its values/);

@@ -249,7 +249,7 @@ describe("npm run diff between git refs", () => {
     const r = diff("dev", "--base", "HEAD", "--exit-code");
     expect(r.stderr).not.toMatch(/Error/);
     expect(r.status).toBe(3);
-    expect(r.stdout).toMatch(/^### Offline plan diff: `dev` \(f047a2-dev\)/);
+    expect(r.stdout).toMatch(/^\*\*`dev`\*\* \(f047a2-dev\): \d+ added, \d+ removed, \d+ changed.*\n\n### Offline plan diff: `dev` \(f047a2-dev\)/);
     expect(r.stdout).toContain("#### Added");
     expect(r.stdout).toContain("NetworkPolicy/f047a2-dev/hcapx-deny-by-default");
     expect(r.stdout).not.toContain("bare placeholder");
@@ -264,9 +264,40 @@ describe("npm run diff between git refs", () => {
     expect(r.stdout).toBe("");
   });
 
+  it("diffs all four stacks in one command, the base of all four rendered in one process", () => {
+    const log = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "hcap-infra-procs-")), "procs");
+    const preload = `${log}.cjs`;
+    // Logs every node process the command starts (NODE_OPTIONS reaches them all, and their worker threads).
+    fs.writeFileSync(preload, `if (require("worker_threads").isMainThread) require("fs").appendFileSync(${JSON.stringify(log)}, JSON.stringify(process.argv.slice(2)) + "\\n");\n`);
+    const file = path.join(repo, "Pulumi.prod.yaml");
+    const original = fs.readFileSync(file, "utf8");
+    fs.appendFileSync(file, "  hcap-infra:appName: hcapy\n");
+    try {
+      const r = spawnSync(process.execPath, ["launch/run.cjs", "scripts/diff.ts", "--base", "HEAD", "--exit-code"], {
+        cwd: repo, encoding: "utf8", env: { ...withoutProjectDir(), NODE_OPTIONS: `--require ${preload}` },
+      });
+      expect(r.stderr).not.toMatch(/Error/);
+      expect(r.status).toBe(3);
+      const headings = [...r.stdout.matchAll(/^### Offline plan diff: `(\w+)`/gm)].map((m) => m[1]);
+      expect(headings).toEqual(["dev", "test", "prod", "tools"]);
+      const prod = r.stdout.slice(r.stdout.indexOf("`prod`"), r.stdout.indexOf("`tools`"));
+      expect(prod).toContain("NetworkPolicy/f047a2-prod/hcapy-deny-by-default");
+      expect(r.stdout.slice(r.stdout.indexOf("`tools`"))).toContain("No changes.");
+      const processes = fs.readFileSync(log, "utf8").trim().split("\n").map((l) => JSON.parse(l) as string[]);
+      expect(processes).toEqual([
+        ["scripts/diff.ts", "--base", "HEAD", "--exit-code"],
+        ["scripts/render.ts", "--snapshot", "dev", "test", "prod", "tools"],
+      ]);
+    } finally {
+      fs.writeFileSync(file, original);
+      fs.rmSync(path.dirname(log), { recursive: true, force: true });
+    }
+  });
+
   it("rejects an unknown stack with the usage line", () => {
     const r = diff("staging");
     expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/^usage: npm run diff -- <dev\|test\|prod\|tools>/);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toMatch(/^diff: unknown stack "staging": one of dev, test, prod, tools\nusage: npm run diff -- \[<dev\|test\|prod\|tools>…\]/);
   });
 });

@@ -118,17 +118,20 @@ export function projectWithStacks(edits: Readonly<Record<string, Record<string, 
   for (const f of ["Pulumi.yaml", ...STACKS.map((s) => `Pulumi.${s}.yaml`)]) {
     fs.copyFileSync(path.join(PROJECT_DIR, f), path.join(dir, f));
   }
-  for (const [stack, edit] of Object.entries(edits)) {
-    const file = path.join(dir, `Pulumi.${stack}.yaml`);
-    const doc = fs.existsSync(file) ? parseDocument(fs.readFileSync(file, "utf8")) : parseDocument("config: {}\n");
-    if (!doc.has("config") || doc.get("config") === null) doc.set("config", doc.createNode({}));
-    for (const [key, value] of Object.entries(edit)) {
-      if (value === undefined) doc.deleteIn(["config", key]);
-      else doc.setIn(["config", key], value);
-    }
-    fs.writeFileSync(file, doc.toString());
-  }
+  for (const [stack, edit] of Object.entries(edits)) editStackFile(dir, stack, edit);
   return dir;
+}
+
+/** Sets (or, with `undefined`, removes) keys in `Pulumi.<stack>.yaml` of a project copy, keeping its comments. */
+export function editStackFile(dir: string, stack: string, edit: Record<string, unknown>): void {
+  const file = path.join(dir, `Pulumi.${stack}.yaml`);
+  const doc = fs.existsSync(file) ? parseDocument(fs.readFileSync(file, "utf8")) : parseDocument("config: {}\n");
+  if (!doc.has("config") || doc.get("config") === null) doc.set("config", doc.createNode({}));
+  for (const [key, value] of Object.entries(edit)) {
+    if (value === undefined) doc.deleteIn(["config", key]);
+    else doc.setIn(["config", key], value);
+  }
+  fs.writeFileSync(file, doc.toString());
 }
 
 /** Resources the mock engine received in the last evaluation (0 when config was rejected). */

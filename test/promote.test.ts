@@ -107,10 +107,10 @@ describe("npm run promote", () => {
 
   it.each([
     [["dev", "not-a-sha"], '"not-a-sha" is not a commit'],
-    [["qa", "5d6e7f8"], 'unknown environment "qa"'],
-    [["dev"], "usage: npm run promote -- <dev|test|prod> <commit-sha>"],
+    [["qa", "5d6e7f8"], 'promote: unknown env "qa": one of dev, test, prod'],
+    [["dev"], "promote: missing argument <commit-sha>\nusage: npm run promote -- <dev|test|prod> <commit-sha>"],
     [["prod", "5d6e7f8"], "prod can only be promoted to the commit test runs"],
-    [["prod", "5d6e7f8", "--force"], "Unknown option '--force'"],
+    [["prod", "5d6e7f8", "--force"], "promote: unknown option --force"],
   ])("%j: exits 2, message on stderr, nothing on stdout, nothing written", (args, message) => {
     const dir = projectWith("tools", {});
     const before = fs.readFileSync(path.join(dir, "Pulumi.tools.yaml"), "utf8");

@@ -1,9 +1,8 @@
-import { execFileSync } from "node:child_process";
-import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { stackNames } from "../components/names";
 import { UsageError } from "../lib/cli";
-import { PROJECT_DIR } from "../lib/project";
+import * as specs from "../lib/commands/specs";
+import { runInProcess } from "./cli-harness";
 import { BACKUP_FILE_PLACEHOLDER, formatRestorePlan, restorePlan, type RestorePlanInput } from "../lib/restore-plan";
 
 const input: RestorePlanInput = {
@@ -64,26 +63,24 @@ describe("restore plan", () => {
 });
 
 describe("npm run restore-plan", () => {
-  const run = (...args: string[]) => {
-    try {
-      return { status: 0, stderr: "", stdout: execFileSync(process.execPath, ["--import", "tsx", path.join(PROJECT_DIR, "scripts/restore-plan.ts"), ...args], { encoding: "utf8", stdio: "pipe" }) };
-    } catch (e) {
-      return e as { status: number; stdout: string; stderr: string };
-    }
+  // In process, through the same runCommand as scripts/restore-plan.ts.
+  const run = async (...args: string[]) => {
+    const r = await runInProcess(specs.restorePlan, () => import("../lib/commands/restore-plan"), args);
+    return { status: r.code, stdout: r.stdout, stderr: r.stderr };
   };
 
-  it("prints the plan with the stack's real names", () => {
-    const { status, stdout } = run("test", "hcap-patroni-hcap_2026-01-31_02-00-00.sql.gz");
+  it("prints the plan with the stack's real names", async () => {
+    const { status, stdout } = await run("test", "hcap-patroni-hcap_2026-01-31_02-00-00.sql.gz");
     expect(status).toBe(0);
     expect(stdout).toContain("pulumi config set hcap-infra:maintenance restore -s test");
     expect(stdout).toContain("oc -n f047a2-test rsh hcap-patroni-0 patronictl -c patroni.yml list");
     expect(stdout).toContain("./backup.sh -r postgres=hcap-patroni:5432/hcap -f /tmp/restore/hcap-patroni-hcap_2026-01-31_02-00-00.sql.gz");
   });
 
-  it("refuses a stack that is not an environment, on stderr, exit 2", () => {
-    const { status, stdout, stderr } = run("tools");
+  it("refuses a stack that is not an environment, on stderr, exit 2", async () => {
+    const { status, stdout, stderr } = await run("tools");
     expect(status).toBe(2);
     expect(stdout).toBe("");
-    expect(stderr).toContain('"tools" is not an environment stack: a restore runs in one of dev, test, prod');
+    expect(stderr).toContain('restore-plan: unknown env "tools": one of dev, test, prod');
   });
 });

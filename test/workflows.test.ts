@@ -165,7 +165,7 @@ describe("workflow rules", () => {
     // A ConfigChange trigger builds only on creation: the workflow must start the build itself.
     expect(script).toContain('oc start-build "$bc" --wait');
     expect(script).toContain("{.spec.source.git.ref} {.spec.strategy.dockerStrategy.from.name}");
-    expect(script).toContain("scripts/backup-tags.ts");
+    expect(script).toContain("npm run --silent backup-tags");
     expect(script).toMatch(/::error::.*does not exist[\s\S]*exit "\$missing"/);
     expect((deploy.jobs.environments as Job & { needs?: unknown }).needs).toEqual(expect.arrayContaining(["backup-image"]));
   });
@@ -191,7 +191,7 @@ describe("workflow rules", () => {
     // Fetched where the tests look for it, before `npm test`, so those tests run in CI too.
     expect(runs[fetch]).toContain("-o ../shared/schemas/openshift-openapi.json");
     expect(fetch).toBeLessThan(runs.indexOf("npm test"));
-    expect(runs).toContain("npm run --silent check -- tools dev test prod --openapi ../shared/schemas/openshift-openapi.json");
+    expect(runs).toContain("npm run --silent check -- tools dev test prod --openapi ../shared/schemas/openshift-openapi.json --format github");
     // The local copy, where there is one, is that same document.
     const local = path.resolve(PROJECT_DIR, "..", "shared", "schemas", "openshift-openapi.json");
     if (fs.existsSync(local)) {

@@ -43,7 +43,7 @@ export type ReferenceRule = keyof typeof REFERENCE_RULES;
 /** Service accounts every OpenShift namespace has. */
 const BUILTIN_SERVICE_ACCOUNTS = new Set(["default", "builder", "deployer", "pipeline"]);
 /** Labels a workload's pods receive at run time: Patroni labels the leader `role: master`. */
-const RUNTIME_LABELS = new Set(["role"]);
+export const RUNTIME_LABELS = new Set(["role"]);
 const IMAGE_PULLER = "system:image-puller";
 
 class Index {

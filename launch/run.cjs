@@ -1,0 +1,19 @@
+// @ts-check
+/**
+ * `node launch/run.cjs scripts/<name>.ts [args…]` — what every npm script runs: the script compiled by
+ * launch/compile.cjs (compiled first if the sources changed), with typescript and @npmcli/arborist
+ * deferred (launch/defer-closure.cjs). Plain Node, no tsx: no transpiling or source maps at start-up.
+ */
+require("./defer-closure.cjs");
+const path = require("node:path");
+const { ensureCompiled } = require("./compile.cjs");
+
+const [script, ...args] = process.argv.slice(2);
+if (!script || !/^scripts\/[\w-]+\.ts$/.test(script)) {
+  process.stderr.write("usage: node launch/run.cjs scripts/<name>.ts [args…]\n");
+  process.exit(2);
+}
+const target = path.join(ensureCompiled(path.resolve(__dirname, "..")), script.replace(/\.ts$/, ".js"));
+// The script reads its arguments from process.argv, as if started directly.
+process.argv = [process.argv[0], target, ...args];
+require(target);

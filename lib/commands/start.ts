@@ -1,0 +1,58 @@
+/**
+ * npm start: renders all four stacks offline into out/<stack>.yaml and out/<stack>.plan.json and
+ * prints a short summary of each (lib/summary.ts), then one total line. All stacks are rendered
+ * before anything is written, and out/ is then replaced file by file with atomic renames
+ * (lib/out-dir.ts): a failed or interrupted run leaves the previous complete set.
+ */
+import * as path from "node:path";
+import { ENVIRONMENTS, STACKS, isEnvName } from "../../config/stacks";
+import type { CommandMain } from "../cli";
+import { evaluateStack } from "../offline";
+import { PROJECT_DIR } from "../project";
+import { writeOutputs } from "../out-dir";
+import { kubernetesObjects, plan, toYaml } from "../render";
+import { readStackFiles } from "../stack-files";
+import { protectedResources, stackSummary, totalLine, type Totals } from "../summary";
+
+/** The commit each environment runs: `<env>Commit` of the tools stack, which moves the env's image tag. */
+function promotions(): Record<string, string> {
+  const values = readStackFiles(PROJECT_DIR, "tools").values;
+  return Object.fromEntries(ENVIRONMENTS.map((env) => [env, values[`${env}Commit`] ?? ""]));
+}
+
+/** The files `npm start` owns in out/: anything else there is left alone. */
+const OWNED = /^[a-z0-9-]+\.(yaml|plan\.json)$/;
+
+export const main: CommandMain = async (_args, io) => {
+  const outDir = path.join(PROJECT_DIR, "out");
+  const shown = (f: string) => path.relative(process.env.INIT_CWD ?? process.cwd(), f) || ".";
+  const files = new Map<string, string>();
+  const summaries: string[] = [];
+  const commits = promotions();
+  const totals: Totals = { stacks: 0, objects: 0, resources: 0, protected: 0, placeholders: 0 };
+  for (const stack of STACKS) {
+    io.progress(`rendering ${stack}…`);
+    const ev = await evaluateStack(stack, { projectDir: PROJECT_DIR });
+    const objects = kubernetesObjects(ev);
+    const entries = plan(ev);
+    const yamlFile = path.join(outDir, `${stack}.yaml`);
+    const planFile = path.join(outDir, `${stack}.plan.json`);
+    files.set(path.basename(yamlFile), toYaml(objects));
+    files.set(path.basename(planFile), `${JSON.stringify(entries, null, 2)}\n`);
+    const lines = stackSummary({
+      stack, namespace: ev.config.namespace, objects, plan: entries, placeholderSecrets: ev.placeholderSecrets,
+      commit: isEnvName(stack) ? commits[stack] : undefined,
+      promotions: stack === "tools" ? commits : undefined,
+      wrote: [shown(yamlFile), shown(planFile)],
+    });
+    summaries.push(`${io.style.bold(lines[0])}\n${lines.slice(1).join("\n")}\n\n`);
+    totals.stacks++;
+    totals.objects += objects.length;
+    totals.resources += entries.length;
+    totals.protected += protectedResources(entries).length;
+    totals.placeholders += ev.placeholderSecrets.length;
+  }
+  writeOutputs(outDir, files, OWNED);
+  io.out(summaries.join(""));
+  io.out(`${totalLine(totals, `${shown(outDir)}/`)}\n`);
+};

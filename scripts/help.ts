@@ -1,0 +1,4 @@
+import { runScript } from "../lib/cli";
+import { help } from "../lib/commands/specs";
+
+runScript(help, () => import("../lib/commands/help"));

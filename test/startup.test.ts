@@ -1,0 +1,120 @@
+/**
+ * The compiled program the commands and `pulumi up` run (launch/): always the sources as they are,
+ * and the deferral of typescript/@npmcli/arborist changes nothing but start-up.
+ */
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { PROJECT_DIR } from "../lib/project";
+
+interface Compiler {
+  ensureCompiled(projectDir: string): string;
+  compileInto(projectDir: string, files: readonly string[], outDir: string): void;
+  sourceHash(projectDir: string): { hash: string; files: string[] };
+}
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const compiler = require("../launch/compile.cjs") as Compiler;
+const LAUNCH = path.join(PROJECT_DIR, "launch");
+const tmpDirs: string[] = [];
+afterAll(() => tmpDirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+
+function tmp(prefix: string): string {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  tmpDirs.push(d);
+  return d;
+}
+
+/** Every file under `dir`, relative, sorted. */
+function tree(dir: string): string[] {
+  return (fs.readdirSync(dir, { recursive: true }) as string[]).filter((f) => fs.statSync(path.join(dir, f)).isFile()).sort();
+}
+
+function node(args: readonly string[], cwd = PROJECT_DIR, env: NodeJS.ProcessEnv = process.env) {
+  const { HCAP_INFRA_PROJECT_DIR: _ignored, ...rest } = env;
+  return spawnSync(process.execPath, args, { cwd, env: rest, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+}
+
+describe("the compiled program", () => {
+  it("is exactly what compiling the current sources gives, one .js per .ts of the program", () => {
+    const used = compiler.ensureCompiled(PROJECT_DIR);
+    const fresh = tmp("hcap-infra-compiled-");
+    const { files } = compiler.sourceHash(PROJECT_DIR);
+    compiler.compileInto(PROJECT_DIR, files, fresh);
+    expect(tree(used)).toEqual(tree(fresh));
+    expect(tree(used)).toEqual(files.map((f) => f.replace(/\.ts$/, ".js")).sort());
+    expect(tree(used)).toContain("scripts/render.js");
+    for (const f of tree(fresh)) expect(fs.readFileSync(path.join(used, f), "utf8"), f).toBe(fs.readFileSync(path.join(fresh, f), "utf8"));
+  });
+
+  it("follows an edited source at the next command, with no build step in between", () => {
+    const copy = tmp("hcap-infra-copy-");
+    const rootTs = fs.readdirSync(PROJECT_DIR).filter((f) => f.endsWith(".ts"));
+    for (const f of ["Pulumi.yaml", "Pulumi.dev.yaml", "Pulumi.test.yaml", "Pulumi.prod.yaml", "Pulumi.tools.yaml", "tsconfig.json", "package.json", ...rootTs]) {
+      fs.copyFileSync(path.join(PROJECT_DIR, f), path.join(copy, f));
+    }
+    for (const d of ["config", "components", "lib", "scripts", "launch"]) fs.cpSync(path.join(PROJECT_DIR, d), path.join(copy, d), { recursive: true });
+    fs.symlinkSync(path.join(PROJECT_DIR, "node_modules"), path.join(copy, "node_modules"), "dir");
+    const render = () => node([path.join(copy, "launch", "run.cjs"), "scripts/render.ts", "dev"], copy);
+
+    const before = render();
+    expect(before.status, before.stderr).toBe(0);
+    expect(before.stdout).toContain("[secret]");
+    const file = path.join(copy, "lib", "render.ts");
+    fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace('SECRET_PLACEHOLDER = "[secret]"', 'SECRET_PLACEHOLDER = "[edited]"'));
+    const after = render();
+    expect(after.status, after.stderr).toBe(0);
+    expect(after.stdout).toContain("[edited]");
+    expect(after.stdout).not.toContain("[secret]");
+    expect(fs.readdirSync(path.join(copy, "dist")).filter((d) => !d.startsWith("."))).toHaveLength(2);
+  });
+
+  it("Pulumi.yaml runs launch/program.cjs with the deferral preloaded, not TypeScript", () => {
+    const yaml = fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), "utf8");
+    expect(yaml).toMatch(/^main: launch\/program\.cjs$/m);
+    expect(yaml).toMatch(/^ {4}typescript: false$/m);
+    expect(yaml).toMatch(/^ {4}nodeargs: "--require \.\/launch\/defer-closure\.cjs"$/m);
+  });
+});
+
+/** Renders `stack` with the compiled render script in a fresh node; reports which deferred modules got loaded. */
+function renderIn(stack: string, preload: boolean, extra = "") {
+  const script = path.join(compiler.ensureCompiled(PROJECT_DIR), "scripts", "render.js");
+  const probe = `
+    process.on("exit", () => {
+      const loaded = Object.keys(require.cache).filter((f) => /node_modules[\\\\/](typescript|@npmcli[\\\\/]arborist)[\\\\/]/.test(f));
+      require("fs").writeSync(2, "\\nLOADED " + JSON.stringify([...new Set(loaded.map((f) => f.includes("typescript") ? "typescript" : "@npmcli/arborist"))].sort()) + "\\n");
+    });
+    ${extra}
+    process.argv = [process.argv[0], ${JSON.stringify(script)}, ${JSON.stringify(stack)}];
+    require(${JSON.stringify(script)});`;
+  // A file, not -e: under -e, parseArgs would take the script path for an argument.
+  const file = path.join(tmp("hcap-infra-probe-"), "probe.cjs");
+  fs.writeFileSync(file, probe);
+  const r = node([...(preload ? ["--require", path.join(LAUNCH, "defer-closure.cjs")] : []), file]);
+  expect(r.status, r.stderr).toBe(0);
+  const loaded = JSON.parse(/LOADED (.*)/.exec(r.stderr)?.[1] ?? "null") as string[];
+  return { yaml: r.stdout, loaded, stderr: r.stderr };
+}
+
+describe("typescript and @npmcli/arborist deferred (launch/defer-closure.cjs)", () => {
+  it.each(["dev", "test", "prod", "tools"])("%s renders byte-identical with and without the preload, and the preload loads neither module", (stack) => {
+    const plain = renderIn(stack, false);
+    const deferred = renderIn(stack, true);
+    expect(plain.loaded).toEqual(["@npmcli/arborist", "typescript"]);
+    expect(deferred.loaded).toEqual([]);
+    expect(deferred.yaml.length).toBeGreaterThan(1000);
+    expect(deferred.yaml).toBe(plain.yaml);
+  });
+
+  it("a program that does serialize a function still gets the real typescript, on first use", () => {
+    const pulumiPath = JSON.stringify(require.resolve("@pulumi/pulumi", { paths: [PROJECT_DIR] }));
+    const serialize = `
+      require(${pulumiPath}).runtime.serializeFunction(() => 6 * 7)
+        .then((f) => require("fs").writeSync(2, "\\nSERIALIZED " + /6 \\* 7/.test(f.text) + "\\n"));`;
+    const r = renderIn("tools", true, serialize);
+    expect(r.stderr).toContain("SERIALIZED true");
+    expect(r.loaded).toEqual(["typescript"]);
+  });
+});
