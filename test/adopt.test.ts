@@ -1,4 +1,3 @@
-import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -8,11 +7,11 @@ import { compareObjects, counts, type AdoptReport, type CompareInput } from "../
 import { parseLiveDump, type LiveObject } from "../lib/adopt/live";
 import { exitCode, formatReport, summaryLine } from "../lib/adopt/report";
 import { OFFLINE_SECRET } from "../lib/offline";
-import { PROJECT_DIR } from "../lib/project";
 import { LIVE_DIR, LIVE_FILES, liveEnvironment } from "./fixtures/api-server";
 import { projectWith } from "./harness";
 import { declaredDev, type DeclaredOptions } from "./fixtures/declared";
 import { FAKE, type Obj } from "./fixtures/oc-process";
+import { runScript } from "./cli-harness";
 
 const SWITCHES = { secretMutable: true, configMapMutable: false };
 
@@ -250,16 +249,8 @@ describe("live dumps", () => {
   });
 });
 
-function runCli(args: string[], env: Record<string, string> = {}): { status: number; stdout: string; stderr: string } {
-  try {
-    const stdout = execFileSync(process.execPath, ["--import", "tsx", path.join(PROJECT_DIR, "scripts/adopt-check.ts"), ...args], {
-      cwd: PROJECT_DIR, env: { ...process.env, ...env }, encoding: "utf8", stdio: "pipe",
-    });
-    return { status: 0, stdout, stderr: "" };
-  } catch (e) {
-    const err = e as { status: number; stdout: string; stderr: string };
-    return { status: err.status, stdout: err.stdout, stderr: err.stderr };
-  }
+function runCli(args: string[], env: Record<string, string> = {}): { status: number | null; stdout: string; stderr: string } {
+  return runScript("adopt-check", args, { env });
 }
 
 describe("npm run adopt-check against the template-made namespaces", () => {

@@ -10,6 +10,7 @@ import { PROJECT_DIR } from "../lib/project";
 import type { KubeObject, PlanEntry } from "../lib/render";
 import { SNAPSHOT_FORMAT, snapshotOf, type Snapshot } from "../lib/snapshot";
 import { projectWith, render } from "./harness";
+import { runScript } from "./cli-harness";
 
 const NS = "f047a2-dev";
 const META = { stack: "dev", namespace: NS, base: "base", head: "head" };
@@ -239,9 +240,7 @@ describe("npm run diff between git refs", () => {
   // rmSync unlinks the node_modules symlink; it never follows it into this checkout.
   afterAll(() => fs.rmSync(repo, { recursive: true, force: true }));
   const diff = (...args: string[]) =>
-    spawnSync(path.join(repo, "node_modules", ".bin", "tsx"), ["scripts/diff.ts", ...args], {
-      cwd: repo, encoding: "utf8", env: withoutProjectDir(),
-    });
+    runScript("diff", args, { root: repo });
 
   it("renders the base with its own code and reports a working-tree edit; leaves no worktree behind", () => {
     const file = path.join(repo, "Pulumi.dev.yaml");
