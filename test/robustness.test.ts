@@ -11,7 +11,7 @@ import { UsageError } from "../lib/cli";
 import { writeOutputs } from "../lib/out-dir";
 import { PROJECT_DIR } from "../lib/project";
 import { projectWith } from "./harness";
-import { launchArgs, runScript, scriptEnv } from "./cli-harness";
+import { runScript, scriptEnv } from "./cli-harness";
 
 const OWNED = /^[a-z0-9-]+\.(yaml|plan\.json)$/;
 
@@ -120,7 +120,9 @@ describe("npm run diff leaves no worktree behind", () => {
   });
 
   it("a diff terminated while it renders the base removes its worktree and exits 128+15", async () => {
-    const child = spawn(process.execPath, launchArgs("diff", ["dev", "--base", "HEAD"], repo), { cwd: repo, env: scriptEnv(), stdio: ["ignore", "pipe", "pipe"] });
+    // Through tsx, as before the compiled launcher: the slower start keeps the diff inside its base
+    // render when the signal comes (with the launcher it can finish first under load: a race of the test).
+    const child = spawn(path.join(PROJECT_DIR, "node_modules", ".bin", "tsx"), [path.join(repo, "scripts", "diff.ts"), "dev", "--base", "HEAD"], { cwd: repo, env: scriptEnv(), stdio: ["ignore", "pipe", "pipe"] });
     let stderr = "";
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
     const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
