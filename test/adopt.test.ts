@@ -1,4 +1,3 @@
-import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -9,11 +8,12 @@ import { parseLiveDump } from "../tools/adopt/live";
 import type { KubeObject } from "../tools/kube/object";
 import { exitCode, formatReport, summaryLine } from "../tools/adopt/report";
 import { OFFLINE_SECRET } from "../tools/evaluate/evaluate";
-import { PROJECT_DIR } from "../tools/cli/project";
+import { declaredObjects, providerSwitches } from "../tools/adopt/declared";
 import { LIVE_DIR, LIVE_FILES, liveEnvironment } from "./fixtures/api-server";
-import { projectWith } from "./harness";
+import { projectWith, render } from "./harness";
 import { declaredDev, type DeclaredOptions } from "./fixtures/declared";
 import { FAKE, type Obj } from "./fixtures/oc-process";
+import { runScript } from "./cli-harness";
 
 const SWITCHES = { secretMutable: true, configMapMutable: false };
 
@@ -251,20 +251,30 @@ describe("live dumps", () => {
   });
 });
 
-function runCli(args: string[], env: Record<string, string> = {}): { status: number; stdout: string; stderr: string } {
-  try {
-    const stdout = execFileSync(process.execPath, ["--import", "tsx", path.join(PROJECT_DIR, "scripts/adopt-check.ts"), ...args], {
-      cwd: PROJECT_DIR, env: { ...process.env, ...env }, encoding: "utf8", stdio: "pipe",
-    });
-    return { status: 0, stdout, stderr: "" };
-  } catch (e) {
-    const err = e as { status: number; stdout: string; stderr: string };
-    return { status: err.status, stdout: err.stdout, stderr: err.stderr };
-  }
+/** `npm run adopt-check` in its own process (exit code, stdout and stderr as a user sees them). */
+function runCli(args: string[], env: Record<string, string> = {}): { status: number | null; stdout: string; stderr: string } {
+  return runScript("adopt-check", args, { env });
+}
+
+/**
+ * What `npm run adopt-check -- <stack> --live <file>` computes and prints (lib/commands/adopt-check.ts),
+ * in process over the memoised render; the two spawned cases above and below cover the command itself.
+ */
+async function adoptCheck(stack: string, liveFile: string, projectDir?: string): Promise<{ status: number; stdout: string }> {
+  const { ev } = await render(stack, { projectDir });
+  const report = compareObjects({
+    namespace: ev.config.namespace,
+    adopt: ev.config.adopt,
+    switches: providerSwitches(ev),
+    declared: declaredObjects(ev),
+    live: parseLiveDump(fs.readFileSync(liveFile, "utf8"), liveFile),
+  });
+  return { status: exitCode(report), stdout: formatReport(stack, report) };
 }
 
 describe("npm run adopt-check against the template-made namespaces", () => {
-  const adopting = (stack: string) => ({ HCAP_INFRA_PROJECT_DIR: projectWith(stack, { "hcap-infra:adopt": true, "hcap-infra:appWorkload": "DeploymentConfig" }) });
+  const adoptingDir = (stack: string) => projectWith(stack, { "hcap-infra:adopt": true, "hcap-infra:appWorkload": "DeploymentConfig" });
+  const adopting = (stack: string) => ({ HCAP_INFRA_PROJECT_DIR: adoptingDir(stack) });
 
   it("dev with adopt: imports every template object with its ID, replaces nothing, leaves Patroni's own objects alone", () => {
     const { status, stdout } = runCli(["dev", "--live", path.join(LIVE_DIR, "dev.yaml")], adopting("dev"));
@@ -283,7 +293,7 @@ describe("npm run adopt-check against the template-made namespaces", () => {
     for (const secret of ALL_FAKES) expect(stdout).not.toContain(secret);
   });
 
-  it("dev with adopt: a live claim template unlike the declared one fails, even though the program keeps it out of the diff", () => {
+  it("dev with adopt: a live claim template unlike the declared one fails, even though the program keeps it out of the diff", async () => {
     const dump = parseLiveDump(fs.readFileSync(path.join(LIVE_DIR, "dev.yaml"), "utf8"), "dev.yaml").map((o) => {
       if (o.kind !== "StatefulSet") return o;
       const spec = o.spec as Obj;
@@ -292,47 +302,45 @@ describe("npm run adopt-check against the template-made namespaces", () => {
     });
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "live-")), "dev.yaml");
     fs.writeFileSync(file, dump.map((o) => stringify(o)).join("---\n"));
-    const { status, stdout } = runCli(["dev", "--live", file], adopting("dev"));
+    const { status, stdout } = await adoptCheck("dev", file, adoptingDir("dev"));
     expect(status).toBe(1);
     expect(stdout).toContain("StatefulSet/hcap-patroni: volume claim template postgresql is 2Gi netapp-block-standard live but declared 1Gi netapp-block-standard");
     expect(stdout).toContain("StatefulSet/hcap-patroni: REVIEW container postgresql moves from");
   });
 
-  it("dev without adopt: every existing object would stop pulumi up with AlreadyExists", () => {
-    const { status, stdout } = runCli(["dev", "--live", path.join(LIVE_DIR, "dev.yaml")], {
-      HCAP_INFRA_PROJECT_DIR: projectWith("dev", { "hcap-infra:appWorkload": "DeploymentConfig" }),
-    });
+  it("dev without adopt: every existing object would stop pulumi up with AlreadyExists", async () => {
+    const { status, stdout } = await adoptCheck("dev", path.join(LIVE_DIR, "dev.yaml"), projectWith("dev", { "hcap-infra:appWorkload": "DeploymentConfig" }));
     expect(status).toBe(1);
     expect(stdout).toContain("adopt is off, but 12 declared object(s) already exist; pulumi up would stop with AlreadyExists (set hcap-infra:adopt true)");
   });
 
-  it("dev declaring Deployments over the template-made DeploymentConfig: it would keep running beside them, so adopt as DC first", () => {
-    const { status, stdout } = runCli(["dev", "--live", path.join(LIVE_DIR, "dev.yaml")]);
+  it("dev declaring Deployments over the template-made DeploymentConfig: it would keep running beside them, so adopt as DC first", async () => {
+    const { status, stdout } = await adoptCheck("dev", path.join(LIVE_DIR, "dev.yaml"));
     expect(status).toBe(1);
     expect(stdout).toContain("ERROR DeploymentConfig/hcap-server is live but not made by this program, and the program declares a Deployment");
     expect(stdout).toContain("Adopt it first with hcap-infra:appWorkload: DeploymentConfig");
   });
 
-  it("an adopted namespace (DC labelled by this program) switching to Deployment: the steps, and no error for the switch", () => {
+  it("an adopted namespace (DC labelled by this program) switching to Deployment: the steps, and no error for the switch", async () => {
     const dump = parseLiveDump(fs.readFileSync(path.join(LIVE_DIR, "dev.yaml"), "utf8"), "dev.yaml").map((o) => {
       const labels = { ...((o.metadata.labels as Obj | undefined) ?? {}), "app.kubernetes.io/managed-by": "pulumi" };
       return { ...o, metadata: { ...o.metadata, labels } };
     });
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "live-")), "dev.yaml");
     fs.writeFileSync(file, dump.map((o) => stringify(o)).join("---\n"));
-    const { stdout } = runCli(["dev", "--live", file]);
+    const { stdout } = await adoptCheck("dev", file);
     expect(stdout).not.toContain("ERROR DeploymentConfig/hcap-server");
     const steps = stdout.split("DeploymentConfig/hcap-server -> Deployment/hcap-server: pulumi up switches the workload kind:\n")[1];
     expect(steps).toMatch(/^ {4}1\. create Deployment\/hcap-server .*waits until all its pods are ready/);
     expect(steps).toMatch(/\n {4}3\. after every create and update, delete DeploymentConfig\/hcap-server/);
   });
 
-  it("tools with adopt: the server build, its image stream, the oc-tag-made env tags and the Patroni stream are imported", () => {
+  it("tools with adopt: the server build, its image stream, the oc-tag-made env tags and the Patroni stream are imported", async () => {
     // As the migration says: each environment's commit set to what it runs now, before adopting.
     const projectDir = projectWith("tools", {
       "hcap-infra:adopt": true, "hcap-infra:devCommit": "2a5b7fa", "hcap-infra:testCommit": "2a5b7fa", "hcap-infra:prodCommit": "2a5b7fa",
     });
-    const { status, stdout } = runCli(["tools", "--live", path.join(LIVE_DIR, "tools.yaml")], { HCAP_INFRA_PROJECT_DIR: projectDir });
+    const { status, stdout } = await adoptCheck("tools", path.join(LIVE_DIR, "tools.yaml"), projectDir);
     expect(status).toBe(0);
     const importBlock = stdout.split("Import (")[1].split("Create (")[0];
     for (const name of ["BuildConfig/hcap-server", "ImageStream/hcap-server", "ImageStream/hcap-patroni", "ImageStreamTag/hcap-server:prod"]) {
@@ -342,8 +350,8 @@ describe("npm run adopt-check against the template-made namespaces", () => {
     expect(stdout.trimEnd().split("\n").at(-1)).toMatch(/ 0 replacements$/);
   });
 
-  it("a dump from the wrong namespace fails", () => {
-    const { status, stdout } = runCli(["prod", "--live", path.join(LIVE_DIR, "dev.yaml")]);
+  it("a dump from the wrong namespace fails", async () => {
+    const { status, stdout } = await adoptCheck("prod", path.join(LIVE_DIR, "dev.yaml"));
     expect(status).toBe(1);
     expect(stdout).toContain("the live dump is from namespace f047a2-dev, but this stack writes only to f047a2-prod");
   });

@@ -9,8 +9,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../config";
-import { PROJECT_DIR } from "../tools/cli/project";
-import { projectWith, registeredCount, render } from "./harness";
+import { projectWithStacks, registeredCount, render } from "./harness";
+import { launchArgs, scriptEnv } from "./cli-harness";
 
 interface Row {
   readonly name: string;
@@ -117,11 +117,7 @@ const ROWS: readonly Row[] = [
 ];
 
 function projectFor(row: Row): string {
-  const dir = projectWith(row.stack, row.edit ?? {});
-  for (const [stack, edit] of Object.entries(row.others ?? {})) {
-    const other = projectWith(stack, edit);
-    fs.copyFileSync(path.join(other, `Pulumi.${stack}.yaml`), path.join(dir, `Pulumi.${stack}.yaml`));
-  }
+  const dir = projectWithStacks({ ...row.others, [row.stack]: row.edit ?? {} });
   for (const [file, text] of Object.entries(row.files ?? {})) fs.writeFileSync(path.join(dir, file), text);
   return dir;
 }
@@ -155,8 +151,8 @@ describe("npm run render on bad input: exit 2, the reason on stderr, nothing on 
   it(`${sample.length} cases from different classes`, async () => {
     expect(sample).toHaveLength(5);
     const run = (row: Row) => new Promise<{ row: Row; status: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, ["--import", "tsx", path.join(PROJECT_DIR, "scripts/render.ts"), row.stack], {
-        env: { ...process.env, HCAP_INFRA_PROJECT_DIR: projectFor(row) }, stdio: ["ignore", "pipe", "pipe"],
+      const child = spawn(process.execPath, launchArgs("render", [row.stack]), {
+        env: scriptEnv({ projectDir: projectFor(row) }), stdio: ["ignore", "pipe", "pipe"],
       });
       let stdout = "";
       let stderr = "";

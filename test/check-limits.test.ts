@@ -3,7 +3,6 @@
  * way: the broken render fails with that rule's id, naming the object and the field; the intact
  * render passes. The same rules run in the CrossGuard pack.
  */
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -13,8 +12,8 @@ import { validateStackWith } from "../tools/check/crossguard";
 import type { KubeObject } from "../tools/kube/object";
 import { PLATFORM_POLICIES } from "../tools/check/policies";
 import { RULES, runCheck, type CheckReport, type CheckSource } from "../tools/check/run";
-import { PROJECT_DIR } from "../tools/cli/project";
 import { render } from "./harness";
+import { runScript } from "./cli-harness";
 
 const NEW_RULES = [
   "router-admission", "name-limits", "int32", "resource-bounds", "route-host", "route-host-unique", "image-ref", "cron-time-zone", "cron-volume-collision",
@@ -226,7 +225,7 @@ describe("npm run check -- --files over a broken render", () => {
     });
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "hcap-check-")), "f047a2-prod.yaml");
     fs.writeFileSync(file, objects.map((o) => stringify(o)).join("---\n"));
-    const r = spawnSync(process.execPath, ["--import", "tsx", path.join(PROJECT_DIR, "scripts", "check.ts"), "--files", file], { cwd: PROJECT_DIR, encoding: "utf8" });
+    const r = runScript("check", ["--files", file]);
     expect(r.status).toBe(1);
     // Each finding: "  error   <Kind/name> [<rule>] <message>" and, on the next line, "          at <field>".
     const summary = [...r.stdout.matchAll(/^ {2}error +(\S+) \[([a-z0-9-]+)\] .*\n +at (\S+)$/gm)].map((m) => m.slice(1).join(" "));

@@ -3,7 +3,6 @@
  * input file. Driven in process through the same runCommand the scripts use (cheap), plus one real
  * process to prove the wiring of scripts/.
  */
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -13,7 +12,7 @@ import * as specs from "../tools/cli/commands/specs";
 import { parseRuns, progressLine } from "../tools/cli/commands/bench";
 import { readStackFiles } from "../tools/evaluate/stack-files";
 import { PROJECT_DIR } from "../tools/cli/project";
-import { captureIo, runInProcess, type Captured } from "./cli-harness";
+import { captureIo, runInProcess, runScript, type Captured } from "./cli-harness";
 
 const LOADERS: Record<string, () => Promise<{ main: CommandMain }>> = {
   start: () => import("../tools/cli/commands/start"),
@@ -147,9 +146,7 @@ describe("commands that read files", () => {
   it("the real script: broken stack YAML → exit 2, the file named, no stack trace, empty stdout", () => {
     fs.copyFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
     fs.writeFileSync(path.join(dir, "Pulumi.dev.yaml"), "config:\n  hcap-infra:appName: [unclosed\n");
-    const r = spawnSync(process.execPath, ["--import", "tsx", path.join(PROJECT_DIR, "scripts", "render.ts"), "dev"], {
-      cwd: PROJECT_DIR, encoding: "utf8", env: { ...process.env, HCAP_INFRA_PROJECT_DIR: dir },
-    });
+    const r = runScript("render", ["dev"], { projectDir: dir });
     expect(r.status).toBe(2);
     expect(r.stdout).toBe("");
     expect(r.stderr).toMatch(/(^|\n)render: Invalid configuration for stack "dev":\n {2}Pulumi\.dev\.yaml: line \d+, column \d+: is not valid YAML: /);

@@ -2,10 +2,10 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
-import { ConfigError, parseConfig } from "../config";
+import { ConfigError } from "../config";
 import { CONFIG_KEYS, envSchema, keyLeaves, toolsSchema } from "../config/keys";
 import { PROJECT_DIR } from "../tools/cli/project";
-import { readStackFiles } from "../tools/evaluate/stack-files";
+import { parseStack } from "./harness";
 
 type Declaration = { type?: string; description?: string; default?: unknown };
 const declared = (parse(fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), "utf8")) as { config: Record<string, Declaration> }).config;
@@ -72,14 +72,7 @@ describe("the key table derived from the schema", () => {
 
 describe("a real pulumi up without a required secret", () => {
   it("fails naming the exact command to run", () => {
-    const files = readStackFiles(PROJECT_DIR, "prod");
-    const run = () =>
-      parseConfig("prod", {
-        values: files.values,
-        secretKeys: new Set(),
-        stackFileKeys: files.stackFileKeys,
-        sourceOf: () => "Pulumi.prod.yaml",
-      });
+    const run = () => parseStack("prod");
     expect(run).toThrow(ConfigError);
     expect(run).toThrow("Pulumi.prod.yaml: hcap-infra:keycloakApiSecret: the Keycloak API client secret is required but not set: pulumi config set --secret hcap-infra:keycloakApiSecret <value> -s prod");
   });

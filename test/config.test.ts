@@ -1,23 +1,8 @@
-import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { ConfigError } from "../config";
-import { PROJECT_DIR } from "../tools/cli/project";
-import { projectWith, registeredCount, render } from "./harness";
-
-/** Renders `stack` with `edit` applied to its stack file and returns the config error. */
-async function configError(stack: string, edit: Record<string, unknown>): Promise<ConfigError> {
-  const projectDir = projectWith(stack, edit);
-  try {
-    await render(stack, { projectDir });
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError);
-    expect(registeredCount()).toBe(0);
-    return e as ConfigError;
-  }
-  throw new Error("expected the config to be rejected");
-}
+import { configError, projectWith, registeredCount, render } from "./harness";
+import { runScript } from "./cli-harness";
 
 describe("invalid config names the file, the key and the reason, and declares nothing", () => {
   it("wrong type", async () => {
@@ -110,14 +95,7 @@ describe("invalid config names the file, the key and the reason, and declares no
 describe("npm run render on bad input", () => {
   it("exits non-zero with the message on stderr and nothing on stdout", () => {
     const projectDir = projectWith("dev", { "hcap-infra:patroniReplicas": -3 });
-    let result: { status: number | null; stdout: string; stderr: string } = { status: 0, stdout: "", stderr: "" };
-    try {
-      execFileSync(process.execPath, ["--import", "tsx", path.join(PROJECT_DIR, "scripts/render.ts"), "dev"], {
-        env: { ...process.env, HCAP_INFRA_PROJECT_DIR: projectDir }, encoding: "utf8", stdio: "pipe",
-      });
-    } catch (e) {
-      result = e as typeof result;
-    }
+    const result = runScript("render", ["dev"], { projectDir });
     expect(result.status).toBe(2);
     expect(result.stdout).toBe("");
     expect(result.stderr).toContain("Pulumi.dev.yaml: hcap-infra:patroniReplicas: must be 1 or more (got -3)");

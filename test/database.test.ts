@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { ConfigError, ENVIRONMENTS } from "../config";
+import { ENVIRONMENTS } from "../config";
 import { PATRONI_SECRET_KEYS } from "../components/names";
 import type { DeclaredResource, StackEvaluation } from "../tools/evaluate/evaluate";
 import { SecretValue } from "../tools/kube/secret";
 import { toYaml } from "../tools/evaluate/render";
 import type { KubeObject } from "../tools/kube/object";
-import { find, ofKind, planEntry, projectWith, registeredCount, render, type Rendered } from "./harness";
+import { configError, find, ofKind, planEntry, projectWith, registeredCount, render, type Rendered } from "./harness";
 
 const SECRET = "hcap-patroni";
 const PASSWORD_NAMES = ["hcap-patroni-superuser-password", "hcap-patroni-replication-password", "hcap-patroni-app-password"];
@@ -56,17 +56,6 @@ function rendered(r: Rendered): string {
 
 async function adoptingRender(stack: string): Promise<Rendered> {
   return render(stack, { projectDir: projectWith(stack, { "hcap-infra:adopt": true, "hcap-infra:appWorkload": "DeploymentConfig" }), secrets: ADOPTED });
-}
-
-async function configError(stack: string, edit: Record<string, unknown>): Promise<ConfigError> {
-  try {
-    await render(stack, { projectDir: projectWith(stack, edit) });
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError);
-    expect(registeredCount()).toBe(0);
-    return e as ConfigError;
-  }
-  throw new Error("expected the config to be rejected");
 }
 
 describe.each(ENVIRONMENTS)("the %s database", (env) => {
@@ -206,7 +195,7 @@ describe("passwords", () => {
 
   it("are stable across two evaluations and reach the Secret, never the render or the plan", async () => {
     const a = await render("test");
-    const b = await render("test");
+    const b = await render("test", { fresh: true });
     expect(secretData(b.ev)).toEqual(secretData(a.ev));
     const data = secretData(a.ev);
     expect(data[PATRONI_SECRET_KEYS.superuserPassword]).toBe("offline-hcap-patroni-superuser-password");

@@ -12,6 +12,7 @@ import type { PlanEntry } from "../tools/evaluate/render";
 import type { KubeObject } from "../tools/kube/object";
 import { SNAPSHOT_FORMAT, snapshotOf, type Snapshot } from "../tools/evaluate/snapshot";
 import { projectWith, render } from "./harness";
+import { runScript } from "./cli-harness";
 
 const NS = "f047a2-dev";
 const META = { stack: "dev", namespace: NS, base: "base", head: "head" };
@@ -241,9 +242,7 @@ describe("npm run diff between git refs", () => {
   // rmSync unlinks the node_modules symlink; it never follows it into this checkout.
   afterAll(() => fs.rmSync(repo, { recursive: true, force: true }));
   const diff = (...args: string[]) =>
-    spawnSync(path.join(repo, "node_modules", ".bin", "tsx"), ["scripts/diff.ts", ...args], {
-      cwd: repo, encoding: "utf8", env: withoutProjectDir(),
-    });
+    runScript("diff", args, { root: repo });
 
   it("renders the base with its own code and reports a working-tree edit; leaves no worktree behind", () => {
     const file = path.join(repo, "Pulumi.dev.yaml");

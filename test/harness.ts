@@ -1,17 +1,26 @@
 /**
  * The one place tests evaluate stacks: the real program under Pulumi's mock runtime (tools/evaluate/evaluate.ts),
  * optionally over a copy of the project whose stack file a test has edited.
+ *
+ * Renders are memoised per test worker by what determines them (stack, secrets, the text of every
+ * Pulumi*.yaml in the project folder): the suite asks for the same few stacks hundreds of times,
+ * and with `isolate: false` (vitest.config.mts) the memo is shared by every file the worker runs.
+ * A memoised render is deep-frozen, so a test that edits one fails instead of corrupting the next.
  */
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { parseDocument } from "yaml";
-import { STACKS } from "../config";
+import { ConfigError, STACKS, parseConfig, type StackConfig } from "../config";
+import { SecretValue } from "../tools/kube/secret";
 import { evaluateStack, type StackEvaluation } from "../tools/evaluate/evaluate";
 import { PROJECT_DIR } from "../tools/cli/project";
 import { kubernetesObjects, plan, type PlanEntry } from "../tools/evaluate/render";
 import type { KubeObject } from "../tools/kube/object";
+import { expect } from "vitest";
+import { readStackFiles } from "../tools/evaluate/stack-files";
 
 export interface Rendered {
   readonly ev: StackEvaluation;
@@ -22,11 +31,59 @@ export interface Rendered {
 export interface RenderOptions {
   readonly projectDir?: string;
   readonly secrets?: Readonly<Record<string, string>>;
+  /**
+   * Evaluate again, bypassing the memo: for the tests that prove a render depends on nothing but
+   * its inputs (the memo's premise).
+   */
+  readonly fresh?: boolean;
 }
 
+const renders = new Map<string, Rendered>();
+
+/** What a render depends on besides the code: the stack, the secrets and the project's stack files. */
+function renderKey(stack: string, projectDir: string, secrets: Readonly<Record<string, string>> | undefined): string {
+  const hash = createHash("sha256").update(`${stack}\0${JSON.stringify(Object.entries(secrets ?? {}).sort())}\0`);
+  for (const f of fs.readdirSync(projectDir).filter((n) => /^Pulumi(\..+)?\.yaml$/.test(n)).sort()) {
+    hash.update(`${f}\0`).update(fs.readFileSync(path.join(projectDir, f))).update("\0");
+  }
+  return hash.digest("hex");
+}
+
+/** Freezes plain objects, arrays and captured secrets (never a library's class instances). */
+function deepFreeze<T>(value: T): T {
+  if (value === null || typeof value !== "object" || Object.isFrozen(value)) return value;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  if (!Array.isArray(value) && proto !== Object.prototype && proto !== null && !(value instanceof SecretValue)) return value;
+  Object.freeze(value);
+  for (const v of Object.values(value as object)) deepFreeze(v);
+  return value;
+}
+
+/**
+ * The stack evaluated offline (memoised; see the file comment). A rejected config is never memoised:
+ * it costs nothing to evaluate, and {@link registeredCount} must see that evaluation.
+ */
 export async function render(stack: string, options: RenderOptions = {}): Promise<Rendered> {
-  const ev = await evaluateStack(stack, { projectDir: options.projectDir ?? PROJECT_DIR, secrets: options.secrets });
-  return { ev, objects: kubernetesObjects(ev), plan: plan(ev) };
+  const projectDir = options.projectDir ?? PROJECT_DIR;
+  const key = renderKey(stack, projectDir, options.secrets);
+  const hit = renders.get(key);
+  if (hit && !options.fresh) return hit;
+  const ev = await evaluateStack(stack, { projectDir, secrets: options.secrets });
+  const rendered = deepFreeze({ ev, objects: kubernetesObjects(ev), plan: plan(ev) });
+  if (!hit) renders.set(key, rendered);
+  return rendered;
+}
+
+/** Renders `stack` with `edit` applied to its stack file; returns the rejection, which must declare nothing. */
+export async function configError(stack: string, edit: Record<string, unknown>): Promise<ConfigError> {
+  try {
+    await render(stack, { projectDir: projectWith(stack, edit) });
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    expect(registeredCount()).toBe(0);
+    return e as ConfigError;
+  }
+  throw new Error(`expected ${stack}'s config to be rejected`);
 }
 
 /** The object of `kind` named `name`; fails the test if there is not exactly one. */
@@ -54,11 +111,16 @@ export function planEntry(entries: readonly PlanEntry[], type: string, name: str
  * block of `Pulumi.<stack>.yaml` (`undefined` deletes a key). Returns the folder.
  */
 export function projectWith(stack: string, edit: Record<string, unknown>): string {
+  return projectWithStacks({ [stack]: edit });
+}
+
+/** {@link projectWith} for several stack files at once: `edits` maps a stack to its edit. */
+export function projectWithStacks(edits: Readonly<Record<string, Record<string, unknown>>>): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hcap-infra-"));
   for (const f of ["Pulumi.yaml", ...STACKS.map((s) => `Pulumi.${s}.yaml`)]) {
     fs.copyFileSync(path.join(PROJECT_DIR, f), path.join(dir, f));
   }
-  editStackFile(dir, stack, edit);
+  for (const [stack, edit] of Object.entries(edits)) editStackFile(dir, stack, edit);
   return dir;
 }
 
@@ -79,4 +141,20 @@ export function registeredCount(): number {
   const monitor = pulumi.runtime.getMonitor() as unknown as { getRegisteredResources(): Map<string, unknown> } | undefined;
   // No monitor yet: the evaluation stopped before the mock engine was even set up.
   return monitor ? monitor.getRegisteredResources().size : 0;
+}
+
+/**
+ * `stack`'s real config from the project's files, parsed without evaluating anything, with `extra`
+ * plain values and exactly the given secrets set (as `pulumi config set [--secret]` in the stack
+ * file would). Throws what parseConfig throws.
+ */
+export function parseStack(stack: string, extra: Readonly<Record<string, string>> = {}, secrets: Readonly<Record<string, string>> = {}): StackConfig {
+  const files = readStackFiles(PROJECT_DIR, stack);
+  const stackFileKeys = new Set([...files.stackFileKeys, ...Object.keys(extra), ...Object.keys(secrets)]);
+  return parseConfig(stack, {
+    values: { ...files.values, ...extra, ...secrets },
+    secretKeys: new Set(Object.keys(secrets)),
+    stackFileKeys,
+    sourceOf: (key) => (stackFileKeys.has(key) ? `Pulumi.${stack}.yaml` : "Pulumi.yaml"),
+  });
 }

@@ -3,7 +3,6 @@
  * maintenance) and the pipelines refuse to end it: `npm run maintenance-gate` stops an apply whose
  * config has no maintenance over a namespace that has the marker, whoever set the switch.
  */
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -14,6 +13,7 @@ import { liveMaintenance, maintenanceGate } from "../tools/ops/maintenance-gate"
 import { PROJECT_DIR } from "../tools/cli/project";
 import { restorePlan } from "../tools/ops/restore-plan";
 import { find, ofKind, projectWith, render } from "./harness";
+import { runScript } from "./cli-harness";
 
 const MARKER_LIST = JSON.stringify({
   apiVersion: "v1", kind: "List",
@@ -61,12 +61,11 @@ describe("maintenanceGate", () => {
 });
 
 describe("npm run maintenance-gate", () => {
-  const tsx = path.join(PROJECT_DIR, "node_modules", ".bin", "tsx");
   const gate = (live: string) => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "hcap-gate-")), "live.json");
     fs.writeFileSync(file, live);
     // From another working folder: the command finds the project itself.
-    return spawnSync(tsx, [path.join(PROJECT_DIR, "scripts", "maintenance-gate.ts"), "prod", "--live", file], { cwd: os.tmpdir(), encoding: "utf8" });
+    return runScript("maintenance-gate", ["prod", "--live", file], { cwd: os.tmpdir() });
   };
 
   it("exits 4 with the reason when prod has the marker and main declares no maintenance", () => {

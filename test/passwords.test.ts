@@ -4,25 +4,16 @@
  * values are written once (ignoreChanges), whatever a later `pulumi up` is given.
  */
 import { describe, expect, it } from "vitest";
-import { ConfigError, parseConfig } from "../config";
-import { readStackFiles } from "../tools/evaluate/stack-files";
-import { PROJECT_DIR } from "../tools/cli/project";
-import { planEntry, render } from "./harness";
+import { ConfigError } from "../config";
+import { parseStack, planEntry, render } from "./harness";
 
 const KEYCLOAK = { keycloakApiSecret: "k", keycloakSaUsername: "u", keycloakSaPassword: "p" };
 const LIVE = { patroniSuperuserPassword: "live-su", patroniReplicationPassword: "live-repl", patroniAppPassword: "live-app" };
 
-/** Parses prod's real config with `extra` plain values and only the given secrets configured. */
+/** Prod's real config with `extra` plain values and only the given secrets set; the error if refused. */
 function parseProd(extra: Record<string, string>, secrets: Record<string, string>): unknown {
-  const files = readStackFiles(PROJECT_DIR, "prod");
-  const stackFileKeys = new Set([...files.stackFileKeys, ...Object.keys(extra), ...Object.keys(secrets)]);
   try {
-    return parseConfig("prod", {
-      values: { ...files.values, ...extra, ...secrets },
-      secretKeys: new Set(Object.keys(secrets)),
-      stackFileKeys,
-      sourceOf: (key) => (stackFileKeys.has(key) ? "Pulumi.prod.yaml" : "Pulumi.yaml"),
-    });
+    return parseStack("prod", extra, secrets);
   } catch (e) {
     return e;
   }

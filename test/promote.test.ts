@@ -1,12 +1,11 @@
-import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { UsageError } from "../tools/cli/cli";
-import { PROJECT_DIR } from "../tools/cli/project";
 import { promote } from "../tools/ops/promote";
 import { find, projectWith, render } from "./harness";
+import { runScript } from "./cli-harness";
 
 const TOOLS_FILE = `# tools stack
 config:
@@ -15,16 +14,8 @@ config:
   hcap-infra:devCommit: "1a2b3c4"
 `;
 
-function runPromote(projectDir: string, args: string[]): { status: number; stdout: string; stderr: string } {
-  try {
-    const stdout = execFileSync(process.execPath, ["--import", "tsx", path.join(PROJECT_DIR, "scripts/promote.ts"), ...args], {
-      env: { ...process.env, HCAP_INFRA_PROJECT_DIR: projectDir }, encoding: "utf8", stdio: "pipe",
-    });
-    return { status: 0, stdout, stderr: "" };
-  } catch (e) {
-    const err = e as { status: number; stdout: string; stderr: string };
-    return { status: err.status, stdout: err.stdout, stderr: err.stderr };
-  }
+function runPromote(projectDir: string, args: string[]): { status: number | null; stdout: string; stderr: string } {
+  return runScript("promote", args, { projectDir });
 }
 
 describe("promote (pure)", () => {

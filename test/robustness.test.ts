@@ -11,8 +11,8 @@ import { UsageError } from "../tools/cli/cli";
 import { writeOutputs } from "../tools/evaluate/out-dir";
 import { PROJECT_DIR } from "../tools/cli/project";
 import { projectWith } from "./harness";
+import { runScript, scriptEnv } from "./cli-harness";
 
-const TSX = path.join(PROJECT_DIR, "node_modules", ".bin", "tsx");
 const OWNED = /^[a-z0-9-]+\.(yaml|plan\.json)$/;
 
 const tmp = (prefix: string): string => fs.mkdtempSync(path.join(os.tmpdir(), prefix));
@@ -51,10 +51,8 @@ describe("writeOutputs", () => {
 
 describe("npm start", () => {
   const start = (projectDir: string) =>
-    spawnSync(TSX, [path.join(PROJECT_DIR, "scripts", "start.ts")], {
-      // From another working folder: the command finds the project itself.
-      cwd: os.tmpdir(), encoding: "utf8", env: { ...process.env, HCAP_INFRA_PROJECT_DIR: projectDir },
-    });
+    // From another working folder: the command finds the project itself.
+    runScript("start", [], { projectDir, cwd: os.tmpdir() });
 
   it("a failing run leaves the previous complete out/ untouched (never a mix)", () => {
     const projectDir = projectWith("prod", {});
@@ -113,7 +111,7 @@ describe("npm run diff leaves no worktree behind", () => {
     const stale = path.join(os.tmpdir(), `hcap-infra-base-${gone}-stale`);
     spawnSync("git", ["worktree", "add", "--detach", stale, "HEAD"], { cwd: repo });
     expect(worktrees()).toHaveLength(2);
-    const r = spawnSync(TSX, [path.join(repo, "scripts", "diff.ts"), "dev", "--base", "HEAD"], { cwd: os.tmpdir(), encoding: "utf8", env });
+    const r = runScript("diff", ["dev", "--base", "HEAD"], { root: repo, cwd: os.tmpdir() });
     expect(r.stderr.split("\n").filter(Boolean).every((l) => l.endsWith("…"))).toBe(true);
     expect(r.status).toBe(0);
     expect(r.stdout).toContain("No changes.");
@@ -122,7 +120,9 @@ describe("npm run diff leaves no worktree behind", () => {
   });
 
   it("a diff terminated while it renders the base removes its worktree and exits 128+15", async () => {
-    const child = spawn(TSX, [path.join(repo, "scripts", "diff.ts"), "dev", "--base", "HEAD"], { cwd: repo, env, stdio: ["ignore", "pipe", "pipe"] });
+    // Through tsx, as before the compiled launcher: the slower start keeps the diff inside its base
+    // render when the signal comes (with the launcher it can finish first under load: a race of the test).
+    const child = spawn(path.join(PROJECT_DIR, "node_modules", ".bin", "tsx"), [path.join(repo, "scripts", "diff.ts"), "dev", "--base", "HEAD"], { cwd: repo, env: scriptEnv(), stdio: ["ignore", "pipe", "pipe"] });
     let stderr = "";
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
     const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
@@ -146,9 +146,7 @@ describe("every command works from another working folder", () => {
     [["check.ts", "dev"], /dev/],
   ])("%j", (args, out) => {
     const [script, ...rest] = args;
-    const env = { ...process.env };
-    delete env.HCAP_INFRA_PROJECT_DIR;
-    const r = spawnSync(TSX, [path.join(PROJECT_DIR, "scripts", script), ...rest], { cwd: os.tmpdir(), encoding: "utf8", env });
+    const r = runScript(script.replace(/\.ts$/, ""), rest, { cwd: os.tmpdir() });
     expect(r.stderr).not.toMatch(/Error|ENOENT/);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(out);

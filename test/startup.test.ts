@@ -8,6 +8,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { PROJECT_DIR } from "../tools/cli/project";
+import { DIFF_KEY_ENV } from "../tools/evaluate/snapshot";
 
 interface Compiler {
   ensureCompiled(projectDir: string): string;
@@ -78,8 +79,11 @@ describe("the compiled program", () => {
   });
 });
 
-/** Renders `stack` with the compiled render script in a fresh node; reports which deferred modules got loaded. */
-function renderIn(stack: string, preload: boolean, extra = "") {
+/** A fixed key for the snapshots' secret digests, so two renders can be compared byte for byte. */
+const KEY_ENV = { ...process.env, [DIFF_KEY_ENV]: "ab".repeat(32) };
+
+/** Runs the compiled render script with `args` in a fresh node; reports which deferred modules got loaded. */
+function renderIn(args: readonly string[], preload: boolean, extra = "") {
   const script = path.join(compiler.ensureCompiled(PROJECT_DIR), "scripts", "render.js");
   const probe = `
     process.on("exit", () => {
@@ -87,24 +91,28 @@ function renderIn(stack: string, preload: boolean, extra = "") {
       require("fs").writeSync(2, "\\nLOADED " + JSON.stringify([...new Set(loaded.map((f) => f.includes("typescript") ? "typescript" : "@npmcli/arborist"))].sort()) + "\\n");
     });
     ${extra}
-    process.argv = [process.argv[0], ${JSON.stringify(script)}, ${JSON.stringify(stack)}];
+    process.argv = [process.argv[0], ${JSON.stringify(script)}, ...${JSON.stringify(args)}];
     require(${JSON.stringify(script)});`;
   // A file, not -e: under -e, parseArgs would take the script path for an argument.
   const file = path.join(tmp("hcap-infra-probe-"), "probe.cjs");
   fs.writeFileSync(file, probe);
-  const r = node([...(preload ? ["--require", path.join(LAUNCH, "defer-closure.cjs")] : []), file]);
+  const r = node([...(preload ? ["--require", path.join(LAUNCH, "defer-closure.cjs")] : []), file], PROJECT_DIR, KEY_ENV);
   expect(r.status, r.stderr).toBe(0);
   const loaded = JSON.parse(/LOADED (.*)/.exec(r.stderr)?.[1] ?? "null") as string[];
   return { yaml: r.stdout, loaded, stderr: r.stderr };
 }
 
 describe("typescript and @npmcli/arborist deferred (launch/defer-closure.cjs)", () => {
-  it.each(["dev", "test", "prod", "tools"])("%s renders byte-identical with and without the preload, and the preload loads neither module", (stack) => {
-    const plain = renderIn(stack, false);
-    const deferred = renderIn(stack, true);
+  it("all four stacks render byte-identical with and without the preload (objects and plan), and the preload loads neither module", () => {
+    // One process per side for the four stacks (render --snapshot takes several), as diff's base does.
+    const stacks = ["dev", "test", "prod", "tools"];
+    const plain = renderIn(["--snapshot", ...stacks], false);
+    const deferred = renderIn(["--snapshot", ...stacks], true);
     expect(plain.loaded).toEqual(["@npmcli/arborist", "typescript"]);
     expect(deferred.loaded).toEqual([]);
-    expect(deferred.yaml.length).toBeGreaterThan(1000);
+    const lines = deferred.yaml.trimEnd().split("\n");
+    expect(lines.map((l) => (JSON.parse(l) as { stack: string }).stack)).toEqual(stacks);
+    for (const line of lines) expect(line.length).toBeGreaterThan(1000);
     expect(deferred.yaml).toBe(plain.yaml);
   });
 
@@ -113,7 +121,7 @@ describe("typescript and @npmcli/arborist deferred (launch/defer-closure.cjs)", 
     const serialize = `
       require(${pulumiPath}).runtime.serializeFunction(() => 6 * 7)
         .then((f) => require("fs").writeSync(2, "\\nSERIALIZED " + /6 \\* 7/.test(f.text) + "\\n"));`;
-    const r = renderIn("tools", true, serialize);
+    const r = renderIn(["tools"], true, serialize);
     expect(r.stderr).toContain("SERIALIZED true");
     expect(r.loaded).toEqual(["typescript"]);
   });

@@ -62,7 +62,7 @@ describe("the Deployment's image is the commit the promotion recorded in Pulumi.
   it("re-promoting the previous commit gives back exactly the previous Deployment (rollback = re-promote)", async () => {
     const first = await render("prod", { projectDir: projectWith("tools", { "hcap-infra:prodCommit": "aaaaaaa" }) });
     const second = await render("prod", { projectDir: projectWith("tools", { "hcap-infra:prodCommit": "bbbbbbb" }) });
-    const back = await render("prod", { projectDir: projectWith("tools", { "hcap-infra:prodCommit": "aaaaaaa" }) });
+    const back = await render("prod", { projectDir: projectWith("tools", { "hcap-infra:prodCommit": "aaaaaaa" }), fresh: true });
     const server = (r: typeof first) => find(r.objects, "Deployment", "hcap-server");
     expect(podSpec(server(second)).containers[0].image).toContain(":bbbbbbb");
     expect(server(back)).toEqual(server(first));
