@@ -257,7 +257,7 @@ function runCli(args: string[], env: Record<string, string> = {}): { status: num
 }
 
 /**
- * What `npm run adopt-check -- <stack> --live <file>` computes and prints (lib/commands/adopt-check.ts),
+ * What `npm run adopt-check -- <stack> --live <file>` computes and prints (tools/cli/commands/adopt-check.ts),
  * in process over the memoised render; the two spawned cases above and below cover the command itself.
  */
 async function adoptCheck(stack: string, liveFile: string, projectDir?: string): Promise<{ status: number; stdout: string }> {
