@@ -7,11 +7,10 @@ import { afterAll, describe, expect, it } from "vitest";
 import { diffPlans, diffSnapshots, diffValues, hasChanges, toMarkdown, type StackDiff } from "../tools/diff/plan-diff";
 import type { DeclaredResource, StackEvaluation } from "../tools/evaluate/evaluate";
 import { SecretValue } from "../tools/kube/secret";
-import { PROJECT_DIR } from "../tools/cli/project";
 import type { PlanEntry } from "../tools/evaluate/render";
 import type { KubeObject } from "../tools/kube/object";
 import { SNAPSHOT_FORMAT, snapshotOf, type Snapshot } from "../tools/evaluate/snapshot";
-import { projectWith, render } from "./harness";
+import { gitProjectCopy, projectWith, render } from "./harness";
 import { runScript } from "./cli-harness";
 
 const NS = "f047a2-dev";
@@ -208,29 +207,6 @@ describe("diff of two real renders", () => {
   });
 });
 
-/** A throw-away git repository holding this project, first without it, then with it. */
-function gitProjectCopy(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hcap-infra-git-"));
-  const git = (...args: string[]): void => {
-    const r = spawnSync("git", ["-c", "user.name=test", "-c", "user.email=test@example.invalid", ...args], { cwd: dir, encoding: "utf8" });
-    if (r.status !== 0) throw new Error(`git ${args.join(" ")}: ${r.stderr}`);
-  };
-  git("init", "-q", "-b", "main");
-  fs.writeFileSync(path.join(dir, "README.md"), "empty\n");
-  git("add", "-A");
-  git("commit", "-q", "-m", "before the project");
-  const files = spawnSync("git", ["ls-files", "--cached", "--others", "--exclude-standard"], { cwd: PROJECT_DIR, encoding: "utf8" })
-    .stdout.split("\n").filter((f) => f !== "" && fs.existsSync(path.join(PROJECT_DIR, f)));
-  for (const f of files) {
-    fs.mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
-    fs.copyFileSync(path.join(PROJECT_DIR, f), path.join(dir, f));
-  }
-  fs.symlinkSync(path.join(PROJECT_DIR, "node_modules"), path.join(dir, "node_modules"), "dir");
-  git("add", "-A", "--", ".", ":!node_modules");
-  git("commit", "-q", "-m", "the project");
-  return dir;
-}
-
 function withoutProjectDir(): NodeJS.ProcessEnv {
   const env = { ...process.env };
   delete env.HCAP_INFRA_PROJECT_DIR;
@@ -238,7 +214,7 @@ function withoutProjectDir(): NodeJS.ProcessEnv {
 }
 
 describe("npm run diff between git refs", () => {
-  const repo = gitProjectCopy();
+  const repo = gitProjectCopy({ commitBefore: true });
   // rmSync unlinks the node_modules symlink; it never follows it into this checkout.
   afterAll(() => fs.rmSync(repo, { recursive: true, force: true }));
   const diff = (...args: string[]) =>

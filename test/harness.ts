@@ -7,6 +7,7 @@
  * and with `isolate: false` (vitest.config.mts) the memo is shared by every file the worker runs.
  * A memoised render is deep-frozen, so a test that edits one fails instead of corrupting the next.
  */
+import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -157,4 +158,33 @@ export function parseStack(stack: string, extra: Readonly<Record<string, string>
     stackFileKeys,
     sourceOf: (key) => (stackFileKeys.has(key) ? `Pulumi.${stack}.yaml` : "Pulumi.yaml"),
   });
+}
+
+/**
+ * A throw-away git repository holding this project's tracked and untracked-but-not-ignored files
+ * (node_modules linked). With `commitBefore`, a first commit without the project, so a diff can have
+ * a base that predates it.
+ */
+export function gitProjectCopy(options: { commitBefore?: boolean } = {}): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hcap-infra-git-"));
+  const git = (...args: string[]): void => {
+    const r = spawnSync("git", ["-c", "user.name=test", "-c", "user.email=test@example.invalid", ...args], { cwd: dir, encoding: "utf8" });
+    if (r.status !== 0) throw new Error(`git ${args.join(" ")}: ${r.stderr}`);
+  };
+  git("init", "-q", "-b", "main");
+  if (options.commitBefore) {
+    fs.writeFileSync(path.join(dir, "README.md"), "empty\n");
+    git("add", "-A");
+    git("commit", "-q", "-m", "before the project");
+  }
+  const files = spawnSync("git", ["ls-files", "--cached", "--others", "--exclude-standard"], { cwd: PROJECT_DIR, encoding: "utf8" })
+    .stdout.split("\n").filter((f) => f !== "" && fs.existsSync(path.join(PROJECT_DIR, f)));
+  for (const f of files) {
+    fs.mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
+    fs.copyFileSync(path.join(PROJECT_DIR, f), path.join(dir, f));
+  }
+  fs.symlinkSync(path.join(PROJECT_DIR, "node_modules"), path.join(dir, "node_modules"), "dir");
+  git("add", "-A", "--", ".", ":!node_modules");
+  git("commit", "-q", "-m", "the project");
+  return dir;
 }

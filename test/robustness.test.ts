@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { UsageError } from "../tools/cli/cli";
 import { writeOutputs } from "../tools/evaluate/out-dir";
 import { PROJECT_DIR } from "../tools/cli/project";
-import { projectWith } from "./harness";
+import { gitProjectCopy, projectWith } from "./harness";
 import { runScript, scriptEnv } from "./cli-harness";
 
 const OWNED = /^[a-z0-9-]+\.(yaml|plan\.json)$/;
@@ -75,26 +75,6 @@ describe("npm start", () => {
     expect(listing(out)).toEqual(before);
   });
 });
-
-/** A throw-away git repository holding this project (node_modules linked). */
-function gitProjectCopy(): string {
-  const dir = tmp("hcap-infra-git-");
-  const git = (...args: string[]): void => {
-    const r = spawnSync("git", ["-c", "user.name=test", "-c", "user.email=test@example.invalid", ...args], { cwd: dir, encoding: "utf8" });
-    if (r.status !== 0) throw new Error(`git ${args.join(" ")}: ${r.stderr}`);
-  };
-  git("init", "-q", "-b", "main");
-  const files = spawnSync("git", ["ls-files", "--cached", "--others", "--exclude-standard"], { cwd: PROJECT_DIR, encoding: "utf8" })
-    .stdout.split("\n").filter((f) => f !== "" && fs.existsSync(path.join(PROJECT_DIR, f)));
-  for (const f of files) {
-    fs.mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
-    fs.copyFileSync(path.join(PROJECT_DIR, f), path.join(dir, f));
-  }
-  fs.symlinkSync(path.join(PROJECT_DIR, "node_modules"), path.join(dir, "node_modules"), "dir");
-  git("add", "-A", "--", ".", ":!node_modules");
-  git("commit", "-q", "-m", "the project");
-  return dir;
-}
 
 describe("npm run diff leaves no worktree behind", () => {
   const repo = gitProjectCopy();
