@@ -92,42 +92,42 @@ export const gitRef = text.refine(
  * the cluster as custom resources, which Pulumi does not normalise: `0.5` would come back as `500m`
  * and show as drift on every refresh. So only the canonical form is accepted.
  */
-export const cpu = z.string({ error: "must be a CPU quantity such as 250m or 1" }).superRefine((s, ctx) => {
-  if (isCanonicalCpu(s)) {
-    check((q: string) => cpuProblem(q, "limit"))(s, ctx);
-    return;
-  }
-  const hint = canonicalCpu(s);
-  ctx.addIssue({
-    code: "custom",
-    message: hint
-      ? `must be written as the API server stores it: ${hint}, not ${s}`
-      : `must be a CPU quantity such as 250m or 1 (got ${JSON.stringify(s)})`,
-  });
-});
+export const cpu = z.string({ error: "must be a CPU quantity such as 250m or 1" }).superRefine(
+  canonicalQuantity(isCanonicalCpu, canonicalCpu, (q) => cpuProblem(q, "limit"), (s) => `must be a CPU quantity such as 250m or 1 (got ${JSON.stringify(s)})`),
+);
+
+/**
+ * The refinement every quantity key shares: the canonical form passes on to its bounds; another
+ * spelling of a valid quantity is refused naming the canonical one; anything else gets `invalid`.
+ */
+function canonicalQuantity(
+  isCanonical: (s: string) => boolean,
+  canonical: (s: string) => string | undefined,
+  bounds: (q: string) => string | undefined,
+  invalid: (s: string) => string,
+) {
+  return (s: string, ctx: z.RefinementCtx): void => {
+    if (isCanonical(s)) {
+      check(bounds)(s, ctx);
+      return;
+    }
+    const hint = canonical(s);
+    ctx.addIssue({ code: "custom", message: hint ? `must be written as the API server stores it: ${hint}, not ${s}` : invalid(s) });
+  };
+}
 
 /**
  * A memory/storage quantity in canonical form (`512Mi`, `1Gi`, `256M`), with its unit: a bare number
  * is bytes to Kubernetes (`512` is 512 bytes, not 512Mi). See {@link cpu}.
  */
 function quantity(bounds: (q: string) => string | undefined) {
-  return z
-    .string({ error: "must be a quantity such as 512Mi or 1Gi" })
-    .superRefine((s, ctx) => {
-      if (isCanonicalMemory(s)) {
-        check(bounds)(s, ctx);
-        return;
-      }
-      const hint = foldedBinary(s);
-      ctx.addIssue({
-        code: "custom",
-        message: hint
-          ? `must be written as the API server stores it: ${hint}, not ${s}`
-          : /^\d+$/.test(s)
-            ? `must have a unit such as Mi or Gi (${s} without one means ${s} bytes)`
-            : `must be a quantity such as 512Mi or 1Gi (got ${JSON.stringify(s)})`,
-      });
-    });
+  return z.string({ error: "must be a quantity such as 512Mi or 1Gi" }).superRefine(
+    canonicalQuantity(isCanonicalMemory, foldedBinary, bounds, (s) =>
+      /^\d+$/.test(s)
+        ? `must have a unit such as Mi or Gi (${s} without one means ${s} bytes)`
+        : `must be a quantity such as 512Mi or 1Gi (got ${JSON.stringify(s)})`,
+    ),
+  );
 }
 
 /** Memory of one container: at least 1Mi, at most what the largest namespace holds. */
