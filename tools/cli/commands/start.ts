@@ -6,18 +6,17 @@
  */
 import * as path from "node:path";
 import { ENVIRONMENTS, STACKS, isEnvName } from "../../../config/stacks";
+import { readPromotedCommit } from "../../../config";
 import type { CommandMain } from "../cli";
 import { evaluateStack } from "../../evaluate/evaluate";
 import { PROJECT_DIR } from "../project";
 import { writeOutputs } from "../../evaluate/out-dir";
 import { kubernetesObjects, plan, toYaml } from "../../evaluate/render";
-import { readStackFiles } from "../../evaluate/stack-files";
 import { protectedResources, stackSummary, totalLine, type Totals } from "../../evaluate/summary";
 
-/** The commit each environment runs: `<env>Commit` of the tools stack, which moves the env's image tag. */
+/** The commit each environment runs, as the environment stacks read it (config `readPromotedCommit`); "" if none. */
 function promotions(): Record<string, string> {
-  const values = readStackFiles(PROJECT_DIR, "tools").values;
-  return Object.fromEntries(ENVIRONMENTS.map((env) => [env, values[`${env}Commit`] ?? ""]));
+  return Object.fromEntries(ENVIRONMENTS.map((env) => [env, readPromotedCommit(PROJECT_DIR, env) ?? ""]));
 }
 
 /** The files `npm start` owns in out/: anything else there is left alone. */
