@@ -47,9 +47,11 @@ function tier(cfg: EnvConfig, stream: string, host: string): TierOutputs {
   return {
     url: `https://${host}`,
     commit: promoted ? cfg.commit : null,
-    image: !promoted ? null : cfg.workload === "Deployment"
-      ? deploymentImage({ image, commit: cfg.commit })
-      : `${image.namespace}/${stream}:${image.tag}`,
+    image: !promoted
+      ? null
+      : cfg.workload === "Deployment"
+        ? deploymentImage({ image, commit: cfg.commit })
+        : `${image.namespace}/${stream}:${image.tag}`,
   };
 }
 

@@ -73,14 +73,32 @@ function imageTagProvider(cfg: ToolsConfig): k8s.Provider {
  * failover does not restart the pods; the server listens only after its migrations ran, hence the
  * liveness grace.
  */
-const SERVER_READINESS: HttpProbe = { path: "/api/v1/version", initialDelaySeconds: 15, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 3 };
-const SERVER_LIVENESS: HttpProbe = { path: "/api/v1/version", initialDelaySeconds: 60, periodSeconds: 15, timeoutSeconds: 5, failureThreshold: 5 };
+const SERVER_READINESS: HttpProbe = {
+  path: "/api/v1/version",
+  initialDelaySeconds: 15,
+  periodSeconds: 10,
+  timeoutSeconds: 3,
+  failureThreshold: 3,
+};
+const SERVER_LIVENESS: HttpProbe = {
+  path: "/api/v1/version",
+  initialDelaySeconds: 60,
+  periodSeconds: 15,
+  timeoutSeconds: 5,
+  failureThreshold: 5,
+};
 /**
  * The server listens only after connecting to the database, reading Keycloak and running its
  * migrations: give that up to 20 minutes before liveness may restart it (a restart mid-migration
  * leaves it half applied).
  */
-const SERVER_STARTUP: HttpProbe = { path: "/api/v1/version", initialDelaySeconds: 15, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 120 };
+const SERVER_STARTUP: HttpProbe = {
+  path: "/api/v1/version",
+  initialDelaySeconds: 15,
+  periodSeconds: 10,
+  timeoutSeconds: 3,
+  failureThreshold: 120,
+};
 
 /** hcap-client probes: nginx answers `/` with the built index.html as soon as it starts. */
 const CLIENT_READINESS: HttpProbe = { path: "/", initialDelaySeconds: 5, periodSeconds: 10, timeoutSeconds: 3, failureThreshold: 3 };
@@ -123,96 +141,127 @@ function declareEnvironment(cfg: EnvConfig, opts: pulumi.ComponentResourceOption
   // The maintenance scale and adoption, each decided once for the whole stack and passed as values.
   const scale = workloadScale(cfg);
   const adoption = stackAdoption({ adopt: cfg.adopt, namespace: cfg.namespace, names, role: "env" });
-  const database = new PatroniCluster("database", {
-    names: names.patroni,
-    namespace: cfg.namespace,
-    image: internalImage(cfg.toolsNamespace, names.images.patroni, cfg.patroniImageTag),
-    replicas: scale.patroniReplicas,
-    resources: cfg.patroni.resources,
-    volume: { size: cfg.patroni.volumeSize, storageClass: cfg.patroni.storageClass },
-    passwords: {
-      superuserPassword: cfg.secrets.patroniSuperuserPassword,
-      replicationPassword: cfg.secrets.patroniReplicationPassword,
-      appPassword: cfg.secrets.patroniAppPassword,
+  const database = new PatroniCluster(
+    "database",
+    {
+      names: names.patroni,
+      namespace: cfg.namespace,
+      image: internalImage(cfg.toolsNamespace, names.images.patroni, cfg.patroniImageTag),
+      replicas: scale.patroniReplicas,
+      resources: cfg.patroni.resources,
+      volume: { size: cfg.patroni.volumeSize, storageClass: cfg.patroni.storageClass },
+      passwords: {
+        superuserPassword: cfg.secrets.patroniSuperuserPassword,
+        replicationPassword: cfg.secrets.patroniReplicationPassword,
+        appPassword: cfg.secrets.patroniAppPassword,
+      },
+      protect: cfg.protectStateful,
+      adoption,
     },
-    protect: cfg.protectStateful,
-    adoption,
-  }, opts);
+    opts,
+  );
   if (cfg.maintenance === "restore") {
-    new MaintenanceMarker("maintenance", {
-      names: { name: names.maintenanceMarker, labels: names.common }, namespace: cfg.namespace, mode: "restore", adoption,
-    }, opts);
+    new MaintenanceMarker(
+      "maintenance",
+      {
+        names: { name: names.maintenanceMarker, labels: names.common },
+        namespace: cfg.namespace,
+        mode: "restore",
+        adoption,
+      },
+      opts,
+    );
   }
 
-  new NetworkPolicies("network", {
-    names: names.networkPolicies,
-    patroni: { selector: database.podSelector, ports: { postgres: database.port, rest: PORTS.patroniRest } },
-    // The pods behind Routes: hcap-server (its own host, and /api on the client's) and hcap-client.
-    routed: [
-      { policy: names.networkPolicies.routerTo.server, selector: names.server.selector, port: PORTS.server },
-      { policy: names.networkPolicies.routerTo.client, selector: names.client.selector, port: PORTS.client },
-    ],
-    databaseClients: [names.server.selector, names.backup.selector],
-    adoption,
-  }, opts);
+  new NetworkPolicies(
+    "network",
+    {
+      names: names.networkPolicies,
+      patroni: { selector: database.podSelector, ports: { postgres: database.port, rest: PORTS.patroniRest } },
+      // The pods behind Routes: hcap-server (its own host, and /api on the client's) and hcap-client.
+      routed: [
+        { policy: names.networkPolicies.routerTo.server, selector: names.server.selector, port: PORTS.server },
+        { policy: names.networkPolicies.routerTo.client, selector: names.client.selector, port: PORTS.client },
+      ],
+      databaseClients: [names.server.selector, names.backup.selector],
+      adoption,
+    },
+    opts,
+  );
 
-  const keycloak = new KeycloakSecret("keycloak", {
-    names: names.keycloak,
-    realm: cfg.keycloak.realm,
-    authUrl: cfg.keycloak.authUrl,
-    apiSecret: cfg.secrets.keycloakApiSecret,
-    serviceAccountUsername: cfg.secrets.keycloakSaUsername,
-    serviceAccountPassword: cfg.secrets.keycloakSaPassword,
-    adoption,
-  }, opts);
+  const keycloak = new KeycloakSecret(
+    "keycloak",
+    {
+      names: names.keycloak,
+      realm: cfg.keycloak.realm,
+      authUrl: cfg.keycloak.authUrl,
+      apiSecret: cfg.secrets.keycloakApiSecret,
+      serviceAccountUsername: cfg.secrets.keycloakSaUsername,
+      serviceAccountPassword: cfg.secrets.keycloakSaPassword,
+      adoption,
+    },
+    opts,
+  );
 
-  new AppTier("server", {
-    names: names.server,
-    image: { namespace: cfg.toolsNamespace, stream: names.images.server, tag: cfg.stack },
-    port: PORTS.server,
-    replicas: scale.serverReplicas,
-    autoscale: autoscaler(cfg.server),
-    workload: cfg.workload,
-    commit: cfg.commit,
-    readOnlyRoot: SERVER_READ_ONLY_ROOT,
-    resources: cfg.server.resources,
-    host: cfg.server.host,
-    pathRoutes: [{ name: names.clientApiRoute, host: cfg.client.host, path: API_PATH }],
-    env: serverEnv(PORTS.server, database, keycloak),
-    readiness: SERVER_READINESS,
-    liveness: SERVER_LIVENESS,
-    startup: SERVER_STARTUP,
-    adoption,
-  }, opts);
+  new AppTier(
+    "server",
+    {
+      names: names.server,
+      image: { namespace: cfg.toolsNamespace, stream: names.images.server, tag: cfg.stack },
+      port: PORTS.server,
+      replicas: scale.serverReplicas,
+      autoscale: autoscaler(cfg.server),
+      workload: cfg.workload,
+      commit: cfg.commit,
+      readOnlyRoot: SERVER_READ_ONLY_ROOT,
+      resources: cfg.server.resources,
+      host: cfg.server.host,
+      pathRoutes: [{ name: names.clientApiRoute, host: cfg.client.host, path: API_PATH }],
+      env: serverEnv(PORTS.server, database, keycloak),
+      readiness: SERVER_READINESS,
+      liveness: SERVER_LIVENESS,
+      startup: SERVER_STARTUP,
+      adoption,
+    },
+    opts,
+  );
 
   // A static build: no database, no Keycloak secret (the client asks the API for its Keycloak settings).
-  new AppTier("client", {
-    names: names.client,
-    image: { namespace: cfg.toolsNamespace, stream: names.images.client, tag: cfg.stack },
-    port: PORTS.client,
-    replicas: scale.clientReplicas,
-    autoscale: autoscaler(cfg.client),
-    workload: cfg.workload,
-    commit: cfg.commit,
-    readOnlyRoot: CLIENT_READ_ONLY_ROOT,
-    resources: cfg.client.resources,
-    host: cfg.client.host,
-    env: [],
-    readiness: CLIENT_READINESS,
-    liveness: CLIENT_LIVENESS,
-    adoption,
-  }, opts);
+  new AppTier(
+    "client",
+    {
+      names: names.client,
+      image: { namespace: cfg.toolsNamespace, stream: names.images.client, tag: cfg.stack },
+      port: PORTS.client,
+      replicas: scale.clientReplicas,
+      autoscale: autoscaler(cfg.client),
+      workload: cfg.workload,
+      commit: cfg.commit,
+      readOnlyRoot: CLIENT_READ_ONLY_ROOT,
+      resources: cfg.client.resources,
+      host: cfg.client.host,
+      env: [],
+      readiness: CLIENT_READINESS,
+      liveness: CLIENT_LIVENESS,
+      adoption,
+    },
+    opts,
+  );
 
-  new DatabaseBackup("backup", {
-    names: names.backup,
-    database,
-    image: internalImage(cfg.toolsNamespace, names.images.backup, cfg.backupImageRef),
-    backup: cfg.backup,
-    scale,
-    environment: { name: cfg.namespace, friendlyName: `${cfg.appName} (${cfg.stack})` },
-    protect: cfg.protectStateful,
-    adoption,
-  }, opts);
+  new DatabaseBackup(
+    "backup",
+    {
+      names: names.backup,
+      database,
+      image: internalImage(cfg.toolsNamespace, names.images.backup, cfg.backupImageRef),
+      backup: cfg.backup,
+      scale,
+      environment: { name: cfg.namespace, friendlyName: `${cfg.appName} (${cfg.stack})` },
+      protect: cfg.protectStateful,
+      adoption,
+    },
+    opts,
+  );
 }
 
 function declareTools(cfg: ToolsConfig, opts: pulumi.ComponentResourceOptions): void {
@@ -223,43 +272,63 @@ function declareTools(cfg: ToolsConfig, opts: pulumi.ComponentResourceOptions): 
 
   // The server from the repository's root Dockerfile (which also bundles the client build, unused
   // here: the client tier serves it); the client from its folder with the inline Dockerfile.
-  new AppImage("server-image", {
-    names: names.imageStreams.server,
-    git: cfg.git,
-    promotions: cfg.promotions,
-    tagProvider,
-    adoption,
-  }, opts);
+  new AppImage(
+    "server-image",
+    {
+      names: names.imageStreams.server,
+      git: cfg.git,
+      promotions: cfg.promotions,
+      tagProvider,
+      adoption,
+    },
+    opts,
+  );
   // Both images are promoted together: one commit per environment, so the client and the API an
   // environment runs always come from the same commit.
-  new AppImage("client-image", {
-    names: names.imageStreams.client,
-    git: cfg.git,
-    contextDir: CLIENT_CONTEXT_DIR,
-    dockerfile: clientDockerfile(),
-    pullSecret: names.buildPullSecret,
-    promotions: cfg.promotions,
-    tagProvider,
-    adoption,
-  }, opts);
+  new AppImage(
+    "client-image",
+    {
+      names: names.imageStreams.client,
+      git: cfg.git,
+      contextDir: CLIENT_CONTEXT_DIR,
+      dockerfile: clientDockerfile(),
+      pullSecret: names.buildPullSecret,
+      promotions: cfg.promotions,
+      tagProvider,
+      adoption,
+    },
+    opts,
+  );
 
-  new PatroniImage("patroni-image", { names: names.imageStreams.patroni, sourceImage: cfg.patroniSourceImage, tag: cfg.patroniImageTag, adoption }, opts);
+  new PatroniImage(
+    "patroni-image",
+    { names: names.imageStreams.patroni, sourceImage: cfg.patroniSourceImage, tag: cfg.patroniImageTag, adoption },
+    opts,
+  );
   // One grant per environment covers every image in tools (server, client, Patroni, backup).
-  new ImagePullGrants("image-pull-grants", {
-    grants: ENVIRONMENTS.map((env) => {
-      const namespace = namespaceFor(cfg.licencePlate, env);
-      return { name: names.imagePullerBinding(namespace), namespace };
-    }),
-    labels: names.common,
-    adoption,
-  }, opts);
+  new ImagePullGrants(
+    "image-pull-grants",
+    {
+      grants: ENVIRONMENTS.map((env) => {
+        const namespace = namespaceFor(cfg.licencePlate, env);
+        return { name: names.imagePullerBinding(namespace), namespace };
+      }),
+      labels: names.common,
+      adoption,
+    },
+    opts,
+  );
 
-  new BackupImage("backup-image", {
-    names: names.imageStreams.backup,
-    release: cfg.backupImageRef,
-    baseImage: cfg.backupBaseImage,
-    adoption,
-  }, opts);
+  new BackupImage(
+    "backup-image",
+    {
+      names: names.imageStreams.backup,
+      release: cfg.backupImageRef,
+      baseImage: cfg.backupBaseImage,
+      adoption,
+    },
+    opts,
+  );
 }
 
 export function declareStack(cfg: StackConfig): StackOutputs {

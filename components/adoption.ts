@@ -9,8 +9,19 @@ import type { StackNames } from "./names";
 
 /** Kinds of the objects the old flow made that the program also declares. */
 export type AdoptableKind =
-  | "Secret" | "ServiceAccount" | "Role" | "RoleBinding" | "Service" | "StatefulSet" | "PersistentVolumeClaim" | "ConfigMap"
-  | "DeploymentConfig" | "Route" | "ImageStream" | "BuildConfig" | "ImageStreamTag";
+  | "Secret"
+  | "ServiceAccount"
+  | "Role"
+  | "RoleBinding"
+  | "Service"
+  | "StatefulSet"
+  | "PersistentVolumeClaim"
+  | "ConfigMap"
+  | "DeploymentConfig"
+  | "Route"
+  | "ImageStream"
+  | "BuildConfig"
+  | "ImageStreamTag";
 
 /** One object the old flow made: `<kind>/<metadata.name>`. */
 export type ObjectRef = `${AdoptableKind}/${string}`;
@@ -26,26 +37,35 @@ export function madeByOldFlow(names: StackNames, role: "env" | "tools"): readonl
   if (role === "tools") {
     return [
       // server.bc.yml; the environment tags came from the make targets' `oc tag`.
-      `ImageStream/${names.images.server}`, `BuildConfig/${names.images.server}`,
+      `ImageStream/${names.images.server}`,
+      `BuildConfig/${names.images.server}`,
       ...ENVIRONMENTS.map((env): ObjectRef => `ImageStreamTag/${names.images.server}:${env}`),
       // patroni.bc.yml (its BuildConfig is not declared: tools imports the published image instead).
       `ImageStream/${names.images.patroni}`,
       // universal.bc.yml, as `build-db-backup` processed it.
-      `ImageStream/${names.images.backup}`, `BuildConfig/${names.images.backup}`,
+      `ImageStream/${names.images.backup}`,
+      `BuildConfig/${names.images.backup}`,
     ];
   }
   const patroni = names.patroni.name;
   return [
     // patroni.prep.yml
-    `Secret/${patroni}`, `ServiceAccount/${patroni}`, `Role/${patroni}`, `RoleBinding/${patroni}`,
+    `Secret/${patroni}`,
+    `ServiceAccount/${patroni}`,
+    `Role/${patroni}`,
+    `RoleBinding/${patroni}`,
     // patroni.dc.yml
-    `Service/${patroni}`, `StatefulSet/${patroni}`,
+    `Service/${patroni}`,
+    `StatefulSet/${patroni}`,
     // keycloak.prep.yml
     `Secret/${names.keycloak.name}`,
     // server.dc.yml
-    `DeploymentConfig/${names.server.name}`, `Service/${names.server.name}`, `Route/${names.server.name}`,
+    `DeploymentConfig/${names.server.name}`,
+    `Service/${names.server.name}`,
+    `Route/${names.server.name}`,
     // backup.dc.yml
-    `PersistentVolumeClaim/${names.backup.dataVolume}`, `PersistentVolumeClaim/${names.backup.verificationVolume}`,
+    `PersistentVolumeClaim/${names.backup.dataVolume}`,
+    `PersistentVolumeClaim/${names.backup.verificationVolume}`,
     `ConfigMap/${names.backup.config}`,
   ];
 }
@@ -69,5 +89,7 @@ export const NOT_ADOPTING: Adoption = { adopt: false, namespace: "", madeByOldFl
  * `kind` is any Kubernetes kind, so a component can ask for each of its objects.
  */
 export function adoptOptions(adoption: Adoption, kind: string, name: string): pulumi.CustomResourceOptions {
-  return adoption.adopt && adoption.madeByOldFlow.has(`${kind as AdoptableKind}/${name}`) ? { import: `${adoption.namespace}/${name}` } : {};
+  return adoption.adopt && adoption.madeByOldFlow.has(`${kind as AdoptableKind}/${name}`)
+    ? { import: `${adoption.namespace}/${name}` }
+    : {};
 }

@@ -127,17 +127,19 @@ export function deploymentObject(args: AppDeploymentArgs): k8s.types.input.apps.
           automountServiceAccountToken: false,
           securityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
           ...(spread ? { affinity: preferSpread(names) } : {}),
-          containers: [{
-            ...args.container,
-            image: deploymentImage(args),
-            // The commit tag is written once by CI; a new commit is a new reference.
-            imagePullPolicy: "IfNotPresent",
-            ...(env.length > 0 ? { env } : {}),
-            securityContext: HARDENED_CONTAINER,
-            volumeMounts: args.readOnlyRoot.writable.map((w) => ({ name: w.volume, mountPath: w.mountPath })),
-            // The router keeps a terminating pod as a backend until its next sync: keep serving meanwhile.
-            lifecycle: { preStop: { exec: { command: ["sleep", String(PRE_STOP_SLEEP_SECONDS)] } } },
-          }],
+          containers: [
+            {
+              ...args.container,
+              image: deploymentImage(args),
+              // The commit tag is written once by CI; a new commit is a new reference.
+              imagePullPolicy: "IfNotPresent",
+              ...(env.length > 0 ? { env } : {}),
+              securityContext: HARDENED_CONTAINER,
+              volumeMounts: args.readOnlyRoot.writable.map((w) => ({ name: w.volume, mountPath: w.mountPath })),
+              // The router keeps a terminating pod as a backend until its next sync: keep serving meanwhile.
+              lifecycle: { preStop: { exec: { command: ["sleep", String(PRE_STOP_SLEEP_SECONDS)] } } },
+            },
+          ],
           volumes: args.readOnlyRoot.writable.map((w) => ({ name: w.volume, emptyDir: {} })),
         },
       },
@@ -149,10 +151,12 @@ export function deploymentObject(args: AppDeploymentArgs): k8s.types.input.apps.
 function preferSpread(names: ObjectNames): k8s.types.input.core.v1.Affinity {
   return {
     podAntiAffinity: {
-      preferredDuringSchedulingIgnoredDuringExecution: [{
-        weight: 100,
-        podAffinityTerm: { labelSelector: { matchLabels: { ...names.selector } }, topologyKey: "kubernetes.io/hostname" },
-      }],
+      preferredDuringSchedulingIgnoredDuringExecution: [
+        {
+          weight: 100,
+          podAffinityTerm: { labelSelector: { matchLabels: { ...names.selector } }, topologyKey: "kubernetes.io/hostname" },
+        },
+      ],
     },
   };
 }
@@ -180,19 +184,18 @@ export function autoscalerObject(
       scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: names.name },
       minReplicas,
       maxReplicas: autoscale.maxReplicas,
-      metrics: [{
-        type: "Resource",
-        resource: { name: "cpu", target: { type: "Utilization", averageUtilization: autoscale.cpuPercent } },
-      }],
+      metrics: [
+        {
+          type: "Resource",
+          resource: { name: "cpu", target: { type: "Utilization", averageUtilization: autoscale.cpuPercent } },
+        },
+      ],
     },
   };
 }
 
 /** The Deployment and its PDB/HPA; returns the Deployment, which the Service waits for. */
-export function declareAppDeployment(
-  args: AppDeploymentArgs,
-  opts: pulumi.CustomResourceOptions,
-): k8s.apps.v1.Deployment {
+export function declareAppDeployment(args: AppDeploymentArgs, opts: pulumi.CustomResourceOptions): k8s.apps.v1.Deployment {
   const autoscale = activeAutoscale(args);
   const deadline = progressDeadlineSeconds(args.startupSeconds);
   // The provider waits for the rollout (all replicas updated and ready) up to its own timeout, which
@@ -214,7 +217,10 @@ export function declareAppDeployment(
     ...(autoscale ? { ignoreChanges: ["spec.replicas"] } : {}),
   });
   if (maxPods(args) > 1) {
-    new k8s.policy.v1.PodDisruptionBudget(args.names.name, podDisruptionBudgetObject(args.names), { ...opts, ...adopted("PodDisruptionBudget") });
+    new k8s.policy.v1.PodDisruptionBudget(args.names.name, podDisruptionBudgetObject(args.names), {
+      ...opts,
+      ...adopted("PodDisruptionBudget"),
+    });
   }
   if (autoscale) {
     new k8s.autoscaling.v2.HorizontalPodAutoscaler(args.names.name, autoscalerObject(args.names, args.replicas, autoscale), {

@@ -134,7 +134,9 @@ export class AppImage extends pulumi.ComponentResource {
   constructor(name: string, args: AppImageArgs, opts?: pulumi.ComponentResourceOptions) {
     super("hcap:images:AppImage", name, {}, opts);
     if (args.dockerfile !== undefined && args.dockerfilePath !== undefined && args.dockerfilePath !== BUILD_DEFAULTS.dockerfilePath) {
-      throw new Error(`AppImage ${name}: an inline Dockerfile is written as ${BUILD_DEFAULTS.dockerfilePath}; dockerfilePath cannot name another file`);
+      throw new Error(
+        `AppImage ${name}: an inline Dockerfile is written as ${BUILD_DEFAULTS.dockerfilePath}; dockerfilePath cannot name another file`,
+      );
     }
     for (const [env, commit] of Object.entries(args.promotions)) {
       const parsed = commitSha.safeParse(commit ?? "");
@@ -146,16 +148,25 @@ export class AppImage extends pulumi.ComponentResource {
     const self = { parent: this };
     const { names } = args;
     const stream = openshiftObject(imageStreamObject(names), {
-      ...self, ...adoptOptions(args.adoption, "ImageStream", names.name), ...formerly(`${names.name}-stream`),
+      ...self,
+      ...adoptOptions(args.adoption, "ImageStream", names.name),
+      ...formerly(`${names.name}-stream`),
     });
-    openshiftObject(buildConfigObject(args), { ...self, ...adoptOptions(args.adoption, "BuildConfig", names.name), ...formerly(`${names.name}-build`) });
+    openshiftObject(buildConfigObject(args), {
+      ...self,
+      ...adoptOptions(args.adoption, "BuildConfig", names.name),
+      ...formerly(`${names.name}-build`),
+    });
 
     const tags: Partial<Record<EnvName, string>> = {};
     for (const [env, commit] of Object.entries(args.promotions) as [EnvName, string | undefined][]) {
       if (!commit) continue;
       const tag = promotionTagObject(names.name, env, commit);
       openshiftObject(tag, {
-        ...self, provider: args.tagProvider, dependsOn: [stream], ...adoptOptions(args.adoption, "ImageStreamTag", tag.metadata.name),
+        ...self,
+        provider: args.tagProvider,
+        dependsOn: [stream],
+        ...adoptOptions(args.adoption, "ImageStreamTag", tag.metadata.name),
         ...formerly(`${names.name}-${env}`),
       });
       tags[env] = tag.metadata.name;

@@ -171,13 +171,15 @@ export function deploymentConfigObject(args: AppTierArgs): DeploymentConfig {
       template: {
         metadata: { labels: names.podLabels },
         spec: {
-          containers: [{
-            name,
-            // No `image`: the ImageChange trigger writes the resolved digest here.
-            // IfNotPresent: the trigger always writes a digest, which never changes content.
-            imagePullPolicy: "IfNotPresent",
-            ...container,
-          }],
+          containers: [
+            {
+              name,
+              // No `image`: the ImageChange trigger writes the resolved digest here.
+              // IfNotPresent: the trigger always writes a digest, which never changes content.
+              imagePullPolicy: "IfNotPresent",
+              ...container,
+            },
+          ],
         },
       },
     },
@@ -227,33 +229,45 @@ export class AppTier extends pulumi.ComponentResource {
     const self = { parent: this };
 
     // The Service depends on the workload: on a fresh namespace it is created once the pods are ready.
-    const workload = args.workload === "Deployment"
-      ? declareAppDeployment({
-        names,
-        image: args.image,
-        commit: args.commit,
-        replicas: args.replicas,
-        autoscale: args.autoscale,
-        resources: args.resources,
-        readOnlyRoot: args.readOnlyRoot,
-        startupSeconds: startupSeconds(args),
-        container: appContainer(args),
-        adoption: args.adoption,
-      }, self)
-      : openshiftObject(deploymentConfigObject(args), { ...self, ...adopted("DeploymentConfig"), ...formerly(`${names.name}-dc`) });
-    const service = new k8s.core.v1.Service(names.name, {
-      metadata: { name: names.name, labels: names.labels },
-      spec: {
-        type: "ClusterIP",
-        // The workload's own selector: the Service can only ever reach these pods.
-        selector: names.selector,
-        // targetPort by number, never by name: the old pods' ports are unnamed (components/ports.ts).
-        ports: [{ name: WEB_PORT_NAME, protocol: "TCP", port: args.port, targetPort: args.port }],
+    const workload =
+      args.workload === "Deployment"
+        ? declareAppDeployment(
+            {
+              names,
+              image: args.image,
+              commit: args.commit,
+              replicas: args.replicas,
+              autoscale: args.autoscale,
+              resources: args.resources,
+              readOnlyRoot: args.readOnlyRoot,
+              startupSeconds: startupSeconds(args),
+              container: appContainer(args),
+              adoption: args.adoption,
+            },
+            self,
+          )
+        : openshiftObject(deploymentConfigObject(args), { ...self, ...adopted("DeploymentConfig"), ...formerly(`${names.name}-dc`) });
+    const service = new k8s.core.v1.Service(
+      names.name,
+      {
+        metadata: { name: names.name, labels: names.labels },
+        spec: {
+          type: "ClusterIP",
+          // The workload's own selector: the Service can only ever reach these pods.
+          selector: names.selector,
+          // targetPort by number, never by name: the old pods' ports are unnamed (components/ports.ts).
+          ports: [{ name: WEB_PORT_NAME, protocol: "TCP", port: args.port, targetPort: args.port }],
+        },
       },
-    }, { ...self, ...adopted("Service"), dependsOn: [workload], ignoreChanges: [...ASSIGNED_BY_CLUSTER.service] });
+      { ...self, ...adopted("Service"), dependsOn: [workload], ignoreChanges: [...ASSIGNED_BY_CLUSTER.service] },
+    );
     openshiftObject(routeObject(args, service.metadata.name), { ...self, ...adopted("Route"), ...formerly(`${names.name}-route`) });
     for (const route of args.pathRoutes ?? []) {
-      openshiftObject(routeObject(args, service.metadata.name, route), { ...self, ...adopted("Route", route.name), ...formerly(`${route.name}-route`) });
+      openshiftObject(routeObject(args, service.metadata.name, route), {
+        ...self,
+        ...adopted("Route", route.name),
+        ...formerly(`${route.name}-route`),
+      });
     }
 
     this.serviceName = service.metadata.name;

@@ -76,10 +76,15 @@ export class BackupImage extends pulumi.ComponentResource {
     const { names } = args;
     // The builds own the tags (one per release); spec.tags stays empty so nothing else writes them.
     this.imageStream = openshiftObject(imageStreamObject(names), {
-      ...self, ...adoptOptions(args.adoption, "ImageStream", names.name), ...formerly(`${names.name}-is`),
+      ...self,
+      ...adoptOptions(args.adoption, "ImageStream", names.name),
+      ...formerly(`${names.name}-is`),
     });
     this.buildConfig = openshiftObject(backupBuildConfig(args), {
-      ...self, ...adoptOptions(args.adoption, "BuildConfig", names.name), dependsOn: [this.imageStream], ...formerly(`${names.name}-bc`),
+      ...self,
+      ...adoptOptions(args.adoption, "BuildConfig", names.name),
+      dependsOn: [this.imageStream],
+      ...formerly(`${names.name}-bc`),
     });
     this.imageStreamTag = `${args.names.name}:${args.release}`;
 

@@ -45,10 +45,10 @@ export const ROLE_FREE_COPY_SCRIPT = [
 export const RESTORE_CHECK_SCRIPT = [
   "#!/bin/bash",
   "set -euo pipefail",
-  'file=$1 host=$2 port=$3 db=$4',
+  "file=$1 host=$2 port=$3 db=$4",
   "# pg_dump writes each table's rows as `COPY <schema>.<table> (...) FROM stdin;` ... `\\.`",
-  "expected=$(gunzip -c \"$file\" | awk '/^COPY /{t=$2; n=0; next} t!=\"\" && /^\\\\\\.$/{print t, n; t=\"\"; next} t!=\"\"{n++}' | sort)",
-  "actual=$(PGPASSWORD=\"$DATABASE_PASSWORD\" psql -h \"$host\" -p \"$port\" -U \"$DATABASE_USER\" -d \"$db\" -X -At -F ' ' -v ON_ERROR_STOP=1 <<'SQL' | sort",
+  'expected=$(gunzip -c "$file" | awk \'/^COPY /{t=$2; n=0; next} t!="" && /^\\\\\\.$/{print t, n; t=""; next} t!=""{n++}\' | sort)',
+  'actual=$(PGPASSWORD="$DATABASE_PASSWORD" psql -h "$host" -p "$port" -U "$DATABASE_USER" -d "$db" -X -At -F \' \' -v ON_ERROR_STOP=1 <<\'SQL\' | sort',
   "SELECT format('SELECT %L, count(*) FROM %I.%I', quote_ident(schemaname) || '.' || quote_ident(tablename), schemaname, tablename)",
   "  FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema') \\gexec",
   "SQL",

@@ -118,56 +118,81 @@ export class DatabaseBackup extends pulumi.ComponentResource {
 
     // --- volumes ------------------------------------------------------------------------------
     // The backups themselves: protected (per config) and never deleted with the stack.
-    this.dataVolume = new k8s.core.v1.PersistentVolumeClaim(names.dataVolume, {
-      metadata: {
-        name: names.dataVolume,
-        labels: names.labels,
-        annotations: waive("storage-class", "besides the backup jobs, only the restore tool mounts it, and that runs only under maintenance: restore"),
+    this.dataVolume = new k8s.core.v1.PersistentVolumeClaim(
+      names.dataVolume,
+      {
+        metadata: {
+          name: names.dataVolume,
+          labels: names.labels,
+          annotations: waive(
+            "storage-class",
+            "besides the backup jobs, only the restore tool mounts it, and that runs only under maintenance: restore",
+          ),
+        },
+        spec: {
+          // ReadWriteOnce as the old template created it: access modes cannot change in place.
+          accessModes: ["ReadWriteOnce"],
+          storageClassName: backup.storageClass,
+          resources: { requests: { storage: backup.volumeSize } },
+        },
       },
-      spec: {
-        // ReadWriteOnce as the old template created it: access modes cannot change in place.
-        accessModes: ["ReadWriteOnce"],
-        storageClassName: backup.storageClass,
-        resources: { requests: { storage: backup.volumeSize } },
+      {
+        ...self,
+        ...statefulOptions(args.protect),
+        ...adoptOptions(args.adoption, "PersistentVolumeClaim", names.dataVolume),
+        ignoreChanges: [...ASSIGNED_BY_CLUSTER.persistentVolumeClaim],
       },
-    }, {
-      ...self, ...statefulOptions(args.protect), ...adoptOptions(args.adoption, "PersistentVolumeClaim", names.dataVolume),
-      ignoreChanges: [...ASSIGNED_BY_CLUSTER.persistentVolumeClaim],
-    });
+    );
 
     // Scratch space, emptied by every verification: nothing of record, so not protected. The storage
     // class is written out: the old template left it to the namespace default (netapp-file-standard),
     // and an unset class would read as a change, which for a claim means replacement.
-    const verificationVolume = verification && new k8s.core.v1.PersistentVolumeClaim(names.verificationVolume, {
-      metadata: {
-        name: names.verificationVolume,
-        labels: names.labels,
-        annotations: waive("protect-stateful", "scratch volume that verification restores into and empties; holds no data of record"),
-      },
-      spec: {
-        accessModes: ["ReadWriteOnce"],
-        storageClassName: VERIFICATION_STORAGE_CLASS,
-        resources: { requests: { storage: verification.volumeSize } },
-      },
-    }, { ...self, ...adoptOptions(args.adoption, "PersistentVolumeClaim", names.verificationVolume), ignoreChanges: [...ASSIGNED_BY_CLUSTER.persistentVolumeClaim] });
+    const verificationVolume =
+      verification &&
+      new k8s.core.v1.PersistentVolumeClaim(
+        names.verificationVolume,
+        {
+          metadata: {
+            name: names.verificationVolume,
+            labels: names.labels,
+            annotations: waive("protect-stateful", "scratch volume that verification restores into and empties; holds no data of record"),
+          },
+          spec: {
+            accessModes: ["ReadWriteOnce"],
+            storageClassName: VERIFICATION_STORAGE_CLASS,
+            resources: { requests: { storage: verification.volumeSize } },
+          },
+        },
+        {
+          ...self,
+          ...adoptOptions(args.adoption, "PersistentVolumeClaim", names.verificationVolume),
+          ignoreChanges: [...ASSIGNED_BY_CLUSTER.persistentVolumeClaim],
+        },
+      );
 
     // --- configuration ------------------------------------------------------------------------
     const spec = pulumi.output(database.serviceName).apply((svc) => databaseSpec(svc, database.port, database.databaseName));
-    this.configMap = new k8s.core.v1.ConfigMap(names.config, {
-      metadata: { name: names.config, labels: names.labels },
-      data: {
-        [BACKUP_CONFIG_KEYS.conf]: spec.apply((s) => backupConf(s, verification?.schedule)),
-        [BACKUP_CONFIG_KEYS.strategy]: "rolling",
-        [BACKUP_CONFIG_KEYS.daily]: String(backup.retention.daily),
-        [BACKUP_CONFIG_KEYS.weekly]: String(backup.retention.weekly),
-        [BACKUP_CONFIG_KEYS.monthly]: String(backup.retention.monthly),
-        [BACKUP_CONFIG_KEYS.roleFreeCopy]: ROLE_FREE_COPY_SCRIPT,
-        [BACKUP_CONFIG_KEYS.restoreCheck]: RESTORE_CHECK_SCRIPT,
+    this.configMap = new k8s.core.v1.ConfigMap(
+      names.config,
+      {
+        metadata: { name: names.config, labels: names.labels },
+        data: {
+          [BACKUP_CONFIG_KEYS.conf]: spec.apply((s) => backupConf(s, verification?.schedule)),
+          [BACKUP_CONFIG_KEYS.strategy]: "rolling",
+          [BACKUP_CONFIG_KEYS.daily]: String(backup.retention.daily),
+          [BACKUP_CONFIG_KEYS.weekly]: String(backup.retention.weekly),
+          [BACKUP_CONFIG_KEYS.monthly]: String(backup.retention.monthly),
+          [BACKUP_CONFIG_KEYS.roleFreeCopy]: ROLE_FREE_COPY_SCRIPT,
+          [BACKUP_CONFIG_KEYS.restoreCheck]: RESTORE_CHECK_SCRIPT,
+        },
       },
-    }, { ...self, ...adoptOptions(args.adoption, "ConfigMap", names.config) });
+      { ...self, ...adoptOptions(args.adoption, "ConfigMap", names.config) },
+    );
 
-    const fromConfig = (envName: string, key: string): EnvVar =>
-      ({ name: envName, valueFrom: { configMapKeyRef: { name: this.configMap.metadata.name, key } } });
+    const fromConfig = (envName: string, key: string): EnvVar => ({
+      name: envName,
+      valueFrom: { configMapKeyRef: { name: this.configMap.metadata.name, key } },
+    });
     const settings: EnvVar[] = [
       { name: "BACKUP_CONF", value: `${BACKUP_PATHS.config}/${BACKUP_CONFIG_KEYS.conf}` },
       fromConfig("BACKUP_STRATEGY", BACKUP_CONFIG_KEYS.strategy),
@@ -193,7 +218,11 @@ export class DatabaseBackup extends pulumi.ComponentResource {
     // The scratch server's own superuser, which initdb names after the container user and trusts on
     // 127.0.0.1 (sclorg initdb without --auth): backup.sh's restore runs psql without -U, and DROP/CREATE
     // DATABASE need it. Nothing from the Secret.
-    const verifyEnv: EnvVar[] = [{ name: "BACKUP_DIR", value: `${BACKUP_PATHS.verifyInput}/` }, ...settings, { name: "PGUSER", value: "postgres" }];
+    const verifyEnv: EnvVar[] = [
+      { name: "BACKUP_DIR", value: `${BACKUP_PATHS.verifyInput}/` },
+      ...settings,
+      { name: "PGUSER", value: "postgres" },
+    ];
     // Only the restore tool gets the cluster's superuser: `backup.sh -r` drops and recreates the
     // database, connecting as PGUSER with the password passed as `-a "$SUPERUSER_PASSWORD"`.
     const restoreEnv: EnvVar[] = [
@@ -217,71 +246,94 @@ export class DatabaseBackup extends pulumi.ComponentResource {
     const podSpec = (command: string[], podEnv: EnvVar[], withVerification: boolean, restartPolicy: "Never" | "Always"): PodSpec => ({
       restartPolicy,
       terminationGracePeriodSeconds: 30,
-      containers: [{
-        name: "backup",
-        image: args.image,
-        // backup.sh sources its siblings (./backup.usage, ...) relative to the working directory.
-        workingDir: "/",
-        command,
-        env: podEnv,
-        resources: backup.resources,
-        // Verification only reads the backups; it works on its copy in the verify-input emptyDir.
-        volumeMounts: withVerification
-          ? [{ ...mounts.data, readOnly: true }, mounts.config, mounts.verification, { name: verifyInput.name, mountPath: BACKUP_PATHS.verifyInput }]
-          : [mounts.data, mounts.config],
-      }],
-      volumes: withVerification && volumes.verification ? [volumes.data, volumes.config, volumes.verification, verifyInput] : [volumes.data, volumes.config],
+      containers: [
+        {
+          name: "backup",
+          image: args.image,
+          // backup.sh sources its siblings (./backup.usage, ...) relative to the working directory.
+          workingDir: "/",
+          command,
+          env: podEnv,
+          resources: backup.resources,
+          // Verification only reads the backups; it works on its copy in the verify-input emptyDir.
+          volumeMounts: withVerification
+            ? [
+                { ...mounts.data, readOnly: true },
+                mounts.config,
+                mounts.verification,
+                { name: verifyInput.name, mountPath: BACKUP_PATHS.verifyInput },
+              ]
+            : [mounts.data, mounts.config],
+        },
+      ],
+      volumes:
+        withVerification && volumes.verification
+          ? [volumes.data, volumes.config, volumes.verification, verifyInput]
+          : [volumes.data, volumes.config],
     });
     // Job pods carry the backup selector: the NetworkPolicy lets exactly these labels reach Postgres.
     const cronJob = (jobName: string, schedule: string, command: string[], podEnv: EnvVar[], withVerification: boolean) =>
-      new k8s.batch.v1.CronJob(jobName, {
-        metadata: { name: jobName, labels: names.labels },
-        spec: {
-          schedule,
-          // spec.timeZone, never a CRON_TZ= prefix (the platform's Kyverno policy rejects those).
-          timeZone: backup.timeZone,
-          concurrencyPolicy: "Forbid",
-          suspend: args.scale.backupSuspended,
-          startingDeadlineSeconds: JOB_LIMITS.startingDeadlineSeconds,
-          successfulJobsHistoryLimit: JOB_LIMITS.successfulJobsHistoryLimit,
-          failedJobsHistoryLimit: JOB_LIMITS.failedJobsHistoryLimit,
-          jobTemplate: {
-            metadata: { labels: names.labels },
-            spec: {
-              backoffLimit: JOB_LIMITS.backoffLimit,
-              activeDeadlineSeconds: JOB_LIMITS.activeDeadlineSeconds,
-              template: { metadata: { labels: names.podLabels }, spec: podSpec(command, podEnv, withVerification, "Never") },
+      new k8s.batch.v1.CronJob(
+        jobName,
+        {
+          metadata: { name: jobName, labels: names.labels },
+          spec: {
+            schedule,
+            // spec.timeZone, never a CRON_TZ= prefix (the platform's Kyverno policy rejects those).
+            timeZone: backup.timeZone,
+            concurrencyPolicy: "Forbid",
+            suspend: args.scale.backupSuspended,
+            startingDeadlineSeconds: JOB_LIMITS.startingDeadlineSeconds,
+            successfulJobsHistoryLimit: JOB_LIMITS.successfulJobsHistoryLimit,
+            failedJobsHistoryLimit: JOB_LIMITS.failedJobsHistoryLimit,
+            jobTemplate: {
+              metadata: { labels: names.labels },
+              spec: {
+                backoffLimit: JOB_LIMITS.backoffLimit,
+                activeDeadlineSeconds: JOB_LIMITS.activeDeadlineSeconds,
+                template: { metadata: { labels: names.podLabels }, spec: podSpec(command, podEnv, withVerification, "Never") },
+              },
             },
           },
         },
-      }, { ...self, ...adoptOptions(args.adoption, "CronJob", jobName) });
+        { ...self, ...adoptOptions(args.adoption, "CronJob", jobName) },
+      );
 
     this.cronJob = cronJob(names.name, backup.schedule, ["/bin/bash", "/backup.sh", "-1"], env, false);
-    this.verifyCronJob = verification && cronJob(
-      names.verifyJob, verification.schedule,
-      ["/bin/bash", "-c", verifyLatestScript(BACKUP_PATHS.backups, BACKUP_PATHS.verifyInput)], verifyEnv, true,
-    );
+    this.verifyCronJob =
+      verification &&
+      cronJob(
+        names.verifyJob,
+        verification.schedule,
+        ["/bin/bash", "-c", verifyLatestScript(BACKUP_PATHS.backups, BACKUP_PATHS.verifyInput)],
+        verifyEnv,
+        true,
+      );
 
     // The pod the restore runs in. Its own selector, so it never claims the CronJobs' pods; the backup
     // pod labels on top so the NetworkPolicy lets it reach Postgres.
     const restoreLabels: Labels = { ...names.podLabels, ...names.restoreToolSelector };
-    this.restoreTool = new k8s.apps.v1.Deployment(names.restoreTool, {
-      metadata: {
-        name: names.restoreTool,
-        labels: { ...names.labels, ...names.restoreToolSelector },
-        annotations: waive("readiness-probe", "an idle shell an operator execs into during a restore; no Service routes to it"),
-      },
-      spec: {
-        replicas: args.scale.restoreToolReplicas,
-        selector: { matchLabels: names.restoreToolSelector },
-        // Never two pods on the ReadWriteOnce backup volume.
-        strategy: { type: "Recreate" },
-        template: {
-          metadata: { labels: restoreLabels },
-          spec: podSpec(["/bin/bash", "-c", "exec sleep infinity"], restoreEnv, false, "Always"),
+    this.restoreTool = new k8s.apps.v1.Deployment(
+      names.restoreTool,
+      {
+        metadata: {
+          name: names.restoreTool,
+          labels: { ...names.labels, ...names.restoreToolSelector },
+          annotations: waive("readiness-probe", "an idle shell an operator execs into during a restore; no Service routes to it"),
+        },
+        spec: {
+          replicas: args.scale.restoreToolReplicas,
+          selector: { matchLabels: names.restoreToolSelector },
+          // Never two pods on the ReadWriteOnce backup volume.
+          strategy: { type: "Recreate" },
+          template: {
+            metadata: { labels: restoreLabels },
+            spec: podSpec(["/bin/bash", "-c", "exec sleep infinity"], restoreEnv, false, "Always"),
+          },
         },
       },
-    }, { ...self, ...adoptOptions(args.adoption, "Deployment", names.restoreTool) });
+      { ...self, ...adoptOptions(args.adoption, "Deployment", names.restoreTool) },
+    );
 
     this.registerOutputs({
       cronJob: this.cronJob.metadata.name,

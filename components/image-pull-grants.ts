@@ -24,11 +24,15 @@ export class ImagePullGrants extends pulumi.ComponentResource {
   constructor(name: string, args: ImagePullGrantsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("hcap:images:ImagePullGrants", name, {}, opts);
     this.bindings = args.grants.map(({ name: bindingName, namespace }) => {
-      return new k8s.rbac.v1.RoleBinding(bindingName, {
-        metadata: { name: bindingName, labels: args.labels },
-        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: IMAGE_PULLER_ROLE },
-        subjects: [{ apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: `system:serviceaccounts:${namespace}` }],
-      }, { parent: this, ...adoptOptions(args.adoption, "RoleBinding", bindingName) });
+      return new k8s.rbac.v1.RoleBinding(
+        bindingName,
+        {
+          metadata: { name: bindingName, labels: args.labels },
+          roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: IMAGE_PULLER_ROLE },
+          subjects: [{ apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: `system:serviceaccounts:${namespace}` }],
+        },
+        { parent: this, ...adoptOptions(args.adoption, "RoleBinding", bindingName) },
+      );
     });
     this.registerOutputs({});
   }

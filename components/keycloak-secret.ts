@@ -36,15 +36,17 @@ export class KeycloakSecret extends pulumi.ComponentResource {
       serviceAccountUsername: pulumi.secret(args.serviceAccountUsername),
       serviceAccountPassword: pulumi.secret(args.serviceAccountPassword),
     };
-    const stringData = Object.fromEntries(
-      (Object.keys(values) as KeycloakSecretKey[]).map((k) => [KEYCLOAK_SECRET_KEYS[k], values[k]]),
+    const stringData = Object.fromEntries((Object.keys(values) as KeycloakSecretKey[]).map((k) => [KEYCLOAK_SECRET_KEYS[k], values[k]]));
+    const secret = new k8s.core.v1.Secret(
+      names.name,
+      {
+        metadata: { name: names.name, labels: names.labels },
+        type: "Opaque",
+        // stringData only (never also data): the server converts it, and Pulumi masks it as a secret.
+        stringData,
+      },
+      { parent: this, ...adoptOptions(args.adoption, "Secret", names.name) },
     );
-    const secret = new k8s.core.v1.Secret(names.name, {
-      metadata: { name: names.name, labels: names.labels },
-      type: "Opaque",
-      // stringData only (never also data): the server converts it, and Pulumi masks it as a secret.
-      stringData,
-    }, { parent: this, ...adoptOptions(args.adoption, "Secret", names.name) });
     this.secretName = secret.metadata.name;
     this.registerOutputs({});
   }

@@ -31,15 +31,19 @@ export class MaintenanceMarker extends pulumi.ComponentResource {
   constructor(name: string, args: MaintenanceMarkerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("hcap:maintenance:MaintenanceMarker", name, {}, opts);
     const { names } = args;
-    this.configMap = new k8s.core.v1.ConfigMap(names.name, {
-      metadata: { name: names.name, labels: { ...names.labels, [MAINTENANCE_LABEL]: args.mode } },
-      data: {
-        [MAINTENANCE_KEYS.mode]: args.mode,
-        [MAINTENANCE_KEYS.note]:
-          `${args.namespace} is in ${args.mode} maintenance: the pipelines skip it until this ConfigMap is gone. ` +
-          "End it with the last steps of `npm run restore-plan` (remove hcap-infra:maintenance, pulumi up).",
+    this.configMap = new k8s.core.v1.ConfigMap(
+      names.name,
+      {
+        metadata: { name: names.name, labels: { ...names.labels, [MAINTENANCE_LABEL]: args.mode } },
+        data: {
+          [MAINTENANCE_KEYS.mode]: args.mode,
+          [MAINTENANCE_KEYS.note]:
+            `${args.namespace} is in ${args.mode} maintenance: the pipelines skip it until this ConfigMap is gone. ` +
+            "End it with the last steps of `npm run restore-plan` (remove hcap-infra:maintenance, pulumi up).",
+        },
       },
-    }, { parent: this, ...adoptOptions(args.adoption, "ConfigMap", names.name) });
+      { parent: this, ...adoptOptions(args.adoption, "ConfigMap", names.name) },
+    );
     this.registerOutputs({});
   }
 }

@@ -126,7 +126,12 @@ export interface StackNames {
   /** ImageStream names in tools. */
   readonly images: { readonly server: string; readonly client: string; readonly patroni: string; readonly backup: string };
   /** The ImageStreams (and their BuildConfigs) in tools, with their labels. */
-  readonly imageStreams: { readonly server: NamedObject; readonly client: NamedObject; readonly patroni: NamedObject; readonly backup: NamedObject };
+  readonly imageStreams: {
+    readonly server: NamedObject;
+    readonly client: NamedObject;
+    readonly patroni: NamedObject;
+    readonly backup: NamedObject;
+  };
   /**
    * Our RoleBinding in tools letting the service accounts of `namespace` pull images. OpenShift
    * auto-manages `system:image-pullers` bindings, so ours carry our own name.

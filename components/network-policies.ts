@@ -35,10 +35,14 @@ export class NetworkPolicies extends pulumi.ComponentResource {
     const self = { parent: this };
     const { names, patroni } = args;
     const policy = (policyName: string, spec: k8s.types.input.networking.v1.NetworkPolicySpec) =>
-      new k8s.networking.v1.NetworkPolicy(policyName, {
-        metadata: { name: policyName, labels: names.labels },
-        spec,
-      }, { ...self, ...adoptOptions(args.adoption, "NetworkPolicy", policyName) });
+      new k8s.networking.v1.NetworkPolicy(
+        policyName,
+        {
+          metadata: { name: policyName, labels: names.labels },
+          spec,
+        },
+        { ...self, ...adoptOptions(args.adoption, "NetworkPolicy", policyName) },
+      );
     const tcp = (port: number) => ({ protocol: "TCP", port });
 
     this.policies = [
@@ -49,23 +53,33 @@ export class NetworkPolicies extends pulumi.ComponentResource {
           podSelector: { matchLabels: selector },
           policyTypes: ["Ingress"],
           ingress: [{ from: [{ namespaceSelector: { matchLabels: INGRESS_NAMESPACES } }], ports: [tcp(port)] }],
-        })),
-      ...(patroni ? [
-        policy(names.databaseClientsToPatroni, {
-          podSelector: { matchLabels: patroni.selector },
-          policyTypes: ["Ingress"],
-          ingress: [{ from: args.databaseClients.map((matchLabels) => ({ podSelector: { matchLabels } })), ports: [tcp(patroni.ports.postgres)] }],
         }),
-        // Members replicate from the leader (5432) and ask each other's REST API (8008).
-        policy(names.patroniCluster, {
-          podSelector: { matchLabels: patroni.selector },
-          policyTypes: ["Ingress"],
-          ingress: [{
-            from: [{ podSelector: { matchLabels: patroni.selector } }],
-            ports: [tcp(patroni.ports.postgres), tcp(patroni.ports.rest)],
-          }],
-        }),
-      ] : []),
+      ),
+      ...(patroni
+        ? [
+            policy(names.databaseClientsToPatroni, {
+              podSelector: { matchLabels: patroni.selector },
+              policyTypes: ["Ingress"],
+              ingress: [
+                {
+                  from: args.databaseClients.map((matchLabels) => ({ podSelector: { matchLabels } })),
+                  ports: [tcp(patroni.ports.postgres)],
+                },
+              ],
+            }),
+            // Members replicate from the leader (5432) and ask each other's REST API (8008).
+            policy(names.patroniCluster, {
+              podSelector: { matchLabels: patroni.selector },
+              policyTypes: ["Ingress"],
+              ingress: [
+                {
+                  from: [{ podSelector: { matchLabels: patroni.selector } }],
+                  ports: [tcp(patroni.ports.postgres), tcp(patroni.ports.rest)],
+                },
+              ],
+            }),
+          ]
+        : []),
     ];
     this.registerOutputs({});
   }

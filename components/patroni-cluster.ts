@@ -31,7 +31,9 @@ import { ASSIGNED_BY_CLUSTER, statefulOptions } from "./safety";
 type EnvVarSource = k8s.types.input.core.v1.EnvVarSource;
 
 /** The database passwords, when supplied in config (adoption, `patroniPasswords: supplied`); absent: generated. */
-export type SuppliedPasswords = Readonly<Partial<Record<"superuserPassword" | "replicationPassword" | "appPassword", pulumi.Output<string>>>>;
+export type SuppliedPasswords = Readonly<
+  Partial<Record<"superuserPassword" | "replicationPassword" | "appPassword", pulumi.Output<string>>>
+>;
 
 export interface PatroniClusterArgs {
   readonly names: PatroniNames;
@@ -80,8 +82,16 @@ const PASSWORDS = [
  * password never changes because the code changed.
  */
 const RANDOM_PASSWORD_ARGS = [
-  "length", "special", "upper", "lower", "numeric",
-  "minUpper", "minLower", "minNumeric", "minSpecial", "overrideSpecial",
+  "length",
+  "special",
+  "upper",
+  "lower",
+  "numeric",
+  "minUpper",
+  "minLower",
+  "minNumeric",
+  "minSpecial",
+  "overrideSpecial",
 ] as const;
 
 /**
@@ -120,103 +130,143 @@ export class PatroniCluster extends pulumi.ComponentResource implements Database
     this.podSelector = names.selector;
 
     // --- credentials -----------------------------------------------------------------------
-    const passwords = Object.fromEntries(PASSWORDS.map((p) => {
-      const supplied = args.passwords[p.key];
-      if (supplied !== undefined) return [p.key, supplied];
-      const generated = new random.RandomPassword(`${names.name}-${p.id}`, {
-        length: p.length, special: false, upper: true, lower: true, numeric: true,
-      }, { ...self, protect: args.protect, ignoreChanges: [...RANDOM_PASSWORD_ARGS] });
-      return [p.key, generated.result];
-    })) as Record<(typeof PASSWORDS)[number]["key"], pulumi.Output<string>>;
+    const passwords = Object.fromEntries(
+      PASSWORDS.map((p) => {
+        const supplied = args.passwords[p.key];
+        if (supplied !== undefined) return [p.key, supplied];
+        const generated = new random.RandomPassword(
+          `${names.name}-${p.id}`,
+          {
+            length: p.length,
+            special: false,
+            upper: true,
+            lower: true,
+            numeric: true,
+          },
+          { ...self, protect: args.protect, ignoreChanges: [...RANDOM_PASSWORD_ARGS] },
+        );
+        return [p.key, generated.result];
+      }),
+    ) as Record<(typeof PASSWORDS)[number]["key"], pulumi.Output<string>>;
 
-    const secret = new k8s.core.v1.Secret(names.name, {
-      metadata: { name: names.name, labels: names.labels },
-      // Declared although it is the default: a Secret's type cannot change in place, and an adopted
-      // Secret would otherwise read as "type removed" and be replaced.
-      type: "Opaque",
-      stringData: {
-        [PATRONI_SECRET_KEYS.superuserUsername]: SUPERUSER,
-        [PATRONI_SECRET_KEYS.superuserPassword]: passwords.superuserPassword,
-        [PATRONI_SECRET_KEYS.replicationUsername]: REPLICATION_USER,
-        [PATRONI_SECRET_KEYS.replicationPassword]: passwords.replicationPassword,
-        [PATRONI_SECRET_KEYS.databaseName]: names.database,
-        [PATRONI_SECRET_KEYS.appUsername]: names.database,
-        [PATRONI_SECRET_KEYS.appPassword]: passwords.appPassword,
+    const secret = new k8s.core.v1.Secret(
+      names.name,
+      {
+        metadata: { name: names.name, labels: names.labels },
+        // Declared although it is the default: a Secret's type cannot change in place, and an adopted
+        // Secret would otherwise read as "type removed" and be replaced.
+        type: "Opaque",
+        stringData: {
+          [PATRONI_SECRET_KEYS.superuserUsername]: SUPERUSER,
+          [PATRONI_SECRET_KEYS.superuserPassword]: passwords.superuserPassword,
+          [PATRONI_SECRET_KEYS.replicationUsername]: REPLICATION_USER,
+          [PATRONI_SECRET_KEYS.replicationPassword]: passwords.replicationPassword,
+          [PATRONI_SECRET_KEYS.databaseName]: names.database,
+          [PATRONI_SECRET_KEYS.appUsername]: names.database,
+          [PATRONI_SECRET_KEYS.appPassword]: passwords.appPassword,
+        },
       },
-    }, {
-      ...self, ...statefulOptions(args.protect), ...adopted("Secret"),
-      // Written once, never again: Patroni reads the passwords only when it bootstraps the cluster, so
-      // a new value here would not change the database's passwords, only break every login. Whatever
-      // the config says later (secrets removed, generated <-> supplied), `pulumi up` keeps the live
-      // values; a deliberate rotation is ALTER ROLE in the database plus `oc patch secret` (README: Database).
-      ignoreChanges: ["stringData"],
-    });
+      {
+        ...self,
+        ...statefulOptions(args.protect),
+        ...adopted("Secret"),
+        // Written once, never again: Patroni reads the passwords only when it bootstraps the cluster, so
+        // a new value here would not change the database's passwords, only break every login. Whatever
+        // the config says later (secrets removed, generated <-> supplied), `pulumi up` keeps the live
+        // values; a deliberate rotation is ALTER ROLE in the database plus `oc patch secret` (README: Database).
+        ignoreChanges: ["stringData"],
+      },
+    );
     this.secret = secret;
     this.secretName = secret.metadata.name;
 
     // --- Patroni's identity: it keeps its leader lock and config in ConfigMaps and labels pods --
-    const serviceAccount = new k8s.core.v1.ServiceAccount(names.name, {
-      metadata: { name: names.name, labels: names.labels },
-    }, { ...self, ...adopted("ServiceAccount"), ...KEPT_WITH_THE_DATABASE });
-    const role = new k8s.rbac.v1.Role(names.name, {
-      metadata: { name: names.name, labels: names.labels },
-      rules: [
-        {
-          // deletecollection: `patronictl remove` deletes the cluster's ConfigMaps/Endpoints in one call
-          // (zalando/patroni kubernetes/patroni_k8s.yaml: "required only for 'patronictl remove'").
-          apiGroups: [""],
-          resources: ["configmaps", "endpoints"],
-          verbs: ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"],
-        },
-        { apiGroups: [""], resources: ["services"], verbs: ["create", "delete", "get", "list", "patch", "update", "watch"] },
-        { apiGroups: [""], resources: ["pods"], verbs: ["get", "list", "patch", "update", "watch"] },
-      ],
-    }, { ...self, ...adopted("Role"), ...KEPT_WITH_THE_DATABASE });
-    new k8s.rbac.v1.RoleBinding(names.name, {
-      metadata: { name: names.name, labels: names.labels },
-      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: role.metadata.name },
-      subjects: [{ kind: "ServiceAccount", name: serviceAccount.metadata.name, namespace: args.namespace }],
-    }, { ...self, ...adopted("RoleBinding"), ...KEPT_WITH_THE_DATABASE });
+    const serviceAccount = new k8s.core.v1.ServiceAccount(
+      names.name,
+      {
+        metadata: { name: names.name, labels: names.labels },
+      },
+      { ...self, ...adopted("ServiceAccount"), ...KEPT_WITH_THE_DATABASE },
+    );
+    const role = new k8s.rbac.v1.Role(
+      names.name,
+      {
+        metadata: { name: names.name, labels: names.labels },
+        rules: [
+          {
+            // deletecollection: `patronictl remove` deletes the cluster's ConfigMaps/Endpoints in one call
+            // (zalando/patroni kubernetes/patroni_k8s.yaml: "required only for 'patronictl remove'").
+            apiGroups: [""],
+            resources: ["configmaps", "endpoints"],
+            verbs: ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"],
+          },
+          { apiGroups: [""], resources: ["services"], verbs: ["create", "delete", "get", "list", "patch", "update", "watch"] },
+          { apiGroups: [""], resources: ["pods"], verbs: ["get", "list", "patch", "update", "watch"] },
+        ],
+      },
+      { ...self, ...adopted("Role"), ...KEPT_WITH_THE_DATABASE },
+    );
+    new k8s.rbac.v1.RoleBinding(
+      names.name,
+      {
+        metadata: { name: names.name, labels: names.labels },
+        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: role.metadata.name },
+        subjects: [{ kind: "ServiceAccount", name: serviceAccount.metadata.name, namespace: args.namespace }],
+      },
+      { ...self, ...adopted("RoleBinding"), ...KEPT_WITH_THE_DATABASE },
+    );
 
     // --- the leader Service; it also governs the StatefulSet ------------------------------------
     // serviceName is immutable and the live StatefulSets name this Service, so it stays. Patroni
     // advertises pod IPs (POD_IP), so no member needs per-pod DNS and no headless Service is added.
-    const leader = new k8s.core.v1.Service(names.name, {
-      metadata: { name: names.name, labels: names.labels },
-      spec: {
-        type: "ClusterIP",
-        selector: names.leaderSelector,
-        // targetPort by number, never by name: the old pods' ports are unnamed (components/ports.ts).
-        ports: [{ name: POSTGRES_PORT_NAME, port: PORTS.postgres, targetPort: PORTS.postgres, protocol: "TCP" }],
+    const leader = new k8s.core.v1.Service(
+      names.name,
+      {
+        metadata: { name: names.name, labels: names.labels },
+        spec: {
+          type: "ClusterIP",
+          selector: names.leaderSelector,
+          // targetPort by number, never by name: the old pods' ports are unnamed (components/ports.ts).
+          ports: [{ name: POSTGRES_PORT_NAME, port: PORTS.postgres, targetPort: PORTS.postgres, protocol: "TCP" }],
+        },
       },
-    }, { ...self, ...adopted("Service"), ...KEPT_WITH_THE_DATABASE, ignoreChanges: [...ASSIGNED_BY_CLUSTER.service] });
+      { ...self, ...adopted("Service"), ...KEPT_WITH_THE_DATABASE, ignoreChanges: [...ASSIGNED_BY_CLUSTER.service] },
+    );
     this.serviceName = leader.metadata.name;
 
     // --- the members --------------------------------------------------------------------------
-    this.statefulSet = new k8s.apps.v1.StatefulSet(names.name, {
-      metadata: { name: names.name, labels: names.labels },
-      spec: patroniStatefulSetSpec({
-        names,
-        replicas: args.replicas,
-        image: args.image,
-        resources: args.resources,
-        volume: args.volume,
-        serviceName: leader.metadata.name,
-        serviceAccountName: serviceAccount.metadata.name,
-        secretKeyRef: (key) => this.secretKeyRef(key),
-      }),
-    }, {
-      ...self,
-      ...statefulOptions(args.protect),
-      ...adopted("StatefulSet"),
-      ignoreChanges: ["spec.volumeClaimTemplates"],
-    });
+    this.statefulSet = new k8s.apps.v1.StatefulSet(
+      names.name,
+      {
+        metadata: { name: names.name, labels: names.labels },
+        spec: patroniStatefulSetSpec({
+          names,
+          replicas: args.replicas,
+          image: args.image,
+          resources: args.resources,
+          volume: args.volume,
+          serviceName: leader.metadata.name,
+          serviceAccountName: serviceAccount.metadata.name,
+          secretKeyRef: (key) => this.secretKeyRef(key),
+        }),
+      },
+      {
+        ...self,
+        ...statefulOptions(args.protect),
+        ...adopted("StatefulSet"),
+        ignoreChanges: ["spec.volumeClaimTemplates"],
+      },
+    );
 
     // A drain evicts one member at a time: never the leader and a replica together.
-    new k8s.policy.v1.PodDisruptionBudget(names.name, {
-      metadata: { name: names.name, labels: names.labels },
-      spec: { maxUnavailable: 1, selector: { matchLabels: names.selector } },
-    }, { ...self, ...adopted("PodDisruptionBudget") });
+    new k8s.policy.v1.PodDisruptionBudget(
+      names.name,
+      {
+        metadata: { name: names.name, labels: names.labels },
+        spec: { maxUnavailable: 1, selector: { matchLabels: names.selector } },
+      },
+      { ...self, ...adopted("PodDisruptionBudget") },
+    );
 
     this.registerOutputs({ serviceName: this.serviceName, secretName: this.secretName });
   }
@@ -262,53 +312,57 @@ export function patroniStatefulSetSpec(p: PatroniStatefulSetInputs): k8s.types.i
         affinity: {
           podAntiAffinity: {
             // One member per node, or a node loss takes more than one copy of the data.
-            requiredDuringSchedulingIgnoredDuringExecution: [{
-              labelSelector: {
-                matchExpressions: Object.entries(names.selector).map(([key, value]) => ({ key, operator: "In", values: [value] })),
+            requiredDuringSchedulingIgnoredDuringExecution: [
+              {
+                labelSelector: {
+                  matchExpressions: Object.entries(names.selector).map(([key, value]) => ({ key, operator: "In", values: [value] })),
+                },
+                topologyKey: "kubernetes.io/hostname",
               },
-              topologyKey: "kubernetes.io/hostname",
-            }],
+            ],
           },
         },
-        containers: [{
-          name: "postgresql",
-          image: p.image,
-          // The tag is pulled by name; Always keeps every node on the image the tag points at.
-          imagePullPolicy: "Always",
-          env: [
-            { name: "POD_IP", valueFrom: fieldRef("status.podIP") },
-            { name: "PATRONI_KUBERNETES_NAMESPACE", valueFrom: fieldRef("metadata.namespace") },
-            // Patroni labels its pods and ConfigMaps with these and finds its members by them.
-            { name: "PATRONI_KUBERNETES_LABELS", value: JSON.stringify(names.clusterLabels) },
-            { name: "PATRONI_SUPERUSER_USERNAME", valueFrom: p.secretKeyRef("superuserUsername") },
-            { name: "PATRONI_SUPERUSER_PASSWORD", valueFrom: p.secretKeyRef("superuserPassword") },
-            { name: "PATRONI_REPLICATION_USERNAME", valueFrom: p.secretKeyRef("replicationUsername") },
-            { name: "PATRONI_REPLICATION_PASSWORD", valueFrom: p.secretKeyRef("replicationPassword") },
-            // The image's post-bootstrap script creates this user and database.
-            { name: "APP_USER", valueFrom: p.secretKeyRef("appUsername") },
-            { name: "APP_PASSWORD", valueFrom: p.secretKeyRef("appPassword") },
-            { name: "APP_DATABASE", valueFrom: p.secretKeyRef("databaseName") },
-            { name: "PATRONI_SCOPE", value: names.scope },
-            { name: "PATRONI_NAME", valueFrom: fieldRef("metadata.name") },
-            { name: "PATRONI_LOG_LEVEL", value: "WARNING" },
-            { name: "PATRONI_POSTGRESQL_DATA_DIR", value: `${DATA_MOUNT}/pgroot/data` },
-            { name: "PATRONI_POSTGRESQL_PGPASS", value: "/tmp/pgpass" },
-            { name: "PATRONI_POSTGRESQL_LISTEN", value: `0.0.0.0:${PORTS.postgres}` },
-            { name: "PATRONI_RESTAPI_LISTEN", value: `0.0.0.0:${PORTS.patroniRest}` },
-          ],
-          ports: [
-            { name: PATRONI_PORT_NAME, containerPort: PORTS.patroniRest, protocol: "TCP" },
-            { name: POSTGRES_PORT_NAME, containerPort: PORTS.postgres, protocol: "TCP" },
-          ],
-          resources: p.resources,
-          readinessProbe: {
-            exec: { command: [HEALTH_CHECK] },
-            initialDelaySeconds: 5,
-            timeoutSeconds: 5,
-            failureThreshold: 4,
+        containers: [
+          {
+            name: "postgresql",
+            image: p.image,
+            // The tag is pulled by name; Always keeps every node on the image the tag points at.
+            imagePullPolicy: "Always",
+            env: [
+              { name: "POD_IP", valueFrom: fieldRef("status.podIP") },
+              { name: "PATRONI_KUBERNETES_NAMESPACE", valueFrom: fieldRef("metadata.namespace") },
+              // Patroni labels its pods and ConfigMaps with these and finds its members by them.
+              { name: "PATRONI_KUBERNETES_LABELS", value: JSON.stringify(names.clusterLabels) },
+              { name: "PATRONI_SUPERUSER_USERNAME", valueFrom: p.secretKeyRef("superuserUsername") },
+              { name: "PATRONI_SUPERUSER_PASSWORD", valueFrom: p.secretKeyRef("superuserPassword") },
+              { name: "PATRONI_REPLICATION_USERNAME", valueFrom: p.secretKeyRef("replicationUsername") },
+              { name: "PATRONI_REPLICATION_PASSWORD", valueFrom: p.secretKeyRef("replicationPassword") },
+              // The image's post-bootstrap script creates this user and database.
+              { name: "APP_USER", valueFrom: p.secretKeyRef("appUsername") },
+              { name: "APP_PASSWORD", valueFrom: p.secretKeyRef("appPassword") },
+              { name: "APP_DATABASE", valueFrom: p.secretKeyRef("databaseName") },
+              { name: "PATRONI_SCOPE", value: names.scope },
+              { name: "PATRONI_NAME", valueFrom: fieldRef("metadata.name") },
+              { name: "PATRONI_LOG_LEVEL", value: "WARNING" },
+              { name: "PATRONI_POSTGRESQL_DATA_DIR", value: `${DATA_MOUNT}/pgroot/data` },
+              { name: "PATRONI_POSTGRESQL_PGPASS", value: "/tmp/pgpass" },
+              { name: "PATRONI_POSTGRESQL_LISTEN", value: `0.0.0.0:${PORTS.postgres}` },
+              { name: "PATRONI_RESTAPI_LISTEN", value: `0.0.0.0:${PORTS.patroniRest}` },
+            ],
+            ports: [
+              { name: PATRONI_PORT_NAME, containerPort: PORTS.patroniRest, protocol: "TCP" },
+              { name: POSTGRES_PORT_NAME, containerPort: PORTS.postgres, protocol: "TCP" },
+            ],
+            resources: p.resources,
+            readinessProbe: {
+              exec: { command: [HEALTH_CHECK] },
+              initialDelaySeconds: 5,
+              timeoutSeconds: 5,
+              failureThreshold: 4,
+            },
+            volumeMounts: [{ name: names.volumeClaimTemplate, mountPath: DATA_MOUNT }],
           },
-          volumeMounts: [{ name: names.volumeClaimTemplate, mountPath: DATA_MOUNT }],
-        }],
+        ],
       },
     },
     volumeClaimTemplates: [patroniVolumeClaimTemplate(names, p.volume)],

@@ -33,27 +33,32 @@ export class PatroniImage extends pulumi.ComponentResource {
   constructor(name: string, args: PatroniImageArgs, opts?: pulumi.ComponentResourceOptions) {
     super("hcap:images:PatroniImage", name, {}, opts);
     const { names } = args;
-    this.imageStream = openshiftObject({
-      apiVersion: "image.openshift.io/v1",
-      kind: "ImageStream",
-      metadata: { name: names.name, labels: names.labels },
-      spec: {
-        lookupPolicy: { local: false },
-        tags: [{
-          name: args.tag,
-          from: { kind: "DockerImage", name: args.sourceImage },
-          // Local: pulls of this tag go through the internal registry, which fetches the layers from
-          // Artifactory with tools' own credentials and mirrors them. The environments need only
-          // `system:image-puller` in tools, never an Artifactory pull secret of their own, and keep
-          // pulling if Artifactory is briefly down.
-          referencePolicy: { type: "Local" },
-          // No importPolicy: the tag is imported once (and on `oc import-image`), never on a
-          // schedule. A database image must not change under the cluster because the upstream tag
-          // (`2.0.1-12.4-latest`) moved; `scheduled: false` is not written because the server omits it and
-          // the custom resource would show it as drift.
-        }],
+    this.imageStream = openshiftObject(
+      {
+        apiVersion: "image.openshift.io/v1",
+        kind: "ImageStream",
+        metadata: { name: names.name, labels: names.labels },
+        spec: {
+          lookupPolicy: { local: false },
+          tags: [
+            {
+              name: args.tag,
+              from: { kind: "DockerImage", name: args.sourceImage },
+              // Local: pulls of this tag go through the internal registry, which fetches the layers from
+              // Artifactory with tools' own credentials and mirrors them. The environments need only
+              // `system:image-puller` in tools, never an Artifactory pull secret of their own, and keep
+              // pulling if Artifactory is briefly down.
+              referencePolicy: { type: "Local" },
+              // No importPolicy: the tag is imported once (and on `oc import-image`), never on a
+              // schedule. A database image must not change under the cluster because the upstream tag
+              // (`2.0.1-12.4-latest`) moved; `scheduled: false` is not written because the server omits it and
+              // the custom resource would show it as drift.
+            },
+          ],
+        },
       },
-    }, { parent: this, ...adoptOptions(args.adoption, "ImageStream", names.name) });
+      { parent: this, ...adoptOptions(args.adoption, "ImageStream", names.name) },
+    );
     this.registerOutputs({});
   }
 }

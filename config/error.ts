@@ -14,9 +14,7 @@ export class ConfigError extends Error {
     readonly stack: string,
     readonly issues: readonly ConfigIssue[],
   ) {
-    super(
-      [`Invalid configuration for stack "${stack}":`, ...issues.map((i) => `  ${i.file}: ${i.key}: ${i.message}`)].join("\n"),
-    );
+    super([`Invalid configuration for stack "${stack}":`, ...issues.map((i) => `  ${i.file}: ${i.key}: ${i.message}`)].join("\n"));
     this.name = "ConfigError";
   }
 }

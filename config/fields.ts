@@ -5,8 +5,16 @@
 import { CronExpressionParser } from "cron-parser";
 import { z } from "zod";
 import {
-  INT32_MAX, appNameProblem, cpuProblem, credentialProblem, imageReferenceProblem, imageTagProblem, memoryProblem, routeHostProblem,
-  storageProblem, timeZoneProblem,
+  INT32_MAX,
+  appNameProblem,
+  cpuProblem,
+  credentialProblem,
+  imageReferenceProblem,
+  imageTagProblem,
+  memoryProblem,
+  routeHostProblem,
+  storageProblem,
+  timeZoneProblem,
 } from "./limits";
 import { canonicalCpu, foldedBinary, isCanonicalCpu, isCanonicalMemory } from "./quantity";
 
@@ -34,10 +42,7 @@ export function wholeNumber(min: number, max: number = INT32_MAX, why = "the lar
 }
 
 /** `true`/`false`, as Pulumi stores booleans. */
-export const flag = z.preprocess(
-  (v) => (v === "true" ? true : v === "false" ? false : v),
-  z.boolean({ error: "must be true or false" }),
-);
+export const flag = z.preprocess((v) => (v === "true" ? true : v === "false" ? false : v), z.boolean({ error: "must be true or false" }));
 
 /** A non-empty string without surrounding white space. */
 export const text = z
@@ -62,7 +67,10 @@ export const hostName = text.superRefine(check(routeHostProblem));
  */
 export const httpsUrl = z.string({ error: "must be a string" }).superRefine((s, ctx) => {
   if (credentialProblem(s) !== undefined) {
-    ctx.addIssue({ code: "custom", message: "must not carry credentials (user:token@): use a public URL, or a source secret on the BuildConfig" });
+    ctx.addIssue({
+      code: "custom",
+      message: "must not carry credentials (user:token@): use a public URL, or a source secret on the BuildConfig",
+    });
   } else if (!/^https:\/\/[^\s/$.?#@][^\s@]*$/.test(s)) {
     ctx.addIssue({ code: "custom", message: "must be an https:// URL" });
   }
@@ -71,7 +79,10 @@ export const httpsUrl = z.string({ error: "must be a string" }).superRefine((s, 
 /** A file path (never file contents: a kubeconfig's contents carry a token in clear text). */
 export const filePath = text.superRefine((s, ctx) => {
   if (credentialProblem(s) !== undefined || s.includes("\n")) {
-    ctx.addIssue({ code: "custom", message: "must be a path to a kubeconfig file, not its contents (contents hold credentials: keep them out of the stack file)" });
+    ctx.addIssue({
+      code: "custom",
+      message: "must be a path to a kubeconfig file, not its contents (contents hold credentials: keep them out of the stack file)",
+    });
   }
 });
 
@@ -82,10 +93,9 @@ export const imageTag = text.superRefine(check(imageTagProblem));
 export const imageReference = text.superRefine(check(imageReferenceProblem));
 
 /** A git branch, tag or commit as `git check-ref-format --branch` accepts it. */
-export const gitRef = text.refine(
-  (s) => /^[A-Za-z0-9._/-]+$/.test(s) && !/(^|\/)\.|\.\.|\/\/|^\/|\/$|\.lock(\/|$)|\.$|^-/.test(s),
-  { error: "must be a git branch, tag or commit (letters, digits, '.', '_', '-' and '/', no '..', no leading '-' or '.')" },
-);
+export const gitRef = text.refine((s) => /^[A-Za-z0-9._/-]+$/.test(s) && !/(^|\/)\.|\.\.|\/\/|^\/|\/$|\.lock(\/|$)|\.$|^-/.test(s), {
+  error: "must be a git branch, tag or commit (letters, digits, '.', '_', '-' and '/', no '..', no leading '-' or '.')",
+});
 
 /**
  * A CPU quantity in the form the API server stores (`250m`, `1`, `2`). OpenShift kinds are sent to
@@ -93,7 +103,12 @@ export const gitRef = text.refine(
  * and show as drift on every refresh. So only the canonical form is accepted.
  */
 export const cpu = z.string({ error: "must be a CPU quantity such as 250m or 1" }).superRefine(
-  canonicalQuantity(isCanonicalCpu, canonicalCpu, (q) => cpuProblem(q, "limit"), (s) => `must be a CPU quantity such as 250m or 1 (got ${JSON.stringify(s)})`),
+  canonicalQuantity(
+    isCanonicalCpu,
+    canonicalCpu,
+    (q) => cpuProblem(q, "limit"),
+    (s) => `must be a CPU quantity such as 250m or 1 (got ${JSON.stringify(s)})`,
+  ),
 );
 
 /**
@@ -121,13 +136,15 @@ function canonicalQuantity(
  * is bytes to Kubernetes (`512` is 512 bytes, not 512Mi). See {@link cpu}.
  */
 function quantity(bounds: (q: string) => string | undefined) {
-  return z.string({ error: "must be a quantity such as 512Mi or 1Gi" }).superRefine(
-    canonicalQuantity(isCanonicalMemory, foldedBinary, bounds, (s) =>
-      /^\d+$/.test(s)
-        ? `must have a unit such as Mi or Gi (${s} without one means ${s} bytes)`
-        : `must be a quantity such as 512Mi or 1Gi (got ${JSON.stringify(s)})`,
-    ),
-  );
+  return z
+    .string({ error: "must be a quantity such as 512Mi or 1Gi" })
+    .superRefine(
+      canonicalQuantity(isCanonicalMemory, foldedBinary, bounds, (s) =>
+        /^\d+$/.test(s)
+          ? `must have a unit such as Mi or Gi (${s} without one means ${s} bytes)`
+          : `must be a quantity such as 512Mi or 1Gi (got ${JSON.stringify(s)})`,
+      ),
+    );
 }
 
 /** Memory of one container: at least 1Mi, at most what the largest namespace holds. */
@@ -179,11 +196,9 @@ export const IMAGE_TAG_SHA_LENGTH = 7;
 export const GIT_SHA = /^[0-9a-f]{7,40}$/;
 
 /** The commit an environment runs, as the image tag CI wrote (e.g. `2a5b7fa`); empty: not promoted yet. */
-export const commitSha = z
-  .string({ error: "must be a git commit SHA" })
-  .regex(new RegExp(`^(|[0-9a-f]{${IMAGE_TAG_SHA_LENGTH}})$`), {
-    error: `must be the ${IMAGE_TAG_SHA_LENGTH}-character short SHA CI tags images with (e.g. 2a5b7fa), or empty`,
-  });
+export const commitSha = z.string({ error: "must be a git commit SHA" }).regex(new RegExp(`^(|[0-9a-f]{${IMAGE_TAG_SHA_LENGTH}})$`), {
+  error: `must be the ${IMAGE_TAG_SHA_LENGTH}-character short SHA CI tags images with (e.g. 2a5b7fa), or empty`,
+});
 
 /** A release tag such as `2.13.0`: a branch name or `latest` would change what runs without a config change. */
 export const releaseTag = text.regex(/^\d+\.\d+\.\d+$/, {

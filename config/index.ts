@@ -13,7 +13,15 @@ import { cpuMillis, quantityBytes } from "./quantity";
 import { credentialProblem, mayBeSecret, scheduleCollision, workloadTotalProblem } from "./limits";
 import { asConfigString, isSecure, projectDefaults, stackFileEntries } from "./stack-file";
 import {
-  CONFIG_KEYS, MIN_CRON_MINUTES_WITH_VOLUME, envSchema, keyLeaves, toolsSchema, type AllKeyValues, type EnvSettings, type KeyLeaf, type Scope,
+  CONFIG_KEYS,
+  MIN_CRON_MINUTES_WITH_VOLUME,
+  envSchema,
+  keyLeaves,
+  toolsSchema,
+  type AllKeyValues,
+  type EnvSettings,
+  type KeyLeaf,
+  type Scope,
   type ToolsSettings,
 } from "./keys";
 
@@ -71,10 +79,11 @@ interface StackIdentity<Role extends "env" | "tools", Stack extends StackName> {
 }
 
 /** An environment's config: the schema's value (types inferred from config/keys.ts) and its identity. */
-export type EnvConfig = EnvSettings & StackIdentity<"env", EnvName> & {
-  /** The commit this environment runs, as promoted into the tools stack file; "" before the first promotion. */
-  readonly commit: string;
-};
+export type EnvConfig = EnvSettings &
+  StackIdentity<"env", EnvName> & {
+    /** The commit this environment runs, as promoted into the tools stack file; "" before the first promotion. */
+    readonly commit: string;
+  };
 
 export type ToolsConfig = ToolsSettings & StackIdentity<"tools", "tools">;
 
@@ -90,9 +99,7 @@ const q = (key: string): string => `${PROJECT}:${key}`;
 export function parseConfig(stack: string, raw: RawConfig): StackConfig {
   const file = stackFileName(stack);
   if (!isStackName(stack)) {
-    throw new ConfigError(stack, [
-      { file, key: "stack", message: `"${stack}" is not one of the four stacks: ${STACKS.join(", ")}` },
-    ]);
+    throw new ConfigError(stack, [{ file, key: "stack", message: `"${stack}" is not one of the four stacks: ${STACKS.join(", ")}` }]);
   }
   const issues: ConfigIssue[] = [];
   const known = new Set(CONFIG_KEYS.keys());
@@ -105,7 +112,11 @@ export function parseConfig(stack: string, raw: RawConfig): StackConfig {
   for (const key of raw.stackFileKeys) {
     const spec = CONFIG_KEYS.get(key);
     if (spec && !inScope(spec.scope, stack)) {
-      issues.push({ file, key: q(key), message: `is not used by the ${stack} stack (it belongs to ${spec.scope === "tools" ? "the tools stack" : "the dev, test and prod stacks"})` });
+      issues.push({
+        file,
+        key: q(key),
+        message: `is not used by the ${stack} stack (it belongs to ${spec.scope === "tools" ? "the tools stack" : "the dev, test and prod stacks"})`,
+      });
     }
   }
 
@@ -124,16 +135,26 @@ export function parseConfig(stack: string, raw: RawConfig): StackConfig {
     const value = given === "" && leaf.emptyIsUnset ? undefined : given;
     if (leaf.secret) {
       if (value !== undefined && !raw.secretKeys.has(leaf.key)) {
-        refuse({
-          file: raw.sourceOf(leaf.key), key: q(leaf.key),
-          message: `must be stored as a secret, not in clear text: pulumi config set --secret ${q(leaf.key)} <value> -s ${stack}`,
-        }, leaf.key);
+        refuse(
+          {
+            file: raw.sourceOf(leaf.key),
+            key: q(leaf.key),
+            message: `must be stored as a secret, not in clear text: pulumi config set --secret ${q(leaf.key)} <value> -s ${stack}`,
+          },
+          leaf.key,
+        );
       } else if (value === undefined && leaf.secret.requiredWhen(raw.values)) {
-        refuse({
-          file, key: q(leaf.key), kind: "missing-secret",
-          message: `${leaf.secret.what} is required but not set: pulumi config set --secret ${q(leaf.key)} <value> -s ${stack}` +
-            (leaf.secret.why ? ` (${leaf.secret.why})` : ""),
-        }, leaf.key);
+        refuse(
+          {
+            file,
+            key: q(leaf.key),
+            kind: "missing-secret",
+            message:
+              `${leaf.secret.what} is required but not set: pulumi config set --secret ${q(leaf.key)} <value> -s ${stack}` +
+              (leaf.secret.why ? ` (${leaf.secret.why})` : ""),
+          },
+          leaf.key,
+        );
       } else if (value !== undefined) {
         place(input, leaf, pulumi.secret(value));
       }
@@ -150,11 +171,16 @@ export function parseConfig(stack: string, raw: RawConfig): StackConfig {
     // A credential pasted into a plain key is refused without parsing (field messages may quote the value).
     const credential = credentialProblem(value);
     if (credential !== undefined) {
-      refuse({
-        file: raw.sourceOf(leaf.key), key: q(leaf.key),
-        message: `${credential}: a plain setting is printed by render, diff and CI logs, so it is refused (value not shown). ` +
-          "Remove the credential from the stack file and rotate it",
-      }, leaf.key);
+      refuse(
+        {
+          file: raw.sourceOf(leaf.key),
+          key: q(leaf.key),
+          message:
+            `${credential}: a plain setting is printed by render, diff and CI logs, so it is refused (value not shown). ` +
+            "Remove the credential from the stack file and rotate it",
+        },
+        leaf.key,
+      );
       continue;
     }
     place(input, leaf, value);
@@ -178,7 +204,12 @@ export function parseConfig(stack: string, raw: RawConfig): StackConfig {
   if (stack !== "tools") {
     const promoted = commitSha.safeParse(raw.promotedCommit ?? "");
     if (promoted.success) commit = promoted.data;
-    else issues.push({ file: stackFileName("tools"), key: q(`${stack}Commit`), message: promoted.error.issues.map((i) => i.message).join("; ") });
+    else
+      issues.push({
+        file: stackFileName("tools"),
+        key: q(`${stack}Commit`),
+        message: promoted.error.issues.map((i) => i.message).join("; "),
+      });
   }
 
   if (issues.length === 0 && parsed.success) {
@@ -226,15 +257,26 @@ function crossChecks(stack: StackName, v: Partial<AllKeyValues>, raw: RawConfig)
     const memReq = v[`${tier}MemoryRequest`];
     const memLim = v[`${tier}MemoryLimit`];
     if (cpuReq && cpuLim && cpuMillis(cpuReq) > cpuMillis(cpuLim)) {
-      issues.push({ file: raw.sourceOf(`${tier}CpuRequest`), key: q(`${tier}CpuRequest`), message: `${cpuReq} is more than the limit ${q(`${tier}CpuLimit`)} = ${cpuLim}` });
+      issues.push({
+        file: raw.sourceOf(`${tier}CpuRequest`),
+        key: q(`${tier}CpuRequest`),
+        message: `${cpuReq} is more than the limit ${q(`${tier}CpuLimit`)} = ${cpuLim}`,
+      });
     }
     if (memReq && memLim && quantityBytes(memReq) > quantityBytes(memLim)) {
-      issues.push({ file: raw.sourceOf(`${tier}MemoryRequest`), key: q(`${tier}MemoryRequest`), message: `${memReq} is more than the limit ${q(`${tier}MemoryLimit`)} = ${memLim}` });
+      issues.push({
+        file: raw.sourceOf(`${tier}MemoryRequest`),
+        key: q(`${tier}MemoryRequest`),
+        message: `${memReq} is more than the limit ${q(`${tier}MemoryLimit`)} = ${memLim}`,
+      });
     }
   }
   if (stack !== "tools") {
     issues.push(
-      ...volumeLockChecks(stack, v, raw), ...capacityChecks(v, raw), ...scheduleChecks(v, raw), ...autoscaleChecks(v, raw),
+      ...volumeLockChecks(stack, v, raw),
+      ...capacityChecks(v, raw),
+      ...scheduleChecks(v, raw),
+      ...autoscaleChecks(v, raw),
       ...passwordSourceChecks(stack, v, raw),
     );
   }
@@ -243,13 +285,19 @@ function crossChecks(stack: StackName, v: Partial<AllKeyValues>, raw: RawConfig)
     // The templates made DeploymentConfigs: adopting with Deployments would import the Service and
     // Route but leave the old DC running beside the new Deployment, unmanaged and on the old image.
     issues.push({
-      file: raw.sourceOf("appWorkload"), key: q("appWorkload"),
-      message: `is Deployment while ${q("adopt")} is true; adopt the template-made DeploymentConfigs first ` +
+      file: raw.sourceOf("appWorkload"),
+      key: q("appWorkload"),
+      message:
+        `is Deployment while ${q("adopt")} is true; adopt the template-made DeploymentConfigs first ` +
         `(${q("appWorkload")}: DeploymentConfig), then switch to Deployment in a later up (README: Workloads)`,
     });
   }
   if (stack !== "tools" && v.serverHost && v.serverHost === v.clientHost) {
-    issues.push({ file: raw.sourceOf("clientHost"), key: q("clientHost"), message: `must differ from ${q("serverHost")} (both are ${v.serverHost})` });
+    issues.push({
+      file: raw.sourceOf("clientHost"),
+      key: q("clientHost"),
+      message: `must differ from ${q("serverHost")} (both are ${v.serverHost})`,
+    });
   }
   return issues;
 }
@@ -277,11 +325,15 @@ function scheduleChecks(v: Partial<AllKeyValues>, raw: RawConfig): ConfigIssue[]
   if (!v.backupVerification || !v.backupSchedule || !v.backupVerifySchedule || !v.backupTimeZone) return [];
   const at = scheduleCollision(v.backupSchedule, v.backupVerifySchedule, v.backupTimeZone, MIN_CRON_MINUTES_WITH_VOLUME);
   if (!at) return [];
-  return [{
-    file: raw.sourceOf("backupVerifySchedule"), key: q("backupVerifySchedule"),
-    message: `starts within ${MIN_CRON_MINUTES_WITH_VOLUME} minutes of ${q("backupSchedule")} (both at ${at.toISOString().slice(0, 16)}Z, for example); ` +
-      "both jobs mount the backup volume, so give them at least an hour apart",
-  }];
+  return [
+    {
+      file: raw.sourceOf("backupVerifySchedule"),
+      key: q("backupVerifySchedule"),
+      message:
+        `starts within ${MIN_CRON_MINUTES_WITH_VOLUME} minutes of ${q("backupSchedule")} (both at ${at.toISOString().slice(0, 16)}Z, for example); ` +
+        "both jobs mount the backup volume, so give them at least an hour apart",
+    },
+  ];
 }
 
 /** One licence plate for all stacks; no route host claimed by two stacks. */
@@ -291,8 +343,10 @@ function crossStackChecks(stack: StackName, v: Partial<AllKeyValues>, raw: RawCo
   const plates = others.filter((o) => o.values.licencePlate !== undefined && o.values.licencePlate !== v.licencePlate);
   if (v.licencePlate && plates.length > 0) {
     issues.push({
-      file: raw.sourceOf("licencePlate"), key: q("licencePlate"),
-      message: `is ${v.licencePlate} here but ${plates.map((o) => `${o.values.licencePlate} in ${o.file}`).join(", ")}: ` +
+      file: raw.sourceOf("licencePlate"),
+      key: q("licencePlate"),
+      message:
+        `is ${v.licencePlate} here but ${plates.map((o) => `${o.values.licencePlate} in ${o.file}`).join(", ")}: ` +
         "the four namespaces of one product share one plate (environments pull images from <plate>-tools)",
     });
   }
@@ -300,9 +354,15 @@ function crossStackChecks(stack: StackName, v: Partial<AllKeyValues>, raw: RawCo
     for (const key of ["serverHost", "clientHost"] as const) {
       const host = v[key];
       if (!host) continue;
-      const clash = others.flatMap((o) => (["serverHost", "clientHost"] as const).filter((k) => o.values[k] === host).map((k) => `${q(k)} in ${o.file}`));
+      const clash = others.flatMap((o) =>
+        (["serverHost", "clientHost"] as const).filter((k) => o.values[k] === host).map((k) => `${q(k)} in ${o.file}`),
+      );
       if (clash.length > 0) {
-        issues.push({ file: raw.sourceOf(key), key: q(key), message: `${host} is also ${clash.join(", ")}: the router admits a host for one Route only` });
+        issues.push({
+          file: raw.sourceOf(key),
+          key: q(key),
+          message: `${host} is also ${clash.join(", ")}: the router admits a host for one Route only`,
+        });
       }
     }
   }
@@ -319,11 +379,20 @@ function autoscaleChecks(v: Partial<AllKeyValues>, raw: RawConfig): ConfigIssue[
     if (!max || min === undefined) continue;
     const at = { file: raw.sourceOf(key), key: q(key) };
     if (v.appWorkload !== "Deployment") {
-      issues.push({ ...at, message: `is ${max}, but only a Deployment is autoscaled (${q("appWorkload")} = ${v.appWorkload}); set it to 0 or switch to Deployment` });
+      issues.push({
+        ...at,
+        message: `is ${max}, but only a Deployment is autoscaled (${q("appWorkload")} = ${v.appWorkload}); set it to 0 or switch to Deployment`,
+      });
     } else if (min < 1) {
-      issues.push({ ...at, message: `is ${max}, but ${q(`${tier}Replicas`)} = ${min} and the autoscaler's minimum (${q(`${tier}Replicas`)}) must be 1 or more` });
+      issues.push({
+        ...at,
+        message: `is ${max}, but ${q(`${tier}Replicas`)} = ${min} and the autoscaler's minimum (${q(`${tier}Replicas`)}) must be 1 or more`,
+      });
     } else if (max <= min) {
-      issues.push({ ...at, message: `must be more than ${q(`${tier}Replicas`)} = ${min}, the autoscaler's minimum (or 0 for no autoscaler)` });
+      issues.push({
+        ...at,
+        message: `must be more than ${q(`${tier}Replicas`)} = ${min}, the autoscaler's minimum (or 0 for no autoscaler)`,
+      });
     }
   }
   return issues;
@@ -340,25 +409,31 @@ function volumeLockChecks(stack: StackName, v: Partial<AllKeyValues>, raw: RawCo
   const issues: ConfigIssue[] = [];
   const statefulSet = patroniName(v.appName);
   const created = `the ${statefulSet} StatefulSet's volume claim template was created with`;
-  const immutable = "Kubernetes cannot change a volume claim template in place (applying it would delete and recreate the database StatefulSet)";
+  const immutable =
+    "Kubernetes cannot change a volume claim template in place (applying it would delete and recreate the database StatefulSet)";
   const size = v.patroniVolumeSize;
   if (size && size !== lock.volumeSize) {
-    const grow = quantityBytes(size) > quantityBytes(lock.volumeSize)
-      ? `grow the existing volumes instead (NetApp volumes grow online), once per member: ` +
-        `oc -n ${namespaceFor(v.licencePlate, stack)} patch pvc ${PATRONI_VOLUME_CLAIM_TEMPLATE}-${statefulSet}-<ordinal> ` +
-        `-p '{"spec":{"resources":{"requests":{"storage":"${size}"}}}}' (README: Database)`
-      : "NetApp volumes cannot shrink; to get smaller volumes, build a new cluster and restore a backup into it (README: Database)";
+    const grow =
+      quantityBytes(size) > quantityBytes(lock.volumeSize)
+        ? `grow the existing volumes instead (NetApp volumes grow online), once per member: ` +
+          `oc -n ${namespaceFor(v.licencePlate, stack)} patch pvc ${PATRONI_VOLUME_CLAIM_TEMPLATE}-${statefulSet}-<ordinal> ` +
+          `-p '{"spec":{"resources":{"requests":{"storage":"${size}"}}}}' (README: Database)`
+        : "NetApp volumes cannot shrink; to get smaller volumes, build a new cluster and restore a backup into it (README: Database)";
     issues.push({
-      file: raw.sourceOf("patroniVolumeSize"), key: q("patroniVolumeSize"),
-      message: `is ${size}, but ${created} ${lock.volumeSize} (${q("patroniVolumeLock")}) and ${immutable}. ` +
+      file: raw.sourceOf("patroniVolumeSize"),
+      key: q("patroniVolumeSize"),
+      message:
+        `is ${size}, but ${created} ${lock.volumeSize} (${q("patroniVolumeLock")}) and ${immutable}. ` +
         `Keep ${q("patroniVolumeSize")} at ${lock.volumeSize} and ${grow}`,
     });
   }
   const storageClass = v.patroniStorageClass;
   if (storageClass && storageClass !== lock.storageClass) {
     issues.push({
-      file: raw.sourceOf("patroniStorageClass"), key: q("patroniStorageClass"),
-      message: `is ${storageClass}, but ${created} ${lock.storageClass} (${q("patroniVolumeLock")}) and ${immutable}. ` +
+      file: raw.sourceOf("patroniStorageClass"),
+      key: q("patroniStorageClass"),
+      message:
+        `is ${storageClass}, but ${created} ${lock.storageClass} (${q("patroniVolumeLock")}) and ${immutable}. ` +
         `Keep ${q("patroniStorageClass")} at ${lock.storageClass}; a volume cannot change class, so moving the database ` +
         "to another class means a new cluster restored from a backup (README: Database)",
     });
@@ -377,8 +452,10 @@ const PASSWORD_KEYS = ["patroniSuperuserPassword", "patroniReplicationPassword",
 function passwordSourceChecks(stack: StackName, v: Partial<AllKeyValues>, raw: RawConfig): ConfigIssue[] {
   if (v.patroniPasswords !== "generated" || v.adopt === true) return [];
   return PASSWORD_KEYS.filter((key) => raw.values[key] !== undefined).map((key) => ({
-    file: raw.sourceOf(key), key: q(key),
-    message: `is set, but ${q("patroniPasswords")} is generated: pulumi up would write this value over the generated password in the ` +
+    file: raw.sourceOf(key),
+    key: q(key),
+    message:
+      `is set, but ${q("patroniPasswords")} is generated: pulumi up would write this value over the generated password in the ` +
       `live ${v.appName ? patroniName(v.appName) : "Patroni"} Secret, while the database keeps the old one (Patroni reads passwords only at bootstrap), so the app, new ` +
       `replicas and the backups could no longer log in. If these are the database's real passwords (after adoption), set ` +
       `${q("patroniPasswords")}: supplied; otherwise remove it (pulumi config rm ${q(key)} -s ${stack})`,
@@ -468,8 +545,10 @@ export function readOtherStacks(projectDir: string, stack: string): OtherStack[]
     if (!fs.existsSync(file)) continue;
     try {
       const values: Record<string, string> = {};
-      for (const key of CROSS_STACK_KEYS) if (defaults[key] !== undefined && defaults[key] !== null) values[key] = asConfigString(defaults[key]);
-      for (const e of stackFileEntries(file, other)) if ((CROSS_STACK_KEYS as readonly string[]).includes(e.key) && !isSecure(e.value)) values[e.key] = asConfigString(e.value);
+      for (const key of CROSS_STACK_KEYS)
+        if (defaults[key] !== undefined && defaults[key] !== null) values[key] = asConfigString(defaults[key]);
+      for (const e of stackFileEntries(file, other))
+        if ((CROSS_STACK_KEYS as readonly string[]).includes(e.key) && !isSecure(e.value)) values[e.key] = asConfigString(e.value);
       out.push({ stack: other, file: stackFileName(other), values });
     } catch (e) {
       if (!(e instanceof ConfigError)) throw e;

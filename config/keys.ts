@@ -11,8 +11,25 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import {
-  appName, commitSha, cpu, cronSchedule, dnsLabel, filePath, flag, gitRef, hostName, httpsUrl, imageReference, imageTag, memory, pinnedImage,
-  releaseTag, storage, text, timeZone, wholeNumber,
+  appName,
+  commitSha,
+  cpu,
+  cronSchedule,
+  dnsLabel,
+  filePath,
+  flag,
+  gitRef,
+  hostName,
+  httpsUrl,
+  imageReference,
+  imageTag,
+  memory,
+  pinnedImage,
+  releaseTag,
+  storage,
+  text,
+  timeZone,
+  wholeNumber,
 } from "./fields";
 import { STORAGE_CLASSES } from "./platform";
 
@@ -68,7 +85,9 @@ function secretKey<N extends string>(name: N, secret: SecretSpec): ConfigKey<N, 
 /** Storage classes a Patroni data volume may use (RWO block is the one recommended for databases). */
 export const PATRONI_STORAGE_CLASSES = [STORAGE_CLASSES.block, STORAGE_CLASSES.file] as const;
 export type PatroniStorageClass = (typeof PATRONI_STORAGE_CLASSES)[number];
-const patroniStorageClass = z.enum(PATRONI_STORAGE_CLASSES, { error: `must be ${STORAGE_CLASSES.block} (recommended for databases) or ${STORAGE_CLASSES.file}` });
+const patroniStorageClass = z.enum(PATRONI_STORAGE_CLASSES, {
+  error: `must be ${STORAGE_CLASSES.block} (recommended for databases) or ${STORAGE_CLASSES.file}`,
+});
 
 /**
  * The volume claim template the Patroni StatefulSet was created with, `<size>/<storage class>`, or
@@ -100,7 +119,9 @@ export type AppWorkload = (typeof APP_WORKLOADS)[number];
 /** An autoscaler's average CPU utilisation target, in percent of the CPU request. */
 const percent = z.preprocess(
   (v) => (typeof v === "string" && /^\d+$/.test(v.trim()) ? Number(v) : v),
-  z.number({ error: "must be a whole percentage" }).int({ error: "must be a whole percentage" })
+  z
+    .number({ error: "must be a whole percentage" })
+    .int({ error: "must be a whole percentage" })
     .min(10, { error: "must be 10 or more (percent of the CPU request)" })
     .max(100, { error: "must be 100 or less (percent of the CPU request)" }),
 );
@@ -203,7 +224,10 @@ export const envSchema = z.object({
       monthly: key("backupMonthlyCount", wholeNumber(0, 120, "ten years of monthly backups")),
     }),
     volumeSize: key("backupVolumeSize", storage),
-    storageClass: key("backupStorageClass", z.literal(STORAGE_CLASSES.backup, { error: `must be ${STORAGE_CLASSES.backup}, the only backed-up storage class` })),
+    storageClass: key(
+      "backupStorageClass",
+      z.literal(STORAGE_CLASSES.backup, { error: `must be ${STORAGE_CLASSES.backup}, the only backed-up storage class` }),
+    ),
     verification: z.object({
       enabled: key("backupVerification", flag),
       schedule: key("backupVerifySchedule", cronSchedule(MIN_CRON_MINUTES_WITH_VOLUME)),
@@ -216,13 +240,19 @@ export const envSchema = z.object({
     keycloakSaUsername: secretKey("keycloakSaUsername", { what: "the Keycloak service-account user name", requiredWhen: always }),
     keycloakSaPassword: secretKey("keycloakSaPassword", { what: "the Keycloak service-account password", requiredWhen: always }),
     patroniSuperuserPassword: secretKey("patroniSuperuserPassword", {
-      what: "the existing Postgres superuser password", requiredWhen: whenPasswordsSupplied, why: DATABASE_PASSWORD_WHY,
+      what: "the existing Postgres superuser password",
+      requiredWhen: whenPasswordsSupplied,
+      why: DATABASE_PASSWORD_WHY,
     }).optional(),
     patroniReplicationPassword: secretKey("patroniReplicationPassword", {
-      what: "the existing replication password", requiredWhen: whenPasswordsSupplied, why: DATABASE_PASSWORD_WHY,
+      what: "the existing replication password",
+      requiredWhen: whenPasswordsSupplied,
+      why: DATABASE_PASSWORD_WHY,
     }).optional(),
     patroniAppPassword: secretKey("patroniAppPassword", {
-      what: "the existing application user's password", requiredWhen: whenPasswordsSupplied, why: DATABASE_PASSWORD_WHY,
+      what: "the existing application user's password",
+      requiredWhen: whenPasswordsSupplied,
+      why: DATABASE_PASSWORD_WHY,
     }).optional(),
   }),
 });
@@ -277,7 +307,10 @@ function keyTable(): ReadonlyMap<string, ConfigKeyInfo> {
     const inEnv = env.some((l) => l.key === leaf.key);
     const inTools = tools.some((l) => l.key === leaf.key);
     out.set(leaf.key, {
-      key: leaf.key, emptyIsUnset: leaf.emptyIsUnset, secret: leaf.secret, optional: leaf.optional,
+      key: leaf.key,
+      emptyIsUnset: leaf.emptyIsUnset,
+      secret: leaf.secret,
+      optional: leaf.optional,
       scope: inEnv && inTools ? "all" : inEnv ? "env" : "tools",
     });
   }
@@ -287,16 +320,23 @@ function keyTable(): ReadonlyMap<string, ConfigKeyInfo> {
 /** Every config key the program reads, by name. */
 export const CONFIG_KEYS: ReadonlyMap<string, ConfigKeyInfo> = keyTable();
 
-type Pairs<S> = S extends z.ZodOptional<infer I>
-  ? (Pairs<I> extends infer P ? (P extends [infer N, infer V] ? [N, V | undefined] : never) : never)
-  : S extends { readonly [CONFIG_KEY]: infer N extends string }
-    ? [N, z.output<S>]
-    : S extends z.ZodObject<infer Shape>
-      ? { [K in keyof Shape]: Pairs<Shape[K]> }[keyof Shape]
-      : never;
+type Pairs<S> =
+  S extends z.ZodOptional<infer I>
+    ? Pairs<I> extends infer P
+      ? P extends [infer N, infer V]
+        ? [N, V | undefined]
+        : never
+      : never
+    : S extends { readonly [CONFIG_KEY]: infer N extends string }
+      ? [N, z.output<S>]
+      : S extends z.ZodObject<infer Shape>
+        ? { [K in keyof Shape]: Pairs<Shape[K]> }[keyof Shape]
+        : never;
 
 /** The parsed value of each config key of a role schema, by key name (the flat view cross-checks read). */
-export type KeyValues<S> = { [P in Pairs<S> as P extends [infer N extends string, unknown] ? N : never]: P extends [string, infer V] ? V : never };
+export type KeyValues<S> = {
+  [P in Pairs<S> as P extends [infer N extends string, unknown] ? N : never]: P extends [string, infer V] ? V : never;
+};
 
 /** Flat parsed values of every plain and secret key. */
 export type AllKeyValues = KeyValues<typeof envSchema> & KeyValues<typeof toolsSchema>;

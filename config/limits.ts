@@ -44,20 +44,34 @@ function tooLong(s: string, max: number): string | undefined {
 
 /** A DNS-1123 label: most object names that become DNS names, pod names, label values. */
 export function dns1123LabelProblem(s: string): string | undefined {
-  return tooLong(s, DNS1123_LABEL_MAX) ?? (LABEL.test(s) ? undefined : "must be lower-case letters, digits and '-', starting and ending with a letter or digit (DNS-1123 label)");
+  return (
+    tooLong(s, DNS1123_LABEL_MAX) ??
+    (LABEL.test(s) ? undefined : "must be lower-case letters, digits and '-', starting and ending with a letter or digit (DNS-1123 label)")
+  );
 }
 
 /** A DNS-1035 label: Service names (they become DNS names and env var prefixes, so start with a letter). */
 export function dns1035LabelProblem(s: string): string | undefined {
-  return tooLong(s, DNS1123_LABEL_MAX) ?? (LABEL_1035.test(s) ? undefined : "must start with a letter and be lower-case letters, digits and '-' (DNS-1035 label)");
+  return (
+    tooLong(s, DNS1123_LABEL_MAX) ??
+    (LABEL_1035.test(s) ? undefined : "must start with a letter and be lower-case letters, digits and '-' (DNS-1035 label)")
+  );
 }
 
 export function dns1123SubdomainProblem(s: string): string | undefined {
-  return tooLong(s, DNS1123_SUBDOMAIN_MAX) ?? (SUBDOMAIN.test(s) ? undefined : "must be lower-case letters, digits, '-' and '.' (DNS-1123 subdomain)");
+  return (
+    tooLong(s, DNS1123_SUBDOMAIN_MAX) ??
+    (SUBDOMAIN.test(s) ? undefined : "must be lower-case letters, digits, '-' and '.' (DNS-1123 subdomain)")
+  );
 }
 
 export function labelValueProblem(s: string): string | undefined {
-  return tooLong(s, LABEL_VALUE_MAX) ?? (LABEL_VALUE.test(s) ? undefined : "must be letters, digits, '-', '_' and '.', starting and ending with a letter or digit (label value)");
+  return (
+    tooLong(s, LABEL_VALUE_MAX) ??
+    (LABEL_VALUE.test(s)
+      ? undefined
+      : "must be letters, digits, '-', '_' and '.', starting and ending with a letter or digit (label value)")
+  );
 }
 
 /** A label or annotation key: `[prefix/]name`, prefix a DNS subdomain, name at most 63. */
@@ -69,7 +83,10 @@ export function qualifiedNameProblem(key: string): string | undefined {
     const p = dns1123SubdomainProblem(prefix);
     if (p) return `prefix ${p}`;
   }
-  return tooLong(name, 63) ?? (QUALIFIED_NAME.test(name) ? undefined : "name must be letters, digits, '-', '_' and '.', starting and ending with a letter or digit");
+  return (
+    tooLong(name, 63) ??
+    (QUALIFIED_NAME.test(name) ? undefined : "name must be letters, digits, '-', '_' and '.', starting and ending with a letter or digit")
+  );
 }
 
 /** Bytes of all annotation keys and values of one object (what the API server counts). */
@@ -88,11 +105,19 @@ export function objectNameProblem(kind: string, name: string): string | undefine
     case "Service":
       return dns1035LabelProblem(name);
     case "CronJob":
-      return dns1123SubdomainProblem(name) ?? (name.length > CRONJOB_NAME_MAX
-        ? `is ${name.length} characters, more than ${CRONJOB_NAME_MAX}: the controller names each Job <name>-<minutes> and a Job name has at most 63` : undefined);
+      return (
+        dns1123SubdomainProblem(name) ??
+        (name.length > CRONJOB_NAME_MAX
+          ? `is ${name.length} characters, more than ${CRONJOB_NAME_MAX}: the controller names each Job <name>-<minutes> and a Job name has at most 63`
+          : undefined)
+      );
     case "StatefulSet":
-      return dns1123LabelProblem(name) ?? (name.length > STATEFULSET_NAME_MAX
-        ? `is ${name.length} characters, more than ${STATEFULSET_NAME_MAX}: its pods' controller-revision-hash label <name>-<10-character hash> would exceed 63` : undefined);
+      return (
+        dns1123LabelProblem(name) ??
+        (name.length > STATEFULSET_NAME_MAX
+          ? `is ${name.length} characters, more than ${STATEFULSET_NAME_MAX}: its pods' controller-revision-hash label <name>-<10-character hash> would exceed 63`
+          : undefined)
+      );
     case "Job":
     case "Deployment":
     case "DeploymentConfig":
@@ -104,7 +129,9 @@ export function objectNameProblem(kind: string, name: string): string | undefine
     case "ClusterRole":
     case "ClusterRoleBinding":
       // Path segment names (kubernetes pkg/api/validation/path): anything but '/', '%', '.' and '..'.
-      return name === "" || name === "." || name === ".." || /[/%]/.test(name) ? "must not be empty, '.', '..' or contain '/' or '%'" : undefined;
+      return name === "" || name === "." || name === ".." || /[/%]/.test(name)
+        ? "must not be empty, '.', '..' or contain '/' or '%'"
+        : undefined;
     case "ImageStreamTag": {
       const i = name.lastIndexOf(":");
       if (i <= 0) return "must be <image stream>:<tag>";
@@ -126,8 +153,10 @@ export const APP_NAME_MAX = DNS1123_LABEL_MAX - "-backup-manual-YYYYMMDDHHmm".le
 /** `appName` prefixes every object: a DNS-1035 label (Services) short enough for every derived name. */
 export function appNameProblem(s: string): string | undefined {
   if (s.length > APP_NAME_MAX) {
-    return `is ${s.length} characters, more than ${APP_NAME_MAX}: the names derived from it would exceed Kubernetes limits ` +
-      `(e.g. the restore plan's Job ${s}-backup-manual-<YYYYMMDDHHmm> would be ${s.length + 27} characters, more than ${DNS1123_LABEL_MAX})`;
+    return (
+      `is ${s.length} characters, more than ${APP_NAME_MAX}: the names derived from it would exceed Kubernetes limits ` +
+      `(e.g. the restore plan's Job ${s}-backup-manual-<YYYYMMDDHHmm> would be ${s.length + 27} characters, more than ${DNS1123_LABEL_MAX})`
+    );
   }
   return dns1035LabelProblem(s);
 }
@@ -166,7 +195,8 @@ const gib = (b: number): string => `${Math.round((b / 2 ** 30) * 100) / 100}Gi`;
 export function memoryProblem(q: string | number, kind: "request" | "limit"): string | undefined {
   const v = quantityValue(q);
   if (v === undefined) return "is not a quantity (e.g. 512Mi, 1Gi)";
-  if (v < CONTAINER_MEMORY_MIN) return `${String(q)} is less than 1Mi of memory${hasUnit(q) ? "" : " (no unit means bytes: write e.g. 512Mi)"}`;
+  if (v < CONTAINER_MEMORY_MIN)
+    return `${String(q)} is less than 1Mi of memory${hasUnit(q) ? "" : " (no unit means bytes: write e.g. 512Mi)"}`;
   const max = kind === "request" ? NAMESPACE_MAX.memoryRequestBytes : NAMESPACE_MAX.memoryLimitBytes;
   return v > max ? `${String(q)} is more memory than any BC Gov namespace can hold (${kind}s at most ${gib(max)})` : undefined;
 }
@@ -176,14 +206,19 @@ export function cpuProblem(q: string | number, kind: "request" | "limit"): strin
   if (v === undefined) return "is not a quantity (e.g. 250m, 1)";
   if (v <= 0) return "must be more than 0";
   const max = kind === "request" ? NAMESPACE_MAX.cpuRequestMillis : NAMESPACE_MAX.cpuLimitMillis;
-  return v * 1000 > max ? `${String(q)} cores is more CPU than any BC Gov namespace can hold (${kind}s at most ${max / 1000} cores)` : undefined;
+  return v * 1000 > max
+    ? `${String(q)} cores is more CPU than any BC Gov namespace can hold (${kind}s at most ${max / 1000} cores)`
+    : undefined;
 }
 
 export function storageProblem(q: string | number): string | undefined {
   const v = quantityValue(q);
   if (v === undefined) return "is not a quantity (e.g. 1Gi)";
-  if (v < VOLUME_MIN) return `${String(q)} is less than the smallest volume (20Mi)${hasUnit(q) ? "" : " (no unit means bytes: write e.g. 1Gi)"}`;
-  return v > NAMESPACE_MAX.storageBytes ? `${String(q)} is more storage than any BC Gov namespace can hold (at most ${gib(NAMESPACE_MAX.storageBytes)})` : undefined;
+  if (v < VOLUME_MIN)
+    return `${String(q)} is less than the smallest volume (20Mi)${hasUnit(q) ? "" : " (no unit means bytes: write e.g. 1Gi)"}`;
+  return v > NAMESPACE_MAX.storageBytes
+    ? `${String(q)} is more storage than any BC Gov namespace can hold (at most ${gib(NAMESPACE_MAX.storageBytes)})`
+    : undefined;
 }
 
 /** Replicas × per-pod requests must fit the largest namespace; says which resource does not. */
@@ -211,7 +246,8 @@ export function routeHostProblem(host: string): string | undefined {
   if (dns1123SubdomainProblem(host)) return "must be a lower-case DNS name of at most 253 characters (letters, digits, '-' and '.')";
   if (!host.includes(".")) return "must be a fully qualified host name (it has no domain)";
   for (const segment of host.split(".")) {
-    if (segment.length > DNS1123_LABEL_MAX) return `has a segment of ${segment.length} characters (${segment.slice(0, 12)}…); each may have at most 63`;
+    if (segment.length > DNS1123_LABEL_MAX)
+      return `has a segment of ${segment.length} characters (${segment.slice(0, 12)}…); each may have at most 63`;
   }
   return undefined;
 }
@@ -230,7 +266,9 @@ const REFERENCE = new RegExp(`^(${NAME})(?::([\\w][\\w.-]{0,127}))?(?:@(${DIGEST
 export const IMAGE_NAME_MAX = 255;
 
 export function imageTagProblem(tag: string): string | undefined {
-  return TAG.test(tag) ? undefined : "is not a valid image tag (letters, digits, '_', '.' and '-', not starting with '.' or '-', at most 128)";
+  return TAG.test(tag)
+    ? undefined
+    : "is not a valid image tag (letters, digits, '_', '.' and '-', not starting with '.' or '-', at most 128)";
 }
 
 export function imageReferenceProblem(ref: string): string | undefined {
@@ -264,7 +302,9 @@ export function timeZoneProblem(tz: string): string | undefined {
   if (tz.toLowerCase() === "local") return "must be an explicit IANA time zone (Local is refused by the API server)";
   const known = zoneNames().get(tz.toLowerCase());
   if (known === tz) return undefined;
-  return known ? `is not spelled as in the IANA database: ${known} (the API server's lookup is case-sensitive)` : "must be an IANA time zone name such as America/Vancouver";
+  return known
+    ? `is not spelled as in the IANA database: ${known} (the API server's lookup is case-sensitive)`
+    : "must be an IANA time zone name such as America/Vancouver";
 }
 
 // --- schedules -------------------------------------------------------------------------------
@@ -306,11 +346,18 @@ export function scheduleCollision(a: string, b: string, timeZone: string, minute
  */
 export function credentialProblem(value: string): string | undefined {
   if (/^[a-z][a-z0-9+.-]*:\/\/[^/?#\s]*@/i.test(value)) return "is a URL with a user name or password in it";
-  if (/(^|\n)\s*(apiVersion:\s*v1|kind:\s*Config|clusters:|users:)/.test(value) || /client-(key|certificate)-data|\btoken:\s*\S/.test(value)) {
+  if (
+    /(^|\n)\s*(apiVersion:\s*v1|kind:\s*Config|clusters:|users:)/.test(value) ||
+    /client-(key|certificate)-data|\btoken:\s*\S/.test(value)
+  ) {
     return "holds kubeconfig contents (with credentials), not a path";
   }
   if (/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(value)) return "holds a private key";
-  if (/\b(gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}|sha256~[A-Za-z0-9_-]{20,}|glpat-[A-Za-z0-9_-]{20,}|xox[bap]-[A-Za-z0-9-]{10,}|eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.)/.test(value)) {
+  if (
+    /\b(gh[pousr]_[A-Za-z0-9]{20,}|github_pat_[A-Za-z0-9_]{20,}|sha256~[A-Za-z0-9_-]{20,}|glpat-[A-Za-z0-9_-]{20,}|xox[bap]-[A-Za-z0-9-]{10,}|eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.)/.test(
+      value,
+    )
+  ) {
     return "holds an access token";
   }
   return undefined;

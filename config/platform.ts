@@ -10,7 +10,6 @@ export const STORAGE_CLASSES = {
   backup: "netapp-file-backup",
 } as const;
 
-
 /**
  * Annotation prefix that waives one platform rule of `npm run check` and the policy pack for one
  * object (`hcap.bcgov/waive-<rule id>: <reason>`). The program writes waivers, the checker honours

@@ -24,16 +24,19 @@ export function readYamlMapping(file: string, stack: string): Record<string, Jso
   const source = fs.readFileSync(file, "utf8");
   const doc = parseDocument(source, { uniqueKeys: true, prettyErrors: false });
   if (doc.errors.length > 0) {
-    throw new ConfigError(stack, doc.errors.map((e) => {
-      const before = source.slice(0, e.pos[0]).split("\n");
-      const [line, col] = [before.length, before[before.length - 1].length + 1];
-      const dup = e.code === "DUPLICATE_KEY" ? duplicateKeyAt(doc.contents, e.pos[0]) : undefined;
-      return {
-        file: name,
-        key: dup ?? `line ${line}, column ${col}`,
-        message: dup ? `is written twice (line ${line}); YAML keys must be unique` : `is not valid YAML: ${e.message.split("\n")[0]}`,
-      };
-    }));
+    throw new ConfigError(
+      stack,
+      doc.errors.map((e) => {
+        const before = source.slice(0, e.pos[0]).split("\n");
+        const [line, col] = [before.length, before[before.length - 1].length + 1];
+        const dup = e.code === "DUPLICATE_KEY" ? duplicateKeyAt(doc.contents, e.pos[0]) : undefined;
+        return {
+          file: name,
+          key: dup ?? `line ${line}, column ${col}`,
+          message: dup ? `is written twice (line ${line}); YAML keys must be unique` : `is not valid YAML: ${e.message.split("\n")[0]}`,
+        };
+      }),
+    );
   }
   const value: unknown = doc.toJS();
   if (value === null || value === undefined) return {};
@@ -59,7 +62,13 @@ export function configBlock(doc: Record<string, Json>, file: string, stack: stri
   const config = doc.config;
   if (config === undefined || config === null) return {};
   if (typeof config !== "object" || Array.isArray(config)) {
-    throw new ConfigError(stack, [{ file: path.basename(file), key: "config", message: `must be a mapping of ${PROJECT}:<key>: <value> (it is a ${Array.isArray(config) ? "list" : typeof config})` }]);
+    throw new ConfigError(stack, [
+      {
+        file: path.basename(file),
+        key: "config",
+        message: `must be a mapping of ${PROJECT}:<key>: <value> (it is a ${Array.isArray(config) ? "list" : typeof config})`,
+      },
+    ]);
   }
   return config;
 }
@@ -89,7 +98,11 @@ export function stackFileEntries(file: string, stack: string): StackFileEntry[] 
     const key = i < 0 ? rawKey : rawKey.slice(i + 1);
     if (namespace !== PROJECT) {
       if (!ENGINE_NAMESPACES.has(namespace)) {
-        issues.push({ file: name, key: rawKey, message: `has the prefix ${namespace}:, which this program never reads (its keys are ${PROJECT}:<key>${key ? `, e.g. ${PROJECT}:${key}` : ""}); the value would be ignored` });
+        issues.push({
+          file: name,
+          key: rawKey,
+          message: `has the prefix ${namespace}:, which this program never reads (its keys are ${PROJECT}:<key>${key ? `, e.g. ${PROJECT}:${key}` : ""}); the value would be ignored`,
+        });
       }
       continue;
     }
@@ -100,7 +113,11 @@ export function stackFileEntries(file: string, stack: string): StackFileEntry[] 
     }
     seen.set(key, rawKey);
     if (value === null || (typeof value === "string" && value.trim() === "" && value !== "")) {
-      issues.push({ file: name, key: rawKey, message: "has no value (YAML null or blank); give a value, or delete the line to use the default from Pulumi.yaml" });
+      issues.push({
+        file: name,
+        key: rawKey,
+        message: "has no value (YAML null or blank); give a value, or delete the line to use the default from Pulumi.yaml",
+      });
       continue;
     }
     out.push({ key, value });

@@ -31,16 +31,19 @@ M._load = function (/** @type {string} */ request, /** @type {any} */ parent, /*
   // eslint-disable-next-line @typescript-eslint/no-this-alias -- Module._load's receiver, kept for the deferred call
   const self = this;
   const get = () => (real ??= load.call(self, request, parent, isMain));
-  return new Proxy({}, {
-    // `__esModule` is what tsc's __importStar/__importDefault ask before touching anything else.
-    get: (_, key) => (key === "__esModule" ? true : get()[key]),
-    has: (_, key) => key in get(),
-    ownKeys: () => Reflect.ownKeys(get()),
-    getOwnPropertyDescriptor: (_, key) => {
-      if (key === "__esModule") return { value: true, configurable: true, enumerable: false, writable: false };
-      const d = Object.getOwnPropertyDescriptor(get(), key);
-      if (d) d.configurable = true;
-      return d;
+  return new Proxy(
+    {},
+    {
+      // `__esModule` is what tsc's __importStar/__importDefault ask before touching anything else.
+      get: (_, key) => (key === "__esModule" ? true : get()[key]),
+      has: (_, key) => key in get(),
+      ownKeys: () => Reflect.ownKeys(get()),
+      getOwnPropertyDescriptor: (_, key) => {
+        if (key === "__esModule") return { value: true, configurable: true, enumerable: false, writable: false };
+        const d = Object.getOwnPropertyDescriptor(get(), key);
+        if (d) d.configurable = true;
+        return d;
+      },
     },
-  });
+  );
 };

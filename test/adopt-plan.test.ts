@@ -17,32 +17,52 @@ const ADOPTED_PASSWORDS = {
 
 describe("adopt: true", () => {
   it("prod: every object the templates made carries its import ID in the plan; new objects are created", async () => {
-    const { plan } = await render("prod", { projectDir: projectWith("prod", { "hcap-infra:adopt": true, "hcap-infra:appWorkload": "DeploymentConfig" }), secrets: ADOPTED_PASSWORDS });
+    const { plan } = await render("prod", {
+      projectDir: projectWith("prod", { "hcap-infra:adopt": true, "hcap-infra:appWorkload": "DeploymentConfig" }),
+      secrets: ADOPTED_PASSWORDS,
+    });
     for (const [type, name] of [
-      ["StatefulSet", "hcap-patroni"], ["Secret", "hcap-patroni"], ["Service", "hcap-patroni"], ["ServiceAccount", "hcap-patroni"],
-      ["Role", "hcap-patroni"], ["RoleBinding", "hcap-patroni"], ["Secret", "hcap-keycloak"], ["Service", "hcap-server"],
-      ["PersistentVolumeClaim", "hcap-backup-data"], ["ConfigMap", "hcap-backup-config"],
+      ["StatefulSet", "hcap-patroni"],
+      ["Secret", "hcap-patroni"],
+      ["Service", "hcap-patroni"],
+      ["ServiceAccount", "hcap-patroni"],
+      ["Role", "hcap-patroni"],
+      ["RoleBinding", "hcap-patroni"],
+      ["Secret", "hcap-keycloak"],
+      ["Service", "hcap-server"],
+      ["PersistentVolumeClaim", "hcap-backup-data"],
+      ["ConfigMap", "hcap-backup-config"],
     ]) {
       expect(planEntry(plan, type, name).import, `${type}/${name}`).toBe(`f047a2-prod/${name}`);
     }
     expect(planEntry(plan, "DeploymentConfig", "hcap-server").import).toBe("f047a2-prod/hcap-server");
-    for (const [type, name] of [["PodDisruptionBudget", "hcap-patroni"], ["CronJob", "hcap-backup"], ["NetworkPolicy", "hcap-deny-by-default"]]) {
+    for (const [type, name] of [
+      ["PodDisruptionBudget", "hcap-patroni"],
+      ["CronJob", "hcap-backup"],
+      ["NetworkPolicy", "hcap-deny-by-default"],
+    ]) {
       expect(planEntry(plan, type, name).import, `${type}/${name}`).toBeNull();
     }
     expect(planEntry(plan, "DeploymentConfig", "hcap-client").import).toBeNull();
   });
 
   it("declares no RandomPassword and never shows the adopted passwords", async () => {
-    const { plan, objects } = await render("prod", { projectDir: projectWith("prod", { "hcap-infra:adopt": true, "hcap-infra:appWorkload": "DeploymentConfig" }), secrets: ADOPTED_PASSWORDS });
+    const { plan, objects } = await render("prod", {
+      projectDir: projectWith("prod", { "hcap-infra:adopt": true, "hcap-infra:appWorkload": "DeploymentConfig" }),
+      secrets: ADOPTED_PASSWORDS,
+    });
     expect(plan.filter((e) => e.type.startsWith("random:"))).toEqual([]);
     const text = JSON.stringify({ plan, objects });
     for (const value of Object.values(ADOPTED_PASSWORDS)) expect(text).not.toContain(value);
   });
 
   it("the provider forces field ownership only while adopting", async () => {
-    const on = await render("dev", { projectDir: projectWith("dev", { "hcap-infra:adopt": true, "hcap-infra:appWorkload": "DeploymentConfig" }) });
+    const on = await render("dev", {
+      projectDir: projectWith("dev", { "hcap-infra:adopt": true, "hcap-infra:appWorkload": "DeploymentConfig" }),
+    });
     const off = await render("dev");
-    const provider = (r: Awaited<ReturnType<typeof render>>) => r.ev.resources.find((x) => x.type === "pulumi:providers:kubernetes")?.inputs;
+    const provider = (r: Awaited<ReturnType<typeof render>>) =>
+      r.ev.resources.find((x) => x.type === "pulumi:providers:kubernetes")?.inputs;
     expect(provider(on)?.enablePatchForce).toBe("true");
     expect(provider(off)?.enablePatchForce).toBe("false");
   });
@@ -64,7 +84,10 @@ describe("adopt: true", () => {
   });
 
   it("imports template-made objects by <namespace>/<name>, and nothing when adopt is off", () => {
-    const cfg = parseDev({ adopt: "true", appWorkload: "DeploymentConfig" }, { ...KEYCLOAK, patroniSuperuserPassword: "a", patroniReplicationPassword: "b", patroniAppPassword: "c" }) as EnvConfig;
+    const cfg = parseDev(
+      { adopt: "true", appWorkload: "DeploymentConfig" },
+      { ...KEYCLOAK, patroniSuperuserPassword: "a", patroniReplicationPassword: "b", patroniAppPassword: "c" },
+    ) as EnvConfig;
     const adoption = stackAdoption({ adopt: cfg.adopt, namespace: cfg.namespace, names: stackNames(cfg.appName), role: "env" });
     expect(adoptOptions(adoption, "StatefulSet", "hcap-patroni")).toEqual({ import: "f047a2-dev/hcap-patroni" });
     expect(adoptOptions(adoption, "NetworkPolicy", "hcap-deny-by-default")).toEqual({});
@@ -74,13 +97,19 @@ describe("adopt: true", () => {
   });
 
   it("renders offline with placeholders for the unset passwords, and no RandomPassword", async () => {
-    const { ev, plan } = await render("dev", { projectDir: projectWith("dev", { "hcap-infra:adopt": true, "hcap-infra:appWorkload": "DeploymentConfig" }) });
-    expect(ev.placeholderSecrets).toEqual(expect.arrayContaining(["patroniSuperuserPassword", "patroniReplicationPassword", "patroniAppPassword"]));
+    const { ev, plan } = await render("dev", {
+      projectDir: projectWith("dev", { "hcap-infra:adopt": true, "hcap-infra:appWorkload": "DeploymentConfig" }),
+    });
+    expect(ev.placeholderSecrets).toEqual(
+      expect.arrayContaining(["patroniSuperuserPassword", "patroniReplicationPassword", "patroniAppPassword"]),
+    );
     expect(plan.filter((e) => e.type === "random:index/randomPassword:RandomPassword")).toEqual([]);
   });
 
   it("creates the program's NetworkPolicies (the templates named theirs differently), importing none", async () => {
-    const { plan } = await render("dev", { projectDir: projectWith("dev", { "hcap-infra:adopt": true, "hcap-infra:appWorkload": "DeploymentConfig" }) });
+    const { plan } = await render("dev", {
+      projectDir: projectWith("dev", { "hcap-infra:adopt": true, "hcap-infra:appWorkload": "DeploymentConfig" }),
+    });
     const policies = plan.filter((e) => e.type === "kubernetes:networking.k8s.io/v1:NetworkPolicy");
     expect(policies.map((p) => p.name)).toContain("hcap-deny-by-default");
     for (const p of policies) {

@@ -23,8 +23,12 @@ function liveDev(edit: (objects: Obj[]) => Obj[] = (o) => o): KubeObject[] {
 
 function check(options: { declared?: DeclaredOptions; live?: KubeObject[]; input?: Partial<CompareInput> } = {}): AdoptReport {
   return compareObjects({
-    namespace: "f047a2-dev", adopt: true, switches: SWITCHES,
-    declared: declaredDev(options.declared), live: options.live ?? liveDev(), ...options.input,
+    namespace: "f047a2-dev",
+    adopt: true,
+    switches: SWITCHES,
+    declared: declaredDev(options.declared),
+    live: options.live ?? liveDev(),
+    ...options.input,
   });
 }
 
@@ -36,11 +40,13 @@ function imported(report: AdoptReport, kind: string, name: string) {
 
 /** The live StatefulSet with its volume claim template edited. */
 function withVct(edit: (vct: Obj) => Obj): KubeObject[] {
-  return liveDev((objects) => objects.map((o) => {
-    if (o.kind !== "StatefulSet") return o;
-    const spec = o.spec as Obj;
-    return { ...o, spec: { ...spec, volumeClaimTemplates: (spec.volumeClaimTemplates as Obj[]).map(edit) } };
-  }));
+  return liveDev((objects) =>
+    objects.map((o) => {
+      if (o.kind !== "StatefulSet") return o;
+      const spec = o.spec as Obj;
+      return { ...o, spec: { ...spec, volumeClaimTemplates: (spec.volumeClaimTemplates as Obj[]).map(edit) } };
+    }),
+  );
 }
 
 const ALL_FAKES = Object.values(FAKE).flatMap((v) => [v, Buffer.from(v).toString("base64")]);
@@ -50,22 +56,38 @@ describe("adopting the template-made dev namespace", () => {
     const report = check();
     expect(report.errors).toEqual([]);
     expect(counts(report).replaced).toBe(0);
-    expect(report.imported.map((o) => `${o.kind}/${o.name}`)).toEqual(expect.arrayContaining([
-      "StatefulSet/hcap-patroni", "Secret/hcap-patroni", "Secret/hcap-keycloak", "Service/hcap-patroni", "ServiceAccount/hcap-patroni",
-      "Role/hcap-patroni", "RoleBinding/hcap-patroni", "DeploymentConfig/hcap-server", "Service/hcap-server", "Route/hcap-server",
-      "PersistentVolumeClaim/hcap-backup-data", "PersistentVolumeClaim/hcap-backup-verification",
-    ]));
+    expect(report.imported.map((o) => `${o.kind}/${o.name}`)).toEqual(
+      expect.arrayContaining([
+        "StatefulSet/hcap-patroni",
+        "Secret/hcap-patroni",
+        "Secret/hcap-keycloak",
+        "Service/hcap-patroni",
+        "ServiceAccount/hcap-patroni",
+        "Role/hcap-patroni",
+        "RoleBinding/hcap-patroni",
+        "DeploymentConfig/hcap-server",
+        "Service/hcap-server",
+        "Route/hcap-server",
+        "PersistentVolumeClaim/hcap-backup-data",
+        "PersistentVolumeClaim/hcap-backup-verification",
+      ]),
+    );
     for (const o of report.imported) expect(o.importId).toBe(`f047a2-dev/${o.name}`);
     expect(exitCode(report)).toBe(0);
   });
 
   it("lists the fields the first up changes: the program's labels are added, nothing else on the StatefulSet", () => {
     const sts = imported(check(), "StatefulSet", "hcap-patroni");
-    expect(sts.changes.map((c) => c.path).sort()).toEqual([
-      'metadata.labels["app.kubernetes.io/component"]', 'metadata.labels["app.kubernetes.io/managed-by"]',
-      'metadata.labels["app.kubernetes.io/name"]', 'metadata.labels["app.kubernetes.io/part-of"]',
-      "metadata.labels.cluster-name", "metadata.labels.statefulset",
-    ].sort());
+    expect(sts.changes.map((c) => c.path).sort()).toEqual(
+      [
+        'metadata.labels["app.kubernetes.io/component"]',
+        'metadata.labels["app.kubernetes.io/managed-by"]',
+        'metadata.labels["app.kubernetes.io/name"]',
+        'metadata.labels["app.kubernetes.io/part-of"]',
+        "metadata.labels.cluster-name",
+        "metadata.labels.statefulset",
+      ].sort(),
+    );
     expect(sts.changes.every((c) => c.change === "add" && !c.replace)).toBe(true);
   });
 
@@ -78,13 +100,23 @@ describe("adopting the template-made dev namespace", () => {
   });
 
   it("a declared field that differs is an update, with quantities compared by value", () => {
-    const live = liveDev((objects) => objects.map((o) => (o.kind === "StatefulSet"
-      ? { ...o, spec: { ...(o.spec as Obj), replicas: 2 } }
-      : o)));
+    const live = liveDev((objects) =>
+      objects.map((o) => (o.kind === "StatefulSet" ? { ...o, spec: { ...(o.spec as Obj), replicas: 2 } } : o)),
+    );
     const sts = imported(check({ live }), "StatefulSet", "hcap-patroni");
-    expect(sts.changes).toContainEqual(expect.objectContaining({ path: "spec.replicas", change: "update", live: "2", declared: "3", replace: false }));
+    expect(sts.changes).toContainEqual(
+      expect.objectContaining({ path: "spec.replicas", change: "update", live: "2", declared: "3", replace: false }),
+    );
 
-    const sameMemory = check({ declared: { statefulSet: (s) => mapContainer(s, (c) => ({ ...c, resources: { requests: { cpu: "0.25", memory: "1024Mi" }, limits: { cpu: "500m", memory: "2Gi" } } })) } });
+    const sameMemory = check({
+      declared: {
+        statefulSet: (s) =>
+          mapContainer(s, (c) => ({
+            ...c,
+            resources: { requests: { cpu: "0.25", memory: "1024Mi" }, limits: { cpu: "500m", memory: "2Gi" } },
+          })),
+      },
+    });
     expect(imported(sameMemory, "StatefulSet", "hcap-patroni").changes.filter((c) => c.path.includes("resources"))).toEqual([]);
   });
 });
@@ -102,9 +134,14 @@ describe("changes Kubernetes cannot make in place are errors", () => {
     const report = check({ live });
     const sts = imported(report, "StatefulSet", "hcap-patroni");
     expect(sts.replaced).toBe(true);
-    expect(sts.changes).toContainEqual(expect.objectContaining({
-      path: "spec.volumeClaimTemplates[0].spec.resources.requests.storage", live: '"2Gi"', declared: '"1Gi"', replace: true,
-    }));
+    expect(sts.changes).toContainEqual(
+      expect.objectContaining({
+        path: "spec.volumeClaimTemplates[0].spec.resources.requests.storage",
+        live: '"2Gi"',
+        declared: '"1Gi"',
+        replace: true,
+      }),
+    );
     expect(report.errors.join("\n")).toContain("StatefulSet/hcap-patroni would be REPLACED");
     expect(counts(report).replaced).toBe(1);
     expect(exitCode(report)).toBe(1);
@@ -112,53 +149,90 @@ describe("changes Kubernetes cannot make in place are errors", () => {
   });
 
   it("a different storage-class annotation on the volume claim template is a replacement", () => {
-    const live = withVct((v) => ({ ...v, metadata: { ...(v.metadata as Obj), annotations: { "volume.beta.kubernetes.io/storage-class": "netapp-file-standard" } } }));
-    const sts = imported(check({ live }), "StatefulSet", "hcap-patroni");
-    expect(sts.changes).toContainEqual(expect.objectContaining({
-      path: 'spec.volumeClaimTemplates[0].metadata.annotations["volume.beta.kubernetes.io/storage-class"]', replace: true,
+    const live = withVct((v) => ({
+      ...v,
+      metadata: { ...(v.metadata as Obj), annotations: { "volume.beta.kubernetes.io/storage-class": "netapp-file-standard" } },
     }));
+    const sts = imported(check({ live }), "StatefulSet", "hcap-patroni");
+    expect(sts.changes).toContainEqual(
+      expect.objectContaining({
+        path: 'spec.volumeClaimTemplates[0].metadata.annotations["volume.beta.kubernetes.io/storage-class"]',
+        replace: true,
+      }),
+    );
   });
 
   it("a live volume claim template field the program leaves out is a replacement too (the import diffs the whole template)", () => {
-    const report = check({ declared: { statefulSet: (s) => {
-      const spec = s.spec as Obj;
-      return { ...s, spec: { ...spec, volumeClaimTemplates: (spec.volumeClaimTemplates as Obj[]).map(({ status: _s, ...v }) => v) } };
-    } } });
-    expect(imported(report, "StatefulSet", "hcap-patroni").changes).toContainEqual(expect.objectContaining({ path: "spec.volumeClaimTemplates[0].status", change: "remove", replace: true }));
+    const report = check({
+      declared: {
+        statefulSet: (s) => {
+          const spec = s.spec as Obj;
+          return { ...s, spec: { ...spec, volumeClaimTemplates: (spec.volumeClaimTemplates as Obj[]).map(({ status: _s, ...v }) => v) } };
+        },
+      },
+    });
+    expect(imported(report, "StatefulSet", "hcap-patroni").changes).toContainEqual(
+      expect.objectContaining({ path: "spec.volumeClaimTemplates[0].status", change: "remove", replace: true }),
+    );
   });
 
   it("a different selector or serviceName is a replacement", () => {
-    const report = check({ declared: { statefulSet: (s) => ({ ...s, spec: { ...(s.spec as Obj), serviceName: "hcap-patroni-members", selector: { matchLabels: { statefulset: "hcap-patroni", app: "hcap" } } } }) } });
-    const paths = imported(report, "StatefulSet", "hcap-patroni").changes.filter((c) => c.replace).map((c) => c.path);
+    const report = check({
+      declared: {
+        statefulSet: (s) => ({
+          ...s,
+          spec: {
+            ...(s.spec as Obj),
+            serviceName: "hcap-patroni-members",
+            selector: { matchLabels: { statefulset: "hcap-patroni", app: "hcap" } },
+          },
+        }),
+      },
+    });
+    const paths = imported(report, "StatefulSet", "hcap-patroni")
+      .changes.filter((c) => c.replace)
+      .map((c) => c.path);
     expect(paths).toEqual(expect.arrayContaining(["spec.serviceName", "spec.selector.matchLabels.app"]));
   });
 
   it("a Service whose clusterIP the program neither sets nor ignores is a replacement", () => {
     const report = check({ declared: { forgetClusterIp: true } });
-    expect(imported(report, "Service", "hcap-patroni").changes).toContainEqual(expect.objectContaining({ path: "spec.clusterIP", change: "remove", replace: true }));
+    expect(imported(report, "Service", "hcap-patroni").changes).toContainEqual(
+      expect.objectContaining({ path: "spec.clusterIP", change: "remove", replace: true }),
+    );
   });
 
   it("Secret type and RoleBinding roleRef are replacements", () => {
-    const live = liveDev((objects) => objects.map((o) => {
-      if (o.kind === "Secret" && (o.metadata as Obj).name === "hcap-keycloak") return { ...o, type: "kubernetes.io/basic-auth" };
-      if (o.kind === "RoleBinding" && (o.metadata as Obj).name === "hcap-patroni") return { ...o, roleRef: { ...(o.roleRef as Obj), name: "other" } };
-      return o;
-    }));
+    const live = liveDev((objects) =>
+      objects.map((o) => {
+        if (o.kind === "Secret" && (o.metadata as Obj).name === "hcap-keycloak") return { ...o, type: "kubernetes.io/basic-auth" };
+        if (o.kind === "RoleBinding" && (o.metadata as Obj).name === "hcap-patroni")
+          return { ...o, roleRef: { ...(o.roleRef as Obj), name: "other" } };
+        return o;
+      }),
+    );
     const report = check({ live });
     expect(imported(report, "Secret", "hcap-keycloak").changes).toContainEqual(expect.objectContaining({ path: "type", replace: true }));
-    expect(imported(report, "RoleBinding", "hcap-patroni").changes).toContainEqual(expect.objectContaining({ path: "roleRef.name", replace: true }));
+    expect(imported(report, "RoleBinding", "hcap-patroni").changes).toContainEqual(
+      expect.objectContaining({ path: "roleRef.name", replace: true }),
+    );
   });
 
   it("a backup volume claim may grow but not shrink, nor change storage class", () => {
-    const live = liveDev((objects) => objects.map((o) => {
-      const name = (o.metadata as Obj).name;
-      if (o.kind !== "PersistentVolumeClaim") return o;
-      if (name === "hcap-backup-data") return { ...o, spec: { ...(o.spec as Obj), resources: { requests: { storage: "10Gi" } } } };
-      if (name === "hcap-backup-verification") return { ...o, spec: { ...(o.spec as Obj), resources: { requests: { storage: "512Mi" } } } };
-      return o;
-    }));
+    const live = liveDev((objects) =>
+      objects.map((o) => {
+        const name = (o.metadata as Obj).name;
+        if (o.kind !== "PersistentVolumeClaim") return o;
+        if (name === "hcap-backup-data") return { ...o, spec: { ...(o.spec as Obj), resources: { requests: { storage: "10Gi" } } } };
+        if (name === "hcap-backup-verification")
+          return { ...o, spec: { ...(o.spec as Obj), resources: { requests: { storage: "512Mi" } } } };
+        return o;
+      }),
+    );
     const report = check({ live });
-    expect(report.errors.join("\n")).toContain("PersistentVolumeClaim/hcap-backup-data: spec.resources.requests.storage: a volume claim can grow but never shrink");
+    expect(report.errors.join("\n")).toContain(
+      "PersistentVolumeClaim/hcap-backup-data: spec.resources.requests.storage: a volume claim can grow but never shrink",
+    );
     expect(report.errors.join("\n")).not.toContain("hcap-backup-verification");
     // The verification claim's class was the cluster default; the program names none, so nothing changes there.
     expect(imported(report, "PersistentVolumeClaim", "hcap-backup-verification").replaced).toBe(false);
@@ -167,13 +241,22 @@ describe("changes Kubernetes cannot make in place are errors", () => {
 
 describe("objects on one side only", () => {
   it("a live object the program does not declare is listed and left alone, never an error", () => {
-    const extra = { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "someone-elses-config", namespace: "f047a2-dev" }, data: { a: "b" } };
+    const extra = {
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: { name: "someone-elses-config", namespace: "f047a2-dev" },
+      data: { a: "b" },
+    };
     const report = check({ live: [...liveDev(), extra as unknown as KubeObject] });
     expect(report.leftAlone).toContainEqual({ kind: "ConfigMap", name: "someone-elses-config" });
-    expect(report.leftAlone).toEqual(expect.arrayContaining([
-      { kind: "ConfigMap", name: "hcap-patroni-leader" }, { kind: "ConfigMap", name: "hcap-patroni-config" },
-      { kind: "PersistentVolumeClaim", name: "postgresql-hcap-patroni-0" }, { kind: "NetworkPolicy", name: "deny-by-default" },
-    ]));
+    expect(report.leftAlone).toEqual(
+      expect.arrayContaining([
+        { kind: "ConfigMap", name: "hcap-patroni-leader" },
+        { kind: "ConfigMap", name: "hcap-patroni-config" },
+        { kind: "PersistentVolumeClaim", name: "postgresql-hcap-patroni-0" },
+        { kind: "NetworkPolicy", name: "deny-by-default" },
+      ]),
+    );
     expect(report.errors).toEqual([]);
     expect(formatReport("dev", report)).toMatch(/Left alone \(\d+\)[^\n]*\n(?: {2}.*\n)* {2}ConfigMap\/someone-elses-config\n/);
   });
@@ -182,7 +265,9 @@ describe("objects on one side only", () => {
     const live = liveDev((objects) => objects.filter((o) => !(o.kind === "Route")));
     const report = check({ live });
     expect(report.created).toContainEqual({ kind: "Route", name: "hcap-server" });
-    expect(report.errors.join("\n")).toContain("Route/hcap-server: import ID f047a2-dev/hcap-server is set but the object is not in the live dump");
+    expect(report.errors.join("\n")).toContain(
+      "Route/hcap-server: import ID f047a2-dev/hcap-server is set but the object is not in the live dump",
+    );
   });
 
   it("with adopt on, a live object declared without an import ID is an error (up would stop with AlreadyExists)", () => {
@@ -204,12 +289,21 @@ describe("secret values", () => {
     const secret = imported(report, "Secret", "hcap-patroni");
     expect(secret.secretKeys).toContainEqual({ key: "superuser-password", status: "differs" });
     expect(secret.secretKeys).toContainEqual({ key: "db-password", status: "same" });
-    expect(secret.changes).toContainEqual({ path: 'data["superuser-password"]', change: "update", live: "(secret)", declared: "(secret)", replace: false });
+    expect(secret.changes).toContainEqual({
+      path: 'data["superuser-password"]',
+      change: "update",
+      live: "(secret)",
+      declared: "(secret)",
+      replace: false,
+    });
     expect(report.errors).toEqual([]);
   });
 
   it("without enableSecretMutable a differing value replaces the Secret", () => {
-    const report = check({ declared: { secretValues: { "db-password": "FAKE-rotated-Zk2" } }, input: { switches: { secretMutable: false, configMapMutable: false } } });
+    const report = check({
+      declared: { secretValues: { "db-password": "FAKE-rotated-Zk2" } },
+      input: { switches: { secretMutable: false, configMapMutable: false } },
+    });
     expect(imported(report, "Secret", "hcap-patroni").replaced).toBe(true);
   });
 
@@ -223,7 +317,11 @@ describe("secret values", () => {
 
   it("never appear in the output, in clear or base64, whether they match or not", () => {
     const differing = Object.fromEntries(Object.entries({ "superuser-password": "FAKE-new-su-Aa1", "sa-password": "FAKE-new-sa-Bb2" }));
-    for (const report of [check(), check({ declared: { secretValues: differing } }), check({ input: { switches: { secretMutable: false, configMapMutable: false } }, declared: { secretValues: differing } })]) {
+    for (const report of [
+      check(),
+      check({ declared: { secretValues: differing } }),
+      check({ input: { switches: { secretMutable: false, configMapMutable: false } }, declared: { secretValues: differing } }),
+    ]) {
       const text = formatReport("dev", report) + JSON.stringify(report);
       for (const secret of [...ALL_FAKES, ...Object.values(differing)]) expect(text).not.toContain(secret);
     }
@@ -233,8 +331,14 @@ describe("secret values", () => {
 describe("live dumps", () => {
   it("reads a List, a <Kind>List and multi-document YAML alike", () => {
     const list = parseLiveDump("apiVersion: v1\nkind: List\nitems:\n- {kind: Secret, apiVersion: v1, metadata: {name: a}}\n", "x");
-    const kindList = parseLiveDump("apiVersion: v1\nkind: SecretList\nitems:\n- {kind: Secret, apiVersion: v1, metadata: {name: a}}\n", "x");
-    const docs = parseLiveDump("kind: Secret\napiVersion: v1\nmetadata: {name: a}\n---\nkind: ConfigMap\napiVersion: v1\nmetadata: {name: b}\n", "x");
+    const kindList = parseLiveDump(
+      "apiVersion: v1\nkind: SecretList\nitems:\n- {kind: Secret, apiVersion: v1, metadata: {name: a}}\n",
+      "x",
+    );
+    const docs = parseLiveDump(
+      "kind: Secret\napiVersion: v1\nmetadata: {name: a}\n---\nkind: ConfigMap\napiVersion: v1\nmetadata: {name: b}\n",
+      "x",
+    );
     expect(list.map((o) => o.metadata.name)).toEqual(["a"]);
     expect(kindList.map((o) => o.metadata.name)).toEqual(["a"]);
     expect(docs.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(["Secret/a", "ConfigMap/b"]);
@@ -281,15 +385,32 @@ describe("npm run adopt-check against the template-made namespaces", () => {
     expect(status).toBe(0);
     const importBlock = stdout.split("Import (")[1].split("Create (")[0];
     for (const [kind, name] of [
-      ["StatefulSet", "hcap-patroni"], ["Secret", "hcap-patroni"], ["Service", "hcap-patroni"], ["ServiceAccount", "hcap-patroni"],
-      ["Role", "hcap-patroni"], ["RoleBinding", "hcap-patroni"], ["Secret", "hcap-keycloak"], ["DeploymentConfig", "hcap-server"],
-      ["Service", "hcap-server"], ["Route", "hcap-server"], ["PersistentVolumeClaim", "hcap-backup-data"], ["ConfigMap", "hcap-backup-config"],
-    ]) expect(importBlock).toContain(`  ${kind}/${name} <- f047a2-dev/${name}\n`);
+      ["StatefulSet", "hcap-patroni"],
+      ["Secret", "hcap-patroni"],
+      ["Service", "hcap-patroni"],
+      ["ServiceAccount", "hcap-patroni"],
+      ["Role", "hcap-patroni"],
+      ["RoleBinding", "hcap-patroni"],
+      ["Secret", "hcap-keycloak"],
+      ["DeploymentConfig", "hcap-server"],
+      ["Service", "hcap-server"],
+      ["Route", "hcap-server"],
+      ["PersistentVolumeClaim", "hcap-backup-data"],
+      ["ConfigMap", "hcap-backup-config"],
+    ])
+      expect(importBlock).toContain(`  ${kind}/${name} <- f047a2-dev/${name}\n`);
     const leftAlone = stdout.split("Left alone (")[1];
-    for (const name of ["ConfigMap/hcap-patroni-leader", "ConfigMap/hcap-patroni-config", "NetworkPolicy/deny-by-default", "PersistentVolumeClaim/postgresql-hcap-patroni-0"]) {
+    for (const name of [
+      "ConfigMap/hcap-patroni-leader",
+      "ConfigMap/hcap-patroni-config",
+      "NetworkPolicy/deny-by-default",
+      "PersistentVolumeClaim/postgresql-hcap-patroni-0",
+    ]) {
       expect(leftAlone).toContain(`  ${name}\n`);
     }
-    expect(stdout.trimEnd().split("\n").at(-1)).toMatch(/^adopt-check: 12 import, \d+ create, \d+ left alone, \d+ fields updated, 0 replacements$/);
+    expect(stdout.trimEnd().split("\n").at(-1)).toMatch(
+      /^adopt-check: 12 import, \d+ create, \d+ left alone, \d+ fields updated, 0 replacements$/,
+    );
     for (const secret of ALL_FAKES) expect(stdout).not.toContain(secret);
   });
 
@@ -297,27 +418,40 @@ describe("npm run adopt-check against the template-made namespaces", () => {
     const dump = parseLiveDump(fs.readFileSync(path.join(LIVE_DIR, "dev.yaml"), "utf8"), "dev.yaml").map((o) => {
       if (o.kind !== "StatefulSet") return o;
       const spec = o.spec as Obj;
-      const vct = (spec.volumeClaimTemplates as Obj[]).map((v) => ({ ...v, spec: { ...(v.spec as Obj), resources: { requests: { storage: "2Gi" } } } }));
+      const vct = (spec.volumeClaimTemplates as Obj[]).map((v) => ({
+        ...v,
+        spec: { ...(v.spec as Obj), resources: { requests: { storage: "2Gi" } } },
+      }));
       return { ...o, spec: { ...spec, volumeClaimTemplates: vct } };
     });
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "live-")), "dev.yaml");
     fs.writeFileSync(file, dump.map((o) => stringify(o)).join("---\n"));
     const { status, stdout } = await adoptCheck("dev", file, adoptingDir("dev"));
     expect(status).toBe(1);
-    expect(stdout).toContain("StatefulSet/hcap-patroni: volume claim template postgresql is 2Gi netapp-block-standard live but declared 1Gi netapp-block-standard");
+    expect(stdout).toContain(
+      "StatefulSet/hcap-patroni: volume claim template postgresql is 2Gi netapp-block-standard live but declared 1Gi netapp-block-standard",
+    );
     expect(stdout).toContain("StatefulSet/hcap-patroni: REVIEW container postgresql moves from");
   });
 
   it("dev without adopt: every existing object would stop pulumi up with AlreadyExists", async () => {
-    const { status, stdout } = await adoptCheck("dev", path.join(LIVE_DIR, "dev.yaml"), projectWith("dev", { "hcap-infra:appWorkload": "DeploymentConfig" }));
+    const { status, stdout } = await adoptCheck(
+      "dev",
+      path.join(LIVE_DIR, "dev.yaml"),
+      projectWith("dev", { "hcap-infra:appWorkload": "DeploymentConfig" }),
+    );
     expect(status).toBe(1);
-    expect(stdout).toContain("adopt is off, but 12 declared object(s) already exist; pulumi up would stop with AlreadyExists (set hcap-infra:adopt true)");
+    expect(stdout).toContain(
+      "adopt is off, but 12 declared object(s) already exist; pulumi up would stop with AlreadyExists (set hcap-infra:adopt true)",
+    );
   });
 
   it("dev declaring Deployments over the template-made DeploymentConfig: it would keep running beside them, so adopt as DC first", async () => {
     const { status, stdout } = await adoptCheck("dev", path.join(LIVE_DIR, "dev.yaml"));
     expect(status).toBe(1);
-    expect(stdout).toContain("ERROR DeploymentConfig/hcap-server is live but not made by this program, and the program declares a Deployment");
+    expect(stdout).toContain(
+      "ERROR DeploymentConfig/hcap-server is live but not made by this program, and the program declares a Deployment",
+    );
     expect(stdout).toContain("Adopt it first with hcap-infra:appWorkload: DeploymentConfig");
   });
 
@@ -338,12 +472,20 @@ describe("npm run adopt-check against the template-made namespaces", () => {
   it("tools with adopt: the server build, its image stream, the oc-tag-made env tags and the Patroni stream are imported", async () => {
     // As the migration says: each environment's commit set to what it runs now, before adopting.
     const projectDir = projectWith("tools", {
-      "hcap-infra:adopt": true, "hcap-infra:devCommit": "2a5b7fa", "hcap-infra:testCommit": "2a5b7fa", "hcap-infra:prodCommit": "2a5b7fa",
+      "hcap-infra:adopt": true,
+      "hcap-infra:devCommit": "2a5b7fa",
+      "hcap-infra:testCommit": "2a5b7fa",
+      "hcap-infra:prodCommit": "2a5b7fa",
     });
     const { status, stdout } = await adoptCheck("tools", path.join(LIVE_DIR, "tools.yaml"), projectDir);
     expect(status).toBe(0);
     const importBlock = stdout.split("Import (")[1].split("Create (")[0];
-    for (const name of ["BuildConfig/hcap-server", "ImageStream/hcap-server", "ImageStream/hcap-patroni", "ImageStreamTag/hcap-server:prod"]) {
+    for (const name of [
+      "BuildConfig/hcap-server",
+      "ImageStream/hcap-server",
+      "ImageStream/hcap-patroni",
+      "ImageStreamTag/hcap-server:prod",
+    ]) {
       expect(importBlock).toContain(`  ${name} <- f047a2-tools/`);
     }
     expect(stdout).toContain("  BuildConfig/hcap-patroni\n");
@@ -371,7 +513,9 @@ describe("npm run adopt-check against the template-made namespaces", () => {
 describe("bound volume claims", () => {
   it("an imported claim whose bound volume the program neither names nor ignores would be replaced", () => {
     const report = check({ declared: { forgetVolumeName: true } });
-    expect(imported(report, "PersistentVolumeClaim", "hcap-backup-data").changes).toContainEqual(expect.objectContaining({ path: "spec.volumeName", change: "remove", replace: true }));
+    expect(imported(report, "PersistentVolumeClaim", "hcap-backup-data").changes).toContainEqual(
+      expect.objectContaining({ path: "spec.volumeName", change: "remove", replace: true }),
+    );
     expect(exitCode(report)).toBe(1);
   });
 });

@@ -58,7 +58,12 @@ describe("tools: build and promotion tags", () => {
 
   it("builds hcap-client from the repository's client/ folder with the inline Dockerfile into hcap-client:latest", async () => {
     const { objects } = await render("tools");
-    expect(ofKind(objects, "BuildConfig").map((o) => o.metadata.name).filter((n) => TIERS.some((t) => t === n)).sort()).toEqual(["hcap-client", "hcap-server"]);
+    expect(
+      ofKind(objects, "BuildConfig")
+        .map((o) => o.metadata.name)
+        .filter((n) => TIERS.some((t) => t === n))
+        .sort(),
+    ).toEqual(["hcap-client", "hcap-server"]);
     expect(find(objects, "ImageStream", "hcap-client").spec).toEqual({ lookupPolicy: { local: false } });
     const bc = find(objects, "BuildConfig", "hcap-client").spec as Obj;
     expect(bc.source).toEqual({
@@ -68,7 +73,10 @@ describe("tools: build and promotion tags", () => {
       dockerfile: expect.stringMatching(/^FROM /),
     });
     // Its Node base comes through Artifactory's docker-remote, with the tools pull secret.
-    expect(bc.strategy).toEqual({ type: "Docker", dockerStrategy: { dockerfilePath: "Dockerfile", pullSecret: { name: "hcap-artifactory-pull" } } });
+    expect(bc.strategy).toEqual({
+      type: "Docker",
+      dockerStrategy: { dockerfilePath: "Dockerfile", pullSecret: { name: "hcap-artifactory-pull" } },
+    });
     expect(bc.output).toEqual({ to: { kind: "ImageStreamTag", name: "hcap-client:latest" } });
     expect(bc.runPolicy).toBe("SerialLatestOnly");
     expect(bc.triggers).toEqual([{ type: "ConfigChange" }]);
@@ -77,9 +85,11 @@ describe("tools: build and promotion tags", () => {
   it("declares no environment tag while nothing is promoted, and one per promoted environment", async () => {
     expect(ofKind((await render("tools")).objects, "ImageStreamTag")).toEqual([]);
     const { objects } = await render("tools", { projectDir: projectWith("tools", COMMITS) });
-    expect(ofKind(objects, "ImageStreamTag").map((o) => o.metadata.name).sort()).toEqual([
-      "hcap-client:dev", "hcap-client:prod", "hcap-client:test", "hcap-server:dev", "hcap-server:prod", "hcap-server:test",
-    ]);
+    expect(
+      ofKind(objects, "ImageStreamTag")
+        .map((o) => o.metadata.name)
+        .sort(),
+    ).toEqual(["hcap-client:dev", "hcap-client:prod", "hcap-client:test", "hcap-server:dev", "hcap-server:prod", "hcap-server:test"]);
     // Both tiers of an environment run the same commit.
     for (const stream of TIERS) {
       expect(find(objects, "ImageStreamTag", `${stream}:prod`).tag).toEqual({
@@ -104,9 +114,7 @@ describe("tools: build and promotion tags", () => {
     expect(changed.map(key).sort()).toEqual(["ImageStreamTag/hcap-client:test", "ImageStreamTag/hcap-server:test"]);
     for (const o of changed) expect((o.tag as Obj).from.name).toBe(`${o.metadata.name.split(":")[0]}:99aa99b`);
   });
-
 });
-
 
 describe("the client image's Dockerfile (as the BuildConfig carries it)", () => {
   let dockerfile = "";
@@ -115,7 +123,10 @@ describe("the client image's Dockerfile (as the BuildConfig carries it)", () => 
   });
 
   it("builds from pinned base images only: Node through Artifactory, then Red Hat's nginx", () => {
-    const froms = dockerfile.split("\n").filter((l) => l.startsWith("FROM ")).map((l) => l.split(/\s+/)[1]);
+    const froms = dockerfile
+      .split("\n")
+      .filter((l) => l.startsWith("FROM "))
+      .map((l) => l.split(/\s+/)[1]);
     expect(froms).toEqual([
       expect.stringMatching(/^artifacts\.developer\.gov\.bc\.ca\/docker-remote\/library\/node:/),
       expect.stringMatching(/^registry\.access\.redhat\.com\/ubi9\/nginx-/),
@@ -141,7 +152,10 @@ describe("the client image's Dockerfile (as the BuildConfig carries it)", () => 
   });
 
   it("writes the nginx snippet line for line through one single-quoted printf (shell-safe quoting)", () => {
-    const run = dockerfile.replace(/\\\n/g, "").split("\n").find((l) => l.startsWith("RUN printf "));
+    const run = dockerfile
+      .replace(/\\\n/g, "")
+      .split("\n")
+      .find((l) => l.startsWith("RUN printf "));
     expect(run).toBeDefined();
     const words = [...String(run).matchAll(/'((?:[^']|'\\'')*)'/g)].map((m) => m[1].replace(/'\\''/g, "'"));
     expect(words).toEqual(["%s\\n", ...clientNginxConfig()]);
@@ -154,24 +168,35 @@ describe.each(ENVIRONMENTS)("%s: application tier (appWorkload: DeploymentConfig
     for (const tier of TIERS) for (const kind of ["DeploymentConfig", "Service", "Route"]) find(objects, kind, tier);
     find(objects, "Route", "hcap-client-api");
     find(objects, "Secret", "hcap-keycloak");
-    expect(ofKind(objects, "NetworkPolicy").map((o) => o.metadata.name).sort()).toEqual([
-      "hcap-allow-db-clients-to-patroni", "hcap-allow-patroni-cluster", "hcap-allow-router-to-hcap-client", "hcap-allow-router-to-hcap-server", "hcap-deny-by-default",
+    expect(
+      ofKind(objects, "NetworkPolicy")
+        .map((o) => o.metadata.name)
+        .sort(),
+    ).toEqual([
+      "hcap-allow-db-clients-to-patroni",
+      "hcap-allow-patroni-cluster",
+      "hcap-allow-router-to-hcap-client",
+      "hcap-allow-router-to-hcap-server",
+      "hcap-deny-by-default",
     ]);
   });
 
-  it.each(TIERS)("%s: the DC's trigger follows its <stream>:<env> tag in tools, and tools declares that tag once promoted", async (tier) => {
-    const dc = find((await renderDc(env)).objects, "DeploymentConfig", tier);
-    const [ict] = (dc.spec as Obj).triggers as Obj[];
-    const from = ict.imageChangeParams.from;
-    expect(from).toEqual({ kind: "ImageStreamTag", name: `${tier}:${env}`, namespace: "f047a2-tools" });
-    expect(ict.imageChangeParams.containerNames).toEqual([container(dc).name]);
+  it.each(TIERS)(
+    "%s: the DC's trigger follows its <stream>:<env> tag in tools, and tools declares that tag once promoted",
+    async (tier) => {
+      const dc = find((await renderDc(env)).objects, "DeploymentConfig", tier);
+      const [ict] = (dc.spec as Obj).triggers as Obj[];
+      const from = ict.imageChangeParams.from;
+      expect(from).toEqual({ kind: "ImageStreamTag", name: `${tier}:${env}`, namespace: "f047a2-tools" });
+      expect(ict.imageChangeParams.containerNames).toEqual([container(dc).name]);
 
-    const tools = (await render("tools", { projectDir: projectWith("tools", COMMITS) })).objects;
-    const tag = find(tools, "ImageStreamTag", from.name);
-    expect(tag.metadata.namespace).toBe(from.namespace);
-    const [stream] = String(from.name).split(":");
-    find(tools, "ImageStream", stream);
-  });
+      const tools = (await render("tools", { projectDir: projectWith("tools", COMMITS) })).objects;
+      const tag = find(tools, "ImageStreamTag", from.name);
+      expect(tag.metadata.namespace).toBe(from.namespace);
+      const [stream] = String(from.name).split(":");
+      find(tools, "ImageStream", stream);
+    },
+  );
 
   it("every server env reference resolves: Keycloak keys to the declared Secret, Postgres keys to the Patroni Secret's keys", async () => {
     const { objects } = await renderDc(env);
@@ -232,13 +257,23 @@ describe.each(ENVIRONMENTS)("%s: application tier (appWorkload: DeploymentConfig
     expect(spec("hcap-server")).not.toHaveProperty("path");
     expect(spec("hcap-client")).toMatchObject({ host: HOSTS[env].client, to: { name: "hcap-client" } });
     expect(spec("hcap-client")).not.toHaveProperty("path");
-    expect(spec("hcap-client-api")).toMatchObject({ host: HOSTS[env].client, path: "/api", to: { kind: "Service", name: "hcap-server" }, port: { targetPort: "web" } });
+    expect(spec("hcap-client-api")).toMatchObject({
+      host: HOSTS[env].client,
+      path: "/api",
+      to: { kind: "Service", name: "hcap-server" },
+      port: { targetPort: "web" },
+    });
   });
 
   it("the router may reach the client's pods on their port", async () => {
     const policy = find((await renderDc(env)).objects, "NetworkPolicy", "hcap-allow-router-to-hcap-client").spec as Obj;
     expect(policy.podSelector).toEqual({ matchLabels: { name: "hcap-client" } });
-    expect(policy.ingress).toEqual([{ from: [{ namespaceSelector: { matchLabels: { "network.openshift.io/policy-group": "ingress" } } }], ports: [{ protocol: "TCP", port: 8080 }] }]);
+    expect(policy.ingress).toEqual([
+      {
+        from: [{ namespaceSelector: { matchLabels: { "network.openshift.io/policy-group": "ingress" } } }],
+        ports: [{ protocol: "TCP", port: 8080 }],
+      },
+    ]);
   });
 
   it("every Route is TLS-only: edge termination, plain HTTP redirected, 90 s router timeout", async () => {
@@ -259,7 +294,14 @@ describe("drift: each DC declares only what it owns, as the server stores it", (
     const c = container(dc);
     expect(c).not.toHaveProperty("image");
     expect(spec.triggers).toEqual([
-      { type: "ImageChange", imageChangeParams: { automatic: true, containerNames: [tier], from: { kind: "ImageStreamTag", name: `${tier}:${env}`, namespace: "f047a2-tools" } } },
+      {
+        type: "ImageChange",
+        imageChangeParams: {
+          automatic: true,
+          containerNames: [tier],
+          from: { kind: "ImageStreamTag", name: `${tier}:${env}`, namespace: "f047a2-tools" },
+        },
+      },
       { type: "ConfigChange" },
     ]);
     for (const q of [c.resources.requests.cpu, c.resources.limits.cpu]) expect(isServerCpu(q), `cpu ${q}`).toBe(true);

@@ -105,9 +105,15 @@ describe("restore check", () => {
     fs.writeFileSync(path.join(dir, "restore-check.sh"), RESTORE_CHECK_SCRIPT);
     fs.writeFileSync(path.join(dir, "psql"), `#!/bin/bash\ncat >/dev/null\nprintf '%s' '${rows}'\n`, { mode: 0o755 });
     try {
-      const stdout = execFileSync("bash", [path.join(dir, "restore-check.sh"), path.join(dir, "copy.sql.gz"), "hcap-patroni", "5432", "hcap"], {
-        encoding: "utf8", stdio: "pipe", env: { ...process.env, PATH: `${dir}:${process.env.PATH}`, DATABASE_USER: "hcap", DATABASE_PASSWORD: "x" },
-      });
+      const stdout = execFileSync(
+        "bash",
+        [path.join(dir, "restore-check.sh"), path.join(dir, "copy.sql.gz"), "hcap-patroni", "5432", "hcap"],
+        {
+          encoding: "utf8",
+          stdio: "pipe",
+          env: { ...process.env, PATH: `${dir}:${process.env.PATH}`, DATABASE_USER: "hcap", DATABASE_PASSWORD: "x" },
+        },
+      );
       return { status: 0, stdout, stderr: "" };
     } catch (e) {
       const err = e as { status: number; stdout: string; stderr: string };
@@ -121,7 +127,10 @@ describe("restore check", () => {
     expect(r.status).toBe(0);
   });
 
-  it.each([["a row missing", "public.participant 1\n"], ["an empty database", ""]])("fails with the difference on %s", (_, rows) => {
+  it.each([
+    ["a row missing", "public.participant 1\n"],
+    ["an empty database", ""],
+  ])("fails with the difference on %s", (_, rows) => {
     const r = check(rows);
     expect(r.status).toBe(1);
     expect(r.stderr).toContain("< public.participant 2");

@@ -14,8 +14,13 @@ import { find, ofKind, planEntry, projectWith, registeredCount, render } from ".
  */
 const names = {
   backup: {
-    name: "hcap-backup", selector: { cronjob: "hcap-backup" }, dataVolume: "hcap-backup-data", verificationVolume: "hcap-backup-verification",
-    config: "hcap-backup-config", verifyJob: "hcap-backup-verify", restoreTool: "hcap-backup-restore",
+    name: "hcap-backup",
+    selector: { cronjob: "hcap-backup" },
+    dataVolume: "hcap-backup-data",
+    verificationVolume: "hcap-backup-verification",
+    config: "hcap-backup-config",
+    verifyJob: "hcap-backup-verify",
+    restoreTool: "hcap-backup-restore",
   },
   images: { backup: "hcap-backup" },
   patroni: { name: "hcap-patroni" },
@@ -56,7 +61,10 @@ describe("each environment renders its backups with every reference resolving", 
     const cronJob = find(objects, "CronJob", names.backup.name);
     const spec = cronJob.spec as Obj;
     expect(spec).toMatchObject({
-      schedule: cfg.schedule, timeZone: cfg.timeZone, concurrencyPolicy: "Forbid", suspend: false,
+      schedule: cfg.schedule,
+      timeZone: cfg.timeZone,
+      concurrencyPolicy: "Forbid",
+      suspend: false,
     });
     expect(String(spec.schedule)).not.toMatch(/TZ=/);
     const pod = ((spec.jobTemplate as Obj).spec as Obj).template as Obj;
@@ -101,7 +109,9 @@ describe("each environment renders its backups with every reference resolving", 
     for (const env of ENVIRONMENTS) {
       const { objects: envObjects } = await render(env);
       const image = (podSpecOf(find(envObjects, "CronJob", names.backup.name)).containers as Obj[])[0].image;
-      expect(image).toBe(`image-registry.openshift-image-registry.svc:5000/f047a2-tools/${(bc.output as { to: { name: string } }).to.name}`);
+      expect(image).toBe(
+        `image-registry.openshift-image-registry.svc:5000/f047a2-tools/${(bc.output as { to: { name: string } }).to.name}`,
+      );
     }
   });
 });
@@ -122,14 +132,17 @@ describe("verification", () => {
     expect(container.env).toContainEqual({ name: "BACKUP_DIR", value: "/verify/" });
     find(objects, "PersistentVolumeClaim", names.backup.verificationVolume);
     // Scheduled verification needs a cron line in backup.conf.
-    expect((find(objects, "ConfigMap", names.backup.config).data as Obj)[BACKUP_CONFIG_KEYS.conf]).toContain("30 4 * * * default ./backup.sh -s -v all");
+    expect((find(objects, "ConfigMap", names.backup.config).data as Obj)[BACKUP_CONFIG_KEYS.conf]).toContain(
+      "30 4 * * * default ./backup.sh -s -v all",
+    );
   });
 
   it("backs up and verifies as the application role; only the restore tool has the superuser", async () => {
     const { objects } = await render("prod");
     const envOf = (w: KubeObject) => (podSpecOf(w).containers as Obj[])[0].env as Obj[];
     const value = (env: Obj[], name: string) => env.find((e) => e.name === name);
-    const secretKey = (env: Obj[], name: string) => ((value(env, name)?.valueFrom as Obj | undefined)?.secretKeyRef as Obj | undefined)?.key;
+    const secretKey = (env: Obj[], name: string) =>
+      ((value(env, name)?.valueFrom as Obj | undefined)?.secretKeyRef as Obj | undefined)?.key;
     for (const job of [names.backup.name, names.backup.verifyJob]) {
       const env = envOf(find(objects, "CronJob", job));
       // The scratch server is started with POSTGRESQL_USER=DATABASE_USER: `postgres` kills it.
@@ -148,33 +161,61 @@ describe("verification", () => {
 
   it("dev (verification off) has neither the CronJob, the volume nor the cron line", async () => {
     const { objects } = await render("dev");
-    expect(objects.filter((o) => o.metadata.name === names.backup.verifyJob || o.metadata.name === names.backup.verificationVolume)).toEqual([]);
-    expect((find(objects, "ConfigMap", names.backup.config).data as Obj)[BACKUP_CONFIG_KEYS.conf]).toBe("postgres=hcap-patroni:5432/hcap\n");
+    expect(
+      objects.filter((o) => o.metadata.name === names.backup.verifyJob || o.metadata.name === names.backup.verificationVolume),
+    ).toEqual([]);
+    expect((find(objects, "ConfigMap", names.backup.config).data as Obj)[BACKUP_CONFIG_KEYS.conf]).toBe(
+      "postgres=hcap-patroni:5432/hcap\n",
+    );
   });
 });
 
 describe("schedule and retention come from config", () => {
   it("a stack file's values reach the CronJob and the ConfigMap", async () => {
     const projectDir = projectWith("dev", {
-      "hcap-infra:backupSchedule": "30 1 * * 0", "hcap-infra:backupTimeZone": "UTC",
-      "hcap-infra:backupDailyCount": 9, "hcap-infra:backupWeeklyCount": 2, "hcap-infra:backupMonthlyCount": 6,
+      "hcap-infra:backupSchedule": "30 1 * * 0",
+      "hcap-infra:backupTimeZone": "UTC",
+      "hcap-infra:backupDailyCount": 9,
+      "hcap-infra:backupWeeklyCount": 2,
+      "hcap-infra:backupMonthlyCount": 6,
     });
     const { objects } = await render("dev", { projectDir });
     expect(find(objects, "CronJob", names.backup.name).spec).toMatchObject({ schedule: "30 1 * * 0", timeZone: "UTC" });
     expect(find(objects, "ConfigMap", names.backup.config).data).toMatchObject({
-      BACKUP_STRATEGY: "rolling", DAILY_BACKUPS: "9", WEEKLY_BACKUPS: "2", MONTHLY_BACKUPS: "6",
+      BACKUP_STRATEGY: "rolling",
+      DAILY_BACKUPS: "9",
+      WEEKLY_BACKUPS: "2",
+      MONTHLY_BACKUPS: "6",
     });
   });
 
   it.each([
     ["dev", "hcap-infra:backupDailyCount", 0, "Pulumi.dev.yaml: hcap-infra:backupDailyCount: must be 1 or more (got 0)"],
-    ["dev", "hcap-infra:backupVerifySchedule", "*/30 * * * *", "Pulumi.dev.yaml: hcap-infra:backupVerifySchedule: must not run more often than every 60 minutes"],
+    [
+      "dev",
+      "hcap-infra:backupVerifySchedule",
+      "*/30 * * * *",
+      "Pulumi.dev.yaml: hcap-infra:backupVerifySchedule: must not run more often than every 60 minutes",
+    ],
     ["dev", "hcap-infra:backupTimeZone", "Pacific", "Pulumi.dev.yaml: hcap-infra:backupTimeZone: must be an IANA time zone"],
-    ["prod", "hcap-infra:backupImageRef", "latest", "Pulumi.prod.yaml: hcap-infra:backupImageRef: must be a release tag such as 2.13.0 (never latest or a branch)"],
-    ["tools", "hcap-infra:backupBaseImage", "registry.access.redhat.com/rhel8/postgresql-12:latest", "Pulumi.tools.yaml: hcap-infra:backupBaseImage: must be an image reference with a pinned tag or digest"],
+    [
+      "prod",
+      "hcap-infra:backupImageRef",
+      "latest",
+      "Pulumi.prod.yaml: hcap-infra:backupImageRef: must be a release tag such as 2.13.0 (never latest or a branch)",
+    ],
+    [
+      "tools",
+      "hcap-infra:backupBaseImage",
+      "registry.access.redhat.com/rhel8/postgresql-12:latest",
+      "Pulumi.tools.yaml: hcap-infra:backupBaseImage: must be an image reference with a pinned tag or digest",
+    ],
   ])("%s: %s = %j is refused before anything is declared", async (stack, key, value, message) => {
     const projectDir = projectWith(stack, { [key]: value });
-    const error = await render(stack, { projectDir }).then(() => undefined, (e: unknown) => e);
+    const error = await render(stack, { projectDir }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as Error).message).toContain(message);
     expect(registeredCount()).toBe(0);
@@ -207,7 +248,8 @@ describe("maintenance: restore", () => {
     expect(diff).toContain(marker);
     // Generic: whatever workloads the stack has (Patroni, server, client after the merge), nothing but
     // their scale and the CronJobs' suspension may change.
-    for (const d of diff.filter((x) => x !== marker)) expect(d, d).toMatch(/^(StatefulSet|DeploymentConfig|Deployment)\/[^:]+:spec\.replicas$|^CronJob\/[^:]+:spec\.suspend$/);
+    for (const d of diff.filter((x) => x !== marker))
+      expect(d, d).toMatch(/^(StatefulSet|DeploymentConfig|Deployment)\/[^:]+:spec\.replicas$|^CronJob\/[^:]+:spec\.suspend$/);
     expect(diff).toContain(`CronJob/${names.backup.name}:spec.suspend`);
     expect(diff).toContain(`Deployment/${names.backup.restoreTool}:spec.replicas`);
     for (const cj of ofKind(restore.objects, "CronJob")) expect((cj.spec as Obj).suspend).toBe(true);
@@ -215,8 +257,9 @@ describe("maintenance: restore", () => {
     expect((find(normal.objects, "Deployment", names.backup.restoreTool).spec as Obj).replicas).toBe(0);
     // Resource options (protect, import, ...) do not move either.
     const notMarker = (e: { name: string }) => e.name !== names.maintenanceMarker && e.name !== "maintenance";
-    expect(restore.plan.filter(notMarker).map(({ urn: _u, ...e }) => ({ ...e, dependsOn: [...e.dependsOn] })))
-      .toEqual(normal.plan.map(({ urn: _u, ...e }) => ({ ...e, dependsOn: [...e.dependsOn] })));
+    expect(restore.plan.filter(notMarker).map(({ urn: _u, ...e }) => ({ ...e, dependsOn: [...e.dependsOn] }))).toEqual(
+      normal.plan.map(({ urn: _u, ...e }) => ({ ...e, dependsOn: [...e.dependsOn] })),
+    );
   });
 });
 
@@ -232,7 +275,11 @@ describe("the backup volume is never lost by accident", () => {
     const projectDir = projectWith("prod", { "hcap-infra:adopt": true, "hcap-infra:appWorkload": "DeploymentConfig" });
     const secrets = { patroniSuperuserPassword: "s1", patroniReplicationPassword: "s2", patroniAppPassword: "s3" };
     const { plan } = await render("prod", { projectDir, secrets });
-    for (const [type, name] of [["PersistentVolumeClaim", names.backup.dataVolume], ["PersistentVolumeClaim", names.backup.verificationVolume], ["ConfigMap", names.backup.config]]) {
+    for (const [type, name] of [
+      ["PersistentVolumeClaim", names.backup.dataVolume],
+      ["PersistentVolumeClaim", names.backup.verificationVolume],
+      ["ConfigMap", names.backup.config],
+    ]) {
       expect(planEntry(plan, type, name).import).toBe(`f047a2-prod/${name}`);
     }
     expect(planEntry(plan, "CronJob", names.backup.name).import).toBeNull();
@@ -243,6 +290,9 @@ describe("the backup volume is never lost by accident", () => {
 describe("backup image tags the environments run", () => {
   it("lists hcap-backup:<backupImageRef> once, and an environment on another release as its own tag", () => {
     expect(requiredBackupTags(PROJECT_DIR)).toEqual([`hcap-backup:${BACKUP_RELEASE}`]);
-    expect(requiredBackupTags(projectWith("test", { "hcap-infra:backupImageRef": "2.14.0" }))).toEqual(["hcap-backup:2.13.0", "hcap-backup:2.14.0"]);
+    expect(requiredBackupTags(projectWith("test", { "hcap-infra:backupImageRef": "2.14.0" }))).toEqual([
+      "hcap-backup:2.13.0",
+      "hcap-backup:2.14.0",
+    ]);
   });
 });

@@ -33,7 +33,12 @@ describe("stackNames: names the components used to build themselves", () => {
   it("image streams in tools, the Patroni one labelled as the database component", () => {
     expect(names.imageStreams.patroni).toEqual({
       name: "demo-patroni",
-      labels: { app: "demo", "app.kubernetes.io/part-of": "demo", "app.kubernetes.io/managed-by": "pulumi", "app.kubernetes.io/component": "database" },
+      labels: {
+        app: "demo",
+        "app.kubernetes.io/part-of": "demo",
+        "app.kubernetes.io/managed-by": "pulumi",
+        "app.kubernetes.io/component": "database",
+      },
     });
     expect(names.imageStreams.backup.name).toBe("demo-backup");
     expect(names.imageStreams.backup.labels.cronjob).toBe("demo-backup");
@@ -94,13 +99,21 @@ describe("workloadScale: the maintenance scale, decided once", () => {
 
   it("no maintenance: the configured replicas, backups running, no restore pod", () => {
     expect(workloadScale({ ...cfg, maintenance: "none" } as Parameters<typeof workloadScale>[0])).toEqual({
-      patroniReplicas: 3, serverReplicas: 2, clientReplicas: 4, backupSuspended: false, restoreToolReplicas: 0,
+      patroniReplicas: 3,
+      serverReplicas: 2,
+      clientReplicas: 4,
+      backupSuspended: false,
+      restoreToolReplicas: 0,
     });
   });
 
   it("restore: one Patroni member, no server, the client kept, backups suspended, one restore pod", () => {
     expect(workloadScale({ ...cfg, maintenance: "restore" } as Parameters<typeof workloadScale>[0])).toEqual({
-      patroniReplicas: 1, serverReplicas: 0, clientReplicas: 4, backupSuspended: true, restoreToolReplicas: 1,
+      patroniReplicas: 1,
+      serverReplicas: 0,
+      clientReplicas: 4,
+      backupSuspended: true,
+      restoreToolReplicas: 1,
     });
   });
 });
@@ -140,8 +153,17 @@ describe("image builders", () => {
   });
 
   it("the backup BuildConfig builds the pinned release on the given Postgres base into <stream>:<release>", () => {
-    const bc = backupBuildConfig({ names: { name: "demo-backup", labels: LABELS }, release: "2.13.0", baseImage: "registry/pg:12-1", adoption: NOT_ADOPTING });
-    expect(bc.spec.source).toEqual({ type: "Git", git: { uri: "https://github.com/bcgov/backup-container", ref: "2.13.0" }, contextDir: "docker" });
+    const bc = backupBuildConfig({
+      names: { name: "demo-backup", labels: LABELS },
+      release: "2.13.0",
+      baseImage: "registry/pg:12-1",
+      adoption: NOT_ADOPTING,
+    });
+    expect(bc.spec.source).toEqual({
+      type: "Git",
+      git: { uri: "https://github.com/bcgov/backup-container", ref: "2.13.0" },
+      contextDir: "docker",
+    });
     expect(bc.spec.strategy.dockerStrategy?.from).toEqual({ kind: "DockerImage", name: "registry/pg:12-1" });
     expect(bc.spec.output.to).toEqual({ kind: "ImageStreamTag", name: "demo-backup:2.13.0" });
   });
@@ -168,7 +190,10 @@ describe("patroniStatefulSetSpec", () => {
     volumeClaimTemplates: unknown[];
     template: {
       metadata: { labels: unknown };
-      spec: { serviceAccountName: string; containers: { env: { name: string; value?: string }[]; image: string; volumeMounts: { name: string }[] }[] };
+      spec: {
+        serviceAccountName: string;
+        containers: { env: { name: string; value?: string }[]; image: string; volumeMounts: { name: string }[] }[];
+      };
     };
   }
   const spec = patroniStatefulSetSpec({

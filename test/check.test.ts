@@ -55,24 +55,25 @@ describe("a correct installation passes", () => {
 describe("schema", () => {
   it("core kinds: wrong types and bad quantities without any document", async () => {
     const report = await runCheck(sources("cases/schema-dev.yaml"));
-    expect(hits(report, "schema")).toEqual([
-      "Deployment/bad-core-field at spec.template.spec.containers[0].ports[0].containerPort",
-    ]);
+    expect(hits(report, "schema")).toEqual(["Deployment/bad-core-field at spec.template.spec.containers[0].ports[0].containerPort"]);
   });
 
-  it.skipIf(!HAVE_OPENAPI)(`OpenShift kinds: unknown fields, bad quantities, wrong types (${HAVE_OPENAPI ? "shared openapi" : NO_OPENAPI})`, async () => {
-    const report = await runCheck(sources("cases/schema-dev.yaml"), { openapi });
-    const schema = report.findings.filter((f) => f.rule === "schema");
-    expect(schema.map((f) => `${f.object} at ${f.path}: ${f.message}`)).toEqual([
-      'DeploymentConfig/bad-unknown-field at spec.strategy.rollingParams.intervalSecs: unknown field "intervalSecs"',
-      "DeploymentConfig/bad-quantity at spec.template.spec.containers[0].resources.limits.cpu: must be a quantity (e.g. 500m, 1Gi)",
-      "Route/bad-route-type at spec.to.weight: must be integer",
-      "Deployment/bad-core-field at spec.template.spec.containers[0].ports[0].containerPort: must be integer",
-      'Deployment/bad-core-field at spec.template.spec.containers[0].envs: unknown field "envs"',
-      'Service/bad-service at metadata.lables: unknown field "lables"',
-    ]);
-    expect(schema.every((f) => f.severity === "error")).toBe(true);
-  });
+  it.skipIf(!HAVE_OPENAPI)(
+    `OpenShift kinds: unknown fields, bad quantities, wrong types (${HAVE_OPENAPI ? "shared openapi" : NO_OPENAPI})`,
+    async () => {
+      const report = await runCheck(sources("cases/schema-dev.yaml"), { openapi });
+      const schema = report.findings.filter((f) => f.rule === "schema");
+      expect(schema.map((f) => `${f.object} at ${f.path}: ${f.message}`)).toEqual([
+        'DeploymentConfig/bad-unknown-field at spec.strategy.rollingParams.intervalSecs: unknown field "intervalSecs"',
+        "DeploymentConfig/bad-quantity at spec.template.spec.containers[0].resources.limits.cpu: must be a quantity (e.g. 500m, 1Gi)",
+        "Route/bad-route-type at spec.to.weight: must be integer",
+        "Deployment/bad-core-field at spec.template.spec.containers[0].ports[0].containerPort: must be integer",
+        'Deployment/bad-core-field at spec.template.spec.containers[0].envs: unknown field "envs"',
+        'Service/bad-service at metadata.lables: unknown field "lables"',
+      ]);
+      expect(schema.every((f) => f.severity === "error")).toBe(true);
+    },
+  );
 
   it.skipIf(!HAVE_OPENAPI)("fields the server fills in (listed as required with a default) are not demanded", () => {
     const ist = { apiVersion: "image.openshift.io/v1", kind: "ImageStreamTag", metadata: { name: "a:b" }, tag: { name: "b" } };
@@ -124,7 +125,10 @@ describe("references", () => {
   });
 
   it("Service target ports, named and numeric", () => {
-    expect(hits(report, "ref-service-port")).toEqual(["Service/bad-port at spec.ports[0].targetPort", "Service/bad-port at spec.ports[1].targetPort"]);
+    expect(hits(report, "ref-service-port")).toEqual([
+      "Service/bad-port at spec.ports[0].targetPort",
+      "Service/bad-port at spec.ports[1].targetPort",
+    ]);
   });
 
   it("Routes to a Service and one of its ports", () => {
@@ -194,7 +198,10 @@ describe("platform policy", () => {
   });
 
   it("route-tls: TLS set, plain HTTP redirected or refused", () => {
-    expect(hits(report, "route-tls")).toEqual(["Route/bad-route-plain at spec.tls", "Route/bad-route-allow at spec.tls.insecureEdgeTerminationPolicy"]);
+    expect(hits(report, "route-tls")).toEqual([
+      "Route/bad-route-plain at spec.tls",
+      "Route/bad-route-allow at spec.tls.insecureEdgeTerminationPolicy",
+    ]);
   });
 
   it("deny-by-default: required in environments, not in tools", async () => {
@@ -229,7 +236,9 @@ describe("platform policy", () => {
     const withPlan: CheckSource = { ...source, isProtected: (o: KubeObject) => protectedNames.has(`${o.kind}/${o.metadata.name}`) };
     const r = await runCheck([withPlan]);
     expect(objectsWith(r, "protect-stateful")).toEqual([
-      "PersistentVolumeClaim/bad-backup-on-app", "PersistentVolumeClaim/bad-class", "StatefulSet/bad-db-class",
+      "PersistentVolumeClaim/bad-backup-on-app",
+      "PersistentVolumeClaim/bad-class",
+      "StatefulSet/bad-db-class",
     ]);
     const all: CheckSource = { ...source, isProtected: () => true };
     expect(hits(await runCheck([all]), "protect-stateful")).toEqual([]);

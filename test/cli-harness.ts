@@ -23,7 +23,11 @@ export function captureIo(): { io: Io; out: string[]; err: string[] } {
   return { io, out, err };
 }
 
-export async function runInProcess(spec: CommandSpec, load: () => Promise<{ main: CommandMain }>, argv: readonly string[]): Promise<Captured> {
+export async function runInProcess(
+  spec: CommandSpec,
+  load: () => Promise<{ main: CommandMain }>,
+  argv: readonly string[],
+): Promise<Captured> {
   const { io, out, err } = captureIo();
   const code = await runCommand(spec, load, argv, io);
   return { code, stdout: out.join(""), stderr: err.join("") };
@@ -58,6 +62,9 @@ export function scriptEnv(options: ScriptOptions = {}): NodeJS.ProcessEnv {
  */
 export function runScript(script: string, args: readonly string[], options: ScriptOptions = {}): SpawnSyncReturns<string> {
   return spawnSync(process.execPath, launchArgs(script, args, options.root), {
-    cwd: options.cwd ?? options.root ?? PROJECT_DIR, env: scriptEnv(options), encoding: "utf8", maxBuffer: 256 * 1024 * 1024,
+    cwd: options.cwd ?? options.root ?? PROJECT_DIR,
+    env: scriptEnv(options),
+    encoding: "utf8",
+    maxBuffer: 256 * 1024 * 1024,
   });
 }

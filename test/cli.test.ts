@@ -54,16 +54,30 @@ function expectInputError(r: Captured, message: string | RegExp): void {
 }
 
 const ALL = [
-  specs.start, specs.render, specs.check, specs.diff, specs.graph, specs.promote, specs.restorePlan, specs.adoptCheck,
-  specs.maintenanceGate, specs.backupTags, specs.bench, specs.help,
+  specs.start,
+  specs.render,
+  specs.check,
+  specs.diff,
+  specs.graph,
+  specs.promote,
+  specs.restorePlan,
+  specs.adoptCheck,
+  specs.maintenanceGate,
+  specs.backupTags,
+  specs.bench,
+  specs.help,
 ];
 
 describe("every command", () => {
   it("the list covers every script in scripts/ and every npm script that runs one", () => {
-    const scripts = fs.readdirSync(path.join(PROJECT_DIR, "scripts")).map((f) => f.replace(/\.ts$/, "")).sort();
+    const scripts = fs
+      .readdirSync(path.join(PROJECT_DIR, "scripts"))
+      .map((f) => f.replace(/\.ts$/, ""))
+      .sort();
     expect(ALL.map((s) => s.name).sort()).toEqual(scripts);
     expect(specs.COMMANDS.map((s) => s.name).sort()).toEqual(scripts);
-    const npmScripts = (JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
+    const npmScripts = (JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "package.json"), "utf8")) as { scripts: Record<string, string> })
+      .scripts;
     for (const name of scripts) expect(npmScripts[name]).toMatch(new RegExp(`scripts/${name}\\.ts$`));
   });
 
@@ -106,11 +120,19 @@ describe("every command", () => {
     expectUsageError(await run(specs.render, "dev", "prod"), "render", "several stacks only with --snapshot");
     expectUsageError(await run(specs.start, "dev"), "start", 'unexpected argument "dev"');
     expectUsageError(await run(specs.help, "check"), "help", 'unexpected argument "check"');
-    expectUsageError(await run(specs.render, "dev", "--plan", "--snapshot"), "render", "--plan, --snapshot and --outputs exclude each other");
+    expectUsageError(
+      await run(specs.render, "dev", "--plan", "--snapshot"),
+      "render",
+      "--plan, --snapshot and --outputs exclude each other",
+    );
     expectUsageError(await run(specs.bench, "--runs", "abc"), "bench", '--runs must be a whole number from 1 to 50, got "abc"');
     expectUsageError(await run(specs.check, "--format", "xml"), "check", '--format must be one of text, json, github, got "xml"');
     expectUsageError(await run(specs.check, "--files"), "check", "--files needs at least one YAML file");
-    expectUsageError(await run(specs.adoptCheck, "dev"), "adopt-check", "missing --live <file.yaml>: what oc get … -o yaml returned from the namespace");
+    expectUsageError(
+      await run(specs.adoptCheck, "dev"),
+      "adopt-check",
+      "missing --live <file.yaml>: what oc get … -o yaml returned from the namespace",
+    );
   });
 });
 
@@ -128,7 +150,10 @@ describe("commands that read files", () => {
 
   it("adopt-check --live: a missing file and a broken YAML file name the file; exit 2", async () => {
     expectInputError(await run(specs.adoptCheck, "dev", "--live", missing), /^adopt-check: .*missing\.yaml: no such file\n$/);
-    expectInputError(await run(specs.adoptCheck, "dev", "--live", broken), /^adopt-check: .*broken\.yaml: document 1: Map keys must be unique/);
+    expectInputError(
+      await run(specs.adoptCheck, "dev", "--live", broken),
+      /^adopt-check: .*broken\.yaml: document 1: Map keys must be unique/,
+    );
   });
 
   it("a stack file that is not YAML is named, with the line, as an input error", async () => {
@@ -149,7 +174,9 @@ describe("commands that read files", () => {
     const r = runScript("render", ["dev"], { projectDir: dir });
     expect(r.status).toBe(2);
     expect(r.stdout).toBe("");
-    expect(r.stderr).toMatch(/(^|\n)render: Invalid configuration for stack "dev":\n {2}Pulumi\.dev\.yaml: line \d+, column \d+: is not valid YAML: /);
+    expect(r.stderr).toMatch(
+      /(^|\n)render: Invalid configuration for stack "dev":\n {2}Pulumi\.dev\.yaml: line \d+, column \d+: is not valid YAML: /,
+    );
     expect(r.stderr).not.toMatch(/\n\s+at .+:\d+:\d+/);
   });
 });

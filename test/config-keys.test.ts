@@ -74,6 +74,8 @@ describe("a real pulumi up without a required secret", () => {
   it("fails naming the exact command to run", () => {
     const run = () => parseStack("prod");
     expect(run).toThrow(ConfigError);
-    expect(run).toThrow("Pulumi.prod.yaml: hcap-infra:keycloakApiSecret: the Keycloak API client secret is required but not set: pulumi config set --secret hcap-infra:keycloakApiSecret <value> -s prod");
+    expect(run).toThrow(
+      "Pulumi.prod.yaml: hcap-infra:keycloakApiSecret: the Keycloak API client secret is required but not set: pulumi config set --secret hcap-infra:keycloakApiSecret <value> -s prod",
+    );
   });
 });

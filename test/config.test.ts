@@ -37,7 +37,9 @@ describe("invalid config names the file, the key and the reason, and declares no
 
   it("request above its limit", async () => {
     const e = await configError("dev", { "hcap-infra:serverMemoryRequest": "2Gi" });
-    expect(e.message).toContain("Pulumi.dev.yaml: hcap-infra:serverMemoryRequest: 2Gi is more than the limit hcap-infra:serverMemoryLimit = 512Mi");
+    expect(e.message).toContain(
+      "Pulumi.dev.yaml: hcap-infra:serverMemoryRequest: 2Gi is more than the limit hcap-infra:serverMemoryLimit = 512Mi",
+    );
   });
 
   it("bad cron", async () => {
@@ -52,7 +54,9 @@ describe("invalid config names the file, the key and the reason, and declares no
 
   it("a promoted commit that is not the short SHA CI tags images with (no such image tag exists)", async () => {
     const e = await configError("tools", { "hcap-infra:prodCommit": "5d6e7f8a9b0c1d2e3f405162738495a6b7c8d9e0" });
-    expect(e.message).toContain("Pulumi.tools.yaml: hcap-infra:prodCommit: must be the 7-character short SHA CI tags images with (e.g. 2a5b7fa), or empty");
+    expect(e.message).toContain(
+      "Pulumi.tools.yaml: hcap-infra:prodCommit: must be the 7-character short SHA CI tags images with (e.g. 2a5b7fa), or empty",
+    );
   });
 
   it("missing required key", async () => {
@@ -67,23 +71,31 @@ describe("invalid config names the file, the key and the reason, and declares no
 
   it("a password in clear text instead of a secret", async () => {
     const e = await configError("dev", { "hcap-infra:keycloakApiSecret": "hunter2" });
-    expect(e.message).toContain("Pulumi.dev.yaml: hcap-infra:keycloakApiSecret: must be stored as a secret, not in clear text: pulumi config set --secret hcap-infra:keycloakApiSecret <value> -s dev");
+    expect(e.message).toContain(
+      "Pulumi.dev.yaml: hcap-infra:keycloakApiSecret: must be stored as a secret, not in clear text: pulumi config set --secret hcap-infra:keycloakApiSecret <value> -s dev",
+    );
     expect(e.message).not.toContain("hunter2");
   });
 
   it("a stack that is not one of the four", async () => {
-    await expect(render("staging")).rejects.toThrow('Pulumi.staging.yaml: stack: "staging" is not one of the four stacks: dev, test, prod, tools');
+    await expect(render("staging")).rejects.toThrow(
+      'Pulumi.staging.yaml: stack: "staging" is not one of the four stacks: dev, test, prod, tools',
+    );
     expect(registeredCount()).toBe(0);
   });
 
   it("the client's route host equal to the server's", async () => {
     const e = await configError("test", { "hcap-infra:clientHost": "hcap-server-f047a2-test.apps.gold.devops.gov.bc.ca" });
-    expect(e.message).toContain("Pulumi.test.yaml: hcap-infra:clientHost: must differ from hcap-infra:serverHost (both are hcap-server-f047a2-test.apps.gold.devops.gov.bc.ca)");
+    expect(e.message).toContain(
+      "Pulumi.test.yaml: hcap-infra:clientHost: must differ from hcap-infra:serverHost (both are hcap-server-f047a2-test.apps.gold.devops.gov.bc.ca)",
+    );
   });
 
   it("client request above its limit", async () => {
     const e = await configError("prod", { "hcap-infra:clientCpuRequest": "500m" });
-    expect(e.message).toContain("Pulumi.prod.yaml: hcap-infra:clientCpuRequest: 500m is more than the limit hcap-infra:clientCpuLimit = 250m");
+    expect(e.message).toContain(
+      "Pulumi.prod.yaml: hcap-infra:clientCpuRequest: 500m is more than the limit hcap-infra:clientCpuLimit = 250m",
+    );
   });
 
   it("reports every problem at once", async () => {
@@ -106,7 +118,10 @@ describe("keys declared in Pulumi.yaml without a default", () => {
   it("are refused offline exactly as the Pulumi CLI refuses them", async () => {
     const projectDir = projectWith("dev", {});
     const file = path.join(projectDir, "Pulumi.yaml");
-    fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace('  kubeContext:\n    type: string\n    default: ""\n', "  kubeContext:\n    type: string\n"));
+    fs.writeFileSync(
+      file,
+      fs.readFileSync(file, "utf8").replace('  kubeContext:\n    type: string\n    default: ""\n', "  kubeContext:\n    type: string\n"),
+    );
     await expect(render("dev", { projectDir })).rejects.toThrow(
       "Pulumi.dev.yaml: hcap-infra:kubeContext: is declared in Pulumi.yaml without a default, so Pulumi requires this stack to set it",
     );

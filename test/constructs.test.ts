@@ -16,15 +16,20 @@ interface Registered {
 let registered: Registered[] = [];
 
 beforeAll(async () => {
-  await pulumi.runtime.setMocks({
-    newResource: (args) => {
-      registered.push({ type: args.type, name: args.name, inputs: args.inputs as Record<string, unknown> });
-      return { id: `${args.name}-id`, state: args.inputs };
+  await pulumi.runtime.setMocks(
+    {
+      newResource: (args) => {
+        registered.push({ type: args.type, name: args.name, inputs: args.inputs as Record<string, unknown> });
+        return { id: `${args.name}-id`, state: args.inputs };
+      },
+      call: (args) => {
+        throw new Error(`unexpected call ${args.token}`);
+      },
     },
-    call: (args) => {
-      throw new Error(`unexpected call ${args.token}`);
-    },
-  }, "demo", "dev", false);
+    "demo",
+    "dev",
+    false,
+  );
 });
 
 beforeEach(() => {
@@ -75,8 +80,12 @@ describe("KeycloakSecret", () => {
     const { KeycloakSecret } = await import("../components/keycloak-secret");
     const names: KeycloakNames = { name: "demo-kc", labels: { app: "demo" }, clientIds: { frontend: "id-fe", api: "id-api" } };
     new KeycloakSecret("keycloak", {
-      names, realm: "r1", authUrl: "https://sso.example.org/auth",
-      apiSecret: pulumi.secret("s"), serviceAccountUsername: pulumi.secret("u"), serviceAccountPassword: pulumi.secret("p"),
+      names,
+      realm: "r1",
+      authUrl: "https://sso.example.org/auth",
+      apiSecret: pulumi.secret("s"),
+      serviceAccountUsername: pulumi.secret("u"),
+      serviceAccountPassword: pulumi.secret("p"),
       adoption: NOT_ADOPTING,
     });
     await settled();
@@ -121,8 +130,11 @@ describe("PatroniCluster", () => {
     await settled();
     const [sts] = ofType("kubernetes:apps/v1:StatefulSet");
     expect((sts.inputs.spec as { replicas: number }).replicas).toBe(1);
-    expect(ofType("random:index/randomPassword:RandomPassword").map((r) => r.name).sort())
-      .toEqual(["demo-patroni-app-password", "demo-patroni-replication-password", "demo-patroni-superuser-password"]);
+    expect(
+      ofType("random:index/randomPassword:RandomPassword")
+        .map((r) => r.name)
+        .sort(),
+    ).toEqual(["demo-patroni-app-password", "demo-patroni-replication-password", "demo-patroni-superuser-password"]);
     const [binding] = ofType("kubernetes:rbac.authorization.k8s.io/v1:RoleBinding");
     expect(binding.inputs.subjects).toEqual([{ kind: "ServiceAccount", name: "demo-patroni", namespace: "ns-dev" }]);
   });

@@ -16,8 +16,14 @@ function collect(run: (report: (message: string, urn?: string) => void) => void)
 }
 
 const dc = (name: string, probe: boolean, annotations?: Record<string, string>) => ({
-  apiVersion: "apps.openshift.io/v1", kind: "DeploymentConfig", metadata: { name, annotations },
-  spec: { template: { spec: { containers: [{ name: "app", image: "x:1", ...(probe ? { readinessProbe: { tcpSocket: { port: 8080 } } } : {}) }] } } },
+  apiVersion: "apps.openshift.io/v1",
+  kind: "DeploymentConfig",
+  metadata: { name, annotations },
+  spec: {
+    template: {
+      spec: { containers: [{ name: "app", image: "x:1", ...(probe ? { readinessProbe: { tcpSocket: { port: 8080 } } } : {}) }] },
+    },
+  },
 });
 
 describe("CrossGuard adapters (the rules of npm run check, as validateResource/validateStack)", () => {
@@ -38,20 +44,32 @@ describe("CrossGuard adapters (the rules of npm run check, as validateResource/v
     expect(collect((r) => validate({ type, props: dc("api", true), provider: provider("f047a2-dev") }, r))).toEqual([]);
     const waived = dc("api", false, { "hcap.bcgov/waive-readiness-probe": "batch worker" });
     expect(collect((r) => validate({ type, props: waived, provider: provider("f047a2-dev") }, r))).toEqual([]);
-    expect(collect((r) => validate({ type: "random:index/randomPassword:RandomPassword", props: { length: 32 }, provider: undefined }, r))).toEqual([]);
+    expect(
+      collect((r) => validate({ type: "random:index/randomPassword:RandomPassword", props: { length: 32 }, provider: undefined }, r)),
+    ).toEqual([]);
   });
 
   it("the namespace comes from the stack's provider: pinned images are a prod rule", () => {
     const validate = validateResourceWith(policy("pinned-image"));
-    const props = { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "web" }, spec: { template: { spec: { containers: [{ name: "web", image: "nginx:latest" }] } } } };
-    expect(collect((r) => validate({ type: "kubernetes:apps/v1:Deployment", props, provider: provider("f047a2-prod") }, r))).toHaveLength(1);
+    const props = {
+      apiVersion: "apps/v1",
+      kind: "Deployment",
+      metadata: { name: "web" },
+      spec: { template: { spec: { containers: [{ name: "web", image: "nginx:latest" }] } } },
+    };
+    expect(collect((r) => validate({ type: "kubernetes:apps/v1:Deployment", props, provider: provider("f047a2-prod") }, r))).toHaveLength(
+      1,
+    );
     expect(collect((r) => validate({ type: "kubernetes:apps/v1:Deployment", props, provider: provider("f047a2-dev") }, r))).toEqual([]);
   });
 
   it("validateStack sees protect from the plan and names the resource by URN", () => {
     const validate = validateStackWith(policy("protect-stateful"));
     const sts = (protect: boolean) => ({
-      type: "kubernetes:apps/v1:StatefulSet", urn: "urn:sts", provider: provider("f047a2-prod"), opts: { protect } as never,
+      type: "kubernetes:apps/v1:StatefulSet",
+      urn: "urn:sts",
+      provider: provider("f047a2-prod"),
+      opts: { protect } as never,
       props: { apiVersion: "apps/v1", kind: "StatefulSet", metadata: { name: "hcap-patroni" }, spec: {} },
     });
     expect(collect((r) => validate({ resources: [sts(false)] }, r))).toEqual([
@@ -62,7 +80,13 @@ describe("CrossGuard adapters (the rules of npm run check, as validateResource/v
 
   it("validateStack reports a missing deny-by-default policy for the stack as a whole", () => {
     const validate = validateStackWith(policy("deny-by-default"));
-    const svc = { type: "kubernetes:core/v1:Service", urn: "urn:svc", provider: provider("f047a2-test"), opts: { protect: false } as never, props: { apiVersion: "v1", kind: "Service", metadata: { name: "s" } } };
+    const svc = {
+      type: "kubernetes:core/v1:Service",
+      urn: "urn:svc",
+      provider: provider("f047a2-test"),
+      opts: { protect: false } as never,
+      props: { apiVersion: "v1", kind: "Service", metadata: { name: "s" } },
+    };
     expect(collect((r) => validate({ resources: [svc] }, r))).toEqual([
       { message: expect.stringContaining("namespace f047a2-test has no deny-by-default NetworkPolicy"), urn: undefined },
     ]);

@@ -55,7 +55,10 @@ function rendered(r: Rendered): string {
 }
 
 async function adoptingRender(stack: string): Promise<Rendered> {
-  return render(stack, { projectDir: projectWith(stack, { "hcap-infra:adopt": true, "hcap-infra:appWorkload": "DeploymentConfig" }), secrets: ADOPTED });
+  return render(stack, {
+    projectDir: projectWith(stack, { "hcap-infra:adopt": true, "hcap-infra:appWorkload": "DeploymentConfig" }),
+    secrets: ADOPTED,
+  });
 }
 
 describe.each(ENVIRONMENTS)("the %s database", (env) => {
@@ -64,16 +67,23 @@ describe.each(ENVIRONMENTS)("the %s database", (env) => {
     expect(Object.keys(find(objects, "Secret", SECRET).stringData as Obj).sort()).toEqual(Object.values(PATRONI_SECRET_KEYS).sort());
     find(objects, "ServiceAccount", SECRET);
     const rules = find(objects, "Role", SECRET).rules as { resources: string[]; verbs: string[] }[];
-    const verbsOn = (resource: string) => rules.filter((r) => r.resources.includes(resource)).flatMap((r) => r.verbs).sort();
+    const verbsOn = (resource: string) =>
+      rules
+        .filter((r) => r.resources.includes(resource))
+        .flatMap((r) => r.verbs)
+        .sort();
     for (const resource of ["configmaps", "endpoints", "services"]) {
       // deletecollection on Patroni's own ConfigMaps/Endpoints: `patronictl remove` needs it.
-      expect(verbsOn(resource)).toEqual(resource === "services"
-        ? ["create", "delete", "get", "list", "patch", "update", "watch"]
-        : ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"]);
+      expect(verbsOn(resource)).toEqual(
+        resource === "services"
+          ? ["create", "delete", "get", "list", "patch", "update", "watch"]
+          : ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"],
+      );
     }
     expect(verbsOn("pods")).toEqual(["get", "list", "patch", "update", "watch"]);
     expect(find(objects, "PodDisruptionBudget", SECRET).spec).toEqual({
-      maxUnavailable: 1, selector: { matchLabels: { statefulset: "hcap-patroni" } },
+      maxUnavailable: 1,
+      selector: { matchLabels: { statefulset: "hcap-patroni" } },
     });
     expect(find(objects, "Service", SECRET).spec).toMatchObject({
       type: "ClusterIP",
@@ -89,7 +99,9 @@ describe.each(ENVIRONMENTS)("the %s database", (env) => {
     const podLabels = at(template, "metadata", "labels") as Record<string, string>;
 
     // Every secretKeyRef names the declared Secret and one of its keys.
-    const refs = envOf(objects).map((e) => at(e, "valueFrom", "secretKeyRef") as { name: string; key: string } | undefined).filter((r) => r !== undefined);
+    const refs = envOf(objects)
+      .map((e) => at(e, "valueFrom", "secretKeyRef") as { name: string; key: string } | undefined)
+      .filter((r) => r !== undefined);
     expect(refs.length).toBe(7);
     for (const ref of refs) {
       expect(Object.keys(find(objects, "Secret", ref.name).stringData as Obj)).toContain(ref.key);
@@ -126,7 +138,8 @@ describe.each(ENVIRONMENTS)("the %s database", (env) => {
     expect(imageStream.metadata.namespace).toBe(namespace);
     expect((at(imageStream, "spec", "tags") as { name: string }[]).map((t) => t.name)).toContain(tag);
     const grants = ofKind(tools.objects, "RoleBinding").filter((b) =>
-      (b.subjects as { kind: string; name: string }[]).some((s) => s.kind === "Group" && s.name === `system:serviceaccounts:f047a2-${env}`));
+      (b.subjects as { kind: string; name: string }[]).some((s) => s.kind === "Group" && s.name === `system:serviceaccounts:f047a2-${env}`),
+    );
     expect(grants.map((g) => at(g, "roleRef", "name"))).toEqual(["system:image-puller"]);
   });
 
@@ -134,11 +147,23 @@ describe.each(ENVIRONMENTS)("the %s database", (env) => {
     const { objects } = await render(env);
     const byName = Object.fromEntries(envOf(objects).map((e) => [e.name, e]));
     expect(Object.keys(byName)).toEqual([
-      "POD_IP", "PATRONI_KUBERNETES_NAMESPACE", "PATRONI_KUBERNETES_LABELS",
-      "PATRONI_SUPERUSER_USERNAME", "PATRONI_SUPERUSER_PASSWORD", "PATRONI_REPLICATION_USERNAME", "PATRONI_REPLICATION_PASSWORD",
-      "APP_USER", "APP_PASSWORD", "APP_DATABASE",
-      "PATRONI_SCOPE", "PATRONI_NAME", "PATRONI_LOG_LEVEL", "PATRONI_POSTGRESQL_DATA_DIR", "PATRONI_POSTGRESQL_PGPASS",
-      "PATRONI_POSTGRESQL_LISTEN", "PATRONI_RESTAPI_LISTEN",
+      "POD_IP",
+      "PATRONI_KUBERNETES_NAMESPACE",
+      "PATRONI_KUBERNETES_LABELS",
+      "PATRONI_SUPERUSER_USERNAME",
+      "PATRONI_SUPERUSER_PASSWORD",
+      "PATRONI_REPLICATION_USERNAME",
+      "PATRONI_REPLICATION_PASSWORD",
+      "APP_USER",
+      "APP_PASSWORD",
+      "APP_DATABASE",
+      "PATRONI_SCOPE",
+      "PATRONI_NAME",
+      "PATRONI_LOG_LEVEL",
+      "PATRONI_POSTGRESQL_DATA_DIR",
+      "PATRONI_POSTGRESQL_PGPASS",
+      "PATRONI_POSTGRESQL_LISTEN",
+      "PATRONI_RESTAPI_LISTEN",
     ]);
     for (const [name, e] of Object.entries(byName)) {
       if (/PASSWORD|USER|DATABASE/.test(name)) expect(e.value, name).toBeUndefined();
@@ -146,12 +171,20 @@ describe.each(ENVIRONMENTS)("the %s database", (env) => {
     expect(at(byName.PATRONI_NAME, "valueFrom", "fieldRef", "fieldPath")).toBe("metadata.name");
     expect(at(byName.POD_IP, "valueFrom", "fieldRef", "fieldPath")).toBe("status.podIP");
     expect(byName.PATRONI_SCOPE.value).toBe("hcap-patroni");
-    expect(JSON.parse(byName.PATRONI_KUBERNETES_LABELS.value ?? "")).toEqual({ "cluster-name": "hcap-patroni", "app.kubernetes.io/name": "patroni" });
+    expect(JSON.parse(byName.PATRONI_KUBERNETES_LABELS.value ?? "")).toEqual({
+      "cluster-name": "hcap-patroni",
+      "app.kubernetes.io/name": "patroni",
+    });
     expect(byName.PATRONI_POSTGRESQL_DATA_DIR.value).toBe("/home/postgres/pgdata/pgroot/data");
     expect(container(objects).readinessProbe).toEqual({
-      exec: { command: ["/usr/share/scripts/patroni/health_check.sh"] }, initialDelaySeconds: 5, timeoutSeconds: 5, failureThreshold: 4,
+      exec: { command: ["/usr/share/scripts/patroni/health_check.sh"] },
+      initialDelaySeconds: 5,
+      timeoutSeconds: 5,
+      failureThreshold: 4,
     });
-    expect(at(podSpec(objects), "affinity", "podAntiAffinity", "requiredDuringSchedulingIgnoredDuringExecution", 0, "topologyKey")).toBe("kubernetes.io/hostname");
+    expect(at(podSpec(objects), "affinity", "podAntiAffinity", "requiredDuringSchedulingIgnoredDuringExecution", 0, "topologyKey")).toBe(
+      "kubernetes.io/hostname",
+    );
   });
 
   it("keeps the immutable parts of the StatefulSet as the live one has them", async () => {
@@ -160,10 +193,12 @@ describe.each(ENVIRONMENTS)("the %s database", (env) => {
     expect(sts.selector).toEqual({ matchLabels: { statefulset: "hcap-patroni" } });
     expect(sts.serviceName).toBe("hcap-patroni");
     expect(sts.podManagementPolicy).toBe("OrderedReady");
-    expect(sts.volumeClaimTemplates).toEqual([{
-      metadata: { name: "postgresql", annotations: { "volume.beta.kubernetes.io/storage-class": "netapp-block-standard" } },
-      spec: { storageClassName: "netapp-block-standard", accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "1Gi" } } },
-    }]);
+    expect(sts.volumeClaimTemplates).toEqual([
+      {
+        metadata: { name: "postgresql", annotations: { "volume.beta.kubernetes.io/storage-class": "netapp-block-standard" } },
+        spec: { storageClassName: "netapp-block-standard", accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "1Gi" } } },
+      },
+    ]);
     expect(sts.persistentVolumeClaimRetentionPolicy).toEqual({ whenDeleted: "Retain", whenScaled: "Retain" });
     // The engine never diffs the volume claim template, so it can never become a replace.
     expect(planEntry(plan, "kubernetes:apps/v1:StatefulSet", SECRET).ignoreChanges).toEqual(["spec.volumeClaimTemplates"]);
@@ -188,7 +223,16 @@ describe("passwords", () => {
       expect(r.inputs).toMatchObject({ length: 32, special: false, upper: true, lower: true, numeric: true });
       expect(r.inputs.keepers).toBeUndefined();
       expect(r.options.ignoreChanges).toEqual([
-        "length", "lower", "minLower", "minNumeric", "minSpecial", "minUpper", "numeric", "overrideSpecial", "special", "upper",
+        "length",
+        "lower",
+        "minLower",
+        "minNumeric",
+        "minSpecial",
+        "minUpper",
+        "numeric",
+        "overrideSpecial",
+        "special",
+        "upper",
       ]);
     }
   });
@@ -238,7 +282,9 @@ describe("protection", () => {
   it.each(["test", "prod"])("%s protects the StatefulSet, the Secret and the passwords", async (env) => {
     const { plan } = await render(env);
     for (const [type, name] of [
-      ["kubernetes:apps/v1:StatefulSet", SECRET], ["kubernetes:core/v1:Secret", SECRET], ...PASSWORD_NAMES.map((n) => [RANDOM, n]),
+      ["kubernetes:apps/v1:StatefulSet", SECRET],
+      ["kubernetes:core/v1:Secret", SECRET],
+      ...PASSWORD_NAMES.map((n) => [RANDOM, n]),
     ]) {
       expect(planEntry(plan, type, name).protect, `${type} ${name}`).toBe(true);
     }
@@ -257,7 +303,14 @@ describe("protection", () => {
 
   it("adopting imports what the templates created and creates the PodDisruptionBudget", async () => {
     const { plan } = await adoptingRender("test");
-    for (const type of ["apps/v1:StatefulSet", "core/v1:Secret", "core/v1:Service", "core/v1:ServiceAccount", "rbac.authorization.k8s.io/v1:Role", "rbac.authorization.k8s.io/v1:RoleBinding"]) {
+    for (const type of [
+      "apps/v1:StatefulSet",
+      "core/v1:Secret",
+      "core/v1:Service",
+      "core/v1:ServiceAccount",
+      "rbac.authorization.k8s.io/v1:Role",
+      "rbac.authorization.k8s.io/v1:RoleBinding",
+    ]) {
       expect(planEntry(plan, `kubernetes:${type}`, SECRET).import, type).toBe("f047a2-test/hcap-patroni");
     }
     expect(planEntry(plan, "kubernetes:policy/v1:PodDisruptionBudget", SECRET).import).toBeNull();
@@ -270,7 +323,9 @@ describe("changes Kubernetes cannot apply to a StatefulSet in place fail with wh
     expect(e.message).toContain(
       "Pulumi.prod.yaml: hcap-infra:patroniVolumeSize: is 5Gi, but the hcap-patroni StatefulSet's volume claim template was created with 1Gi (hcap-infra:patroniVolumeLock)",
     );
-    expect(e.message).toContain(`oc -n f047a2-prod patch pvc postgresql-hcap-patroni-<ordinal> -p '{"spec":{"resources":{"requests":{"storage":"5Gi"}}}}'`);
+    expect(e.message).toContain(
+      `oc -n f047a2-prod patch pvc postgresql-hcap-patroni-<ordinal> -p '{"spec":{"resources":{"requests":{"storage":"5Gi"}}}}'`,
+    );
   });
 
   it("a smaller volume: NetApp volumes cannot shrink", async () => {
@@ -289,7 +344,9 @@ describe("changes Kubernetes cannot apply to a StatefulSet in place fail with wh
 
   it("a malformed lock", async () => {
     const e = await configError("dev", { "hcap-infra:patroniVolumeLock": "1Gi" });
-    expect(e.message).toContain('hcap-infra:patroniVolumeLock: must be none or <size>/<storage class> as the StatefulSet was created, e.g. 1Gi/netapp-block-standard (got "1Gi")');
+    expect(e.message).toContain(
+      'hcap-infra:patroniVolumeLock: must be none or <size>/<storage class> as the StatefulSet was created, e.g. 1Gi/netapp-block-standard (got "1Gi")',
+    );
   });
 
   it("a namespace without a database yet (lock none) creates the volumes as configured", async () => {
@@ -308,7 +365,9 @@ describe("changes Kubernetes cannot apply to a StatefulSet in place fail with wh
       }),
     });
     expect(at(statefulSet(objects), "volumeClaimTemplates", 0, "spec")).toEqual({
-      storageClassName: "netapp-file-standard", accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "2Gi" } },
+      storageClassName: "netapp-file-standard",
+      accessModes: ["ReadWriteOnce"],
+      resources: { requests: { storage: "2Gi" } },
     });
   });
 });
@@ -324,10 +383,12 @@ describe("each environment runs the database as configured", () => {
 
   it("resources come from each stack's config", async () => {
     expect(container((await render("prod")).objects).resources).toEqual({
-      requests: { cpu: "250m", memory: "1Gi" }, limits: { cpu: "1", memory: "2Gi" },
+      requests: { cpu: "250m", memory: "1Gi" },
+      limits: { cpu: "1", memory: "2Gi" },
     });
     expect(container((await render("dev")).objects).resources).toEqual({
-      requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "500m", memory: "512Mi" },
+      requests: { cpu: "100m", memory: "256Mi" },
+      limits: { cpu: "500m", memory: "512Mi" },
     });
   });
 
@@ -342,11 +403,13 @@ describe("tools", () => {
     const { objects } = await render("tools");
     expect(find(objects, "ImageStream", "hcap-patroni").spec).toEqual({
       lookupPolicy: { local: false },
-      tags: [{
-        name: "12.4",
-        from: { kind: "DockerImage", name: "artifacts.developer.gov.bc.ca/bcgov-docker-local/patroni-postgres:2.0.1-12.4-latest" },
-        referencePolicy: { type: "Local" },
-      }],
+      tags: [
+        {
+          name: "12.4",
+          from: { kind: "DockerImage", name: "artifacts.developer.gov.bc.ca/bcgov-docker-local/patroni-postgres:2.0.1-12.4-latest" },
+          referencePolicy: { type: "Local" },
+        },
+      ],
     });
   });
 
@@ -354,14 +417,20 @@ describe("tools", () => {
     const { objects } = await render("tools");
     const bindings = ofKind(objects, "RoleBinding").filter((b) => at(b, "roleRef", "name") === "system:image-puller");
     expect(bindings.map((b) => b.metadata.name).sort()).toEqual([
-      "hcap-image-puller-f047a2-dev", "hcap-image-puller-f047a2-prod", "hcap-image-puller-f047a2-test",
+      "hcap-image-puller-f047a2-dev",
+      "hcap-image-puller-f047a2-prod",
+      "hcap-image-puller-f047a2-test",
     ]);
     for (const b of bindings) {
       expect(b.metadata.namespace).toBe("f047a2-tools");
       expect(b.roleRef).toEqual({ apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "system:image-puller" });
-      expect(b.subjects).toEqual([{
-        apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: `system:serviceaccounts:${b.metadata.name.replace("hcap-image-puller-", "")}`,
-      }]);
+      expect(b.subjects).toEqual([
+        {
+          apiGroup: "rbac.authorization.k8s.io",
+          kind: "Group",
+          name: `system:serviceaccounts:${b.metadata.name.replace("hcap-image-puller-", "")}`,
+        },
+      ]);
     }
     expect(bindings.map((b) => b.metadata.name)).not.toContain("system:image-pullers");
   });

@@ -12,9 +12,16 @@ import { editStackFile, projectWith, render } from "./harness";
 
 const KEY = randomBytes(32);
 
-async function diffOf(stack: string, edit: Record<string, unknown>, options: { base?: Record<string, unknown>; secrets?: Record<string, string> } = {}): Promise<StackDiff> {
+async function diffOf(
+  stack: string,
+  edit: Record<string, unknown>,
+  options: { base?: Record<string, unknown>; secrets?: Record<string, string> } = {},
+): Promise<StackDiff> {
   const base = snapshotOf((await render(stack, { projectDir: projectWith(stack, options.base ?? {}), secrets: options.secrets })).ev, KEY);
-  const head = snapshotOf((await render(stack, { projectDir: projectWith(stack, { ...options.base, ...edit }), secrets: options.secrets })).ev, KEY);
+  const head = snapshotOf(
+    (await render(stack, { projectDir: projectWith(stack, { ...options.base, ...edit }), secrets: options.secrets })).ev,
+    KEY,
+  );
   return diffSnapshots(base, head);
 }
 
@@ -33,7 +40,9 @@ describe("a new provider identity is a safety change", () => {
     const base = snapshotOf((await render("prod")).ev, KEY);
     const d = diffSnapshots(base, snapshotOf((await render("prod", { projectDir: dir })).ev, KEY));
     const text = safetyText(d);
-    expect(text).toMatch(/the stack's provider gets a new identity \(its name changes \(`f047a2-prod` → `abc123-prod`\)\): Pulumi treats all \d+ Kubernetes resources as replaced/);
+    expect(text).toMatch(
+      /the stack's provider gets a new identity \(its name changes \(`f047a2-prod` → `abc123-prod`\)\): Pulumi treats all \d+ Kubernetes resources as replaced/,
+    );
     expect(text).toContain("StatefulSet/hcap-patroni");
     expect(text).toContain("Secret/hcap-patroni");
     expect(report(d)).toContain("#### Safety (plan)");
@@ -54,9 +63,13 @@ describe("a new provider identity is a safety change", () => {
 describe("a lowered backup retention is a safety change", () => {
   it("prod 7/4/3 → 1/0/0 names each lowered count", async () => {
     const d = await diffOf("prod", {
-      "hcap-infra:backupDailyCount": 1, "hcap-infra:backupWeeklyCount": 0, "hcap-infra:backupMonthlyCount": 0,
+      "hcap-infra:backupDailyCount": 1,
+      "hcap-infra:backupWeeklyCount": 0,
+      "hcap-infra:backupMonthlyCount": 0,
     });
-    expect(safetyText(d)).toContain("backup retention: lowered (daily 7 → 1, weekly 4 → 0, monthly 3 → 0): the next backup run deletes the backups");
+    expect(safetyText(d)).toContain(
+      "backup retention: lowered (daily 7 → 1, weekly 4 → 0, monthly 3 → 0): the next backup run deletes the backups",
+    );
   });
 
   it("a raised retention is not flagged", async () => {
@@ -70,7 +83,9 @@ describe("secrets", () => {
     const base = { "hcap-infra:keycloakApiSecret": { secure: "v1:AAAAold-ciphertext" } };
     const d = await diffOf("prod", { "hcap-infra:keycloakApiSecret": { secure: "v1:BBBBnew-ciphertext" } }, { base });
     expect(hasChanges(d)).toBe(true);
-    expect(safetyText(d)).toMatch(/Secret\/f047a2-prod\/hcap-keycloak: secret value changed \(`stringData\.api-secret`\): `pulumi up` writes the new value/);
+    expect(safetyText(d)).toMatch(
+      /Secret\/f047a2-prod\/hcap-keycloak: secret value changed \(`stringData\.api-secret`\): `pulumi up` writes the new value/,
+    );
     expect(report(d)).not.toContain("ciphertext");
   });
 
@@ -87,7 +102,9 @@ describe("secrets", () => {
     const baseRender = await render("prod", { projectDir: projectWith("prod", adopted), secrets: live });
     const headRender = await render("prod");
     const d = diffSnapshots(snapshotOf(baseRender.ev, KEY), snapshotOf(headRender.ev, KEY));
-    expect(safetyText(d)).toMatch(/Secret\/f047a2-prod\/hcap-patroni: secret values change to .*`stringData\.superuser-password`.* are ignored by `pulumi up` \(`ignoreChanges` stringData\): the live object keeps its values/);
+    expect(safetyText(d)).toMatch(
+      /Secret\/f047a2-prod\/hcap-patroni: secret values change to .*`stringData\.superuser-password`.* are ignored by `pulumi up` \(`ignoreChanges` stringData\): the live object keeps its values/,
+    );
     expect(safetyText(d)).not.toMatch(/hcap-patroni: secret value changed/);
   });
 });
@@ -95,7 +112,9 @@ describe("secrets", () => {
 describe("risky size, scale and image changes", () => {
   it("a backup volume that shrinks is refused by the API server, and the diff says so", async () => {
     const d = await diffOf("prod", { "hcap-infra:backupVolumeSize": "5Gi" });
-    expect(safetyText(d)).toContain("PersistentVolumeClaim/f047a2-prod/hcap-backup-data: volume shrinks (10Gi → 5Gi): the API server refuses it");
+    expect(safetyText(d)).toContain(
+      "PersistentVolumeClaim/f047a2-prod/hcap-backup-data: volume shrinks (10Gi → 5Gi): the API server refuses it",
+    );
   });
 
   it("fewer Patroni members: switch over to ordinal 0 first", async () => {
@@ -111,7 +130,9 @@ describe("risky size, scale and image changes", () => {
 
   it("volume claim template changes behind patroniVolumeLock: none are shown as ignored by pulumi up", async () => {
     const d = await diffOf("prod", { "hcap-infra:patroniVolumeSize": "5Gi" }, { base: { "hcap-infra:patroniVolumeLock": "none" } });
-    expect(safetyText(d)).toMatch(/StatefulSet\/f047a2-prod\/hcap-patroni: changes to `spec\.volumeClaimTemplates.*` are ignored by `pulumi up`/);
+    expect(safetyText(d)).toMatch(
+      /StatefulSet\/f047a2-prod\/hcap-patroni: changes to `spec\.volumeClaimTemplates.*` are ignored by `pulumi up`/,
+    );
   });
 
   it("an appName change in dev says the application moves to a new, empty database", async () => {
@@ -121,13 +142,21 @@ describe("risky size, scale and image changes", () => {
 });
 
 describe("what a retained database needs is retained with it", () => {
-  it.each(["dev", "prod"])("%s: Patroni's ServiceAccount, Role, RoleBinding and Service are kept if they leave the stack", async (stack) => {
-    const { plan } = await render(stack);
-    for (const type of ["core/v1:ServiceAccount", "rbac.authorization.k8s.io/v1:Role", "rbac.authorization.k8s.io/v1:RoleBinding", "core/v1:Service"]) {
-      const entry = plan.find((e) => e.type === `kubernetes:${type}` && e.name === "hcap-patroni");
-      expect(entry?.retainOnDelete, type).toBe(true);
-    }
-  });
+  it.each(["dev", "prod"])(
+    "%s: Patroni's ServiceAccount, Role, RoleBinding and Service are kept if they leave the stack",
+    async (stack) => {
+      const { plan } = await render(stack);
+      for (const type of [
+        "core/v1:ServiceAccount",
+        "rbac.authorization.k8s.io/v1:Role",
+        "rbac.authorization.k8s.io/v1:RoleBinding",
+        "core/v1:Service",
+      ]) {
+        const entry = plan.find((e) => e.type === `kubernetes:${type}` && e.name === "hcap-patroni");
+        expect(entry?.retainOnDelete, type).toBe(true);
+      }
+    },
+  );
 });
 
 describe("promotions", () => {

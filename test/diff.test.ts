@@ -24,15 +24,32 @@ function dc(env: Array<{ name: string; value?: string }>, replicas = 1): KubeObj
   return obj("DeploymentConfig", "hcap-server", {
     spec: {
       replicas,
-      template: { spec: { containers: [{ name: "hcap-server", image: " ", env }, { name: "sidecar", env: [] }] } },
+      template: {
+        spec: {
+          containers: [
+            { name: "hcap-server", image: " ", env },
+            { name: "sidecar", env: [] },
+          ],
+        },
+      },
     },
   });
 }
 
 function entry(type: string, name: string, over: Partial<PlanEntry> = {}): PlanEntry {
   return {
-    type, name, urn: `urn:pulumi:dev::hcap-infra::${type}::${name}`, parent: null, namespace: null, protect: false,
-    retainOnDelete: false, ignoreChanges: [], deleteBeforeReplace: false, import: null, dependsOn: [], ...over,
+    type,
+    name,
+    urn: `urn:pulumi:dev::hcap-infra::${type}::${name}`,
+    parent: null,
+    namespace: null,
+    protect: false,
+    retainOnDelete: false,
+    ignoreChanges: [],
+    deleteBeforeReplace: false,
+    import: null,
+    dependsOn: [],
+    ...over,
   };
 }
 
@@ -68,8 +85,17 @@ describe("diff of hand-made object sets", () => {
   });
 
   it("a changed object lists field paths, matching list items by name", () => {
-    const before = dc([{ name: "PORT", value: "8080" }, { name: "OLD", value: "x" }]);
-    const after = dc([{ name: "NEW", value: "y" }, { name: "PORT", value: "9090" }], 2);
+    const before = dc([
+      { name: "PORT", value: "8080" },
+      { name: "OLD", value: "x" },
+    ]);
+    const after = dc(
+      [
+        { name: "NEW", value: "y" },
+        { name: "PORT", value: "9090" },
+      ],
+      2,
+    );
     const d = diffSnapshots(snap([before]), snap([after]));
     expect(d.changed).toHaveLength(1);
     expect(d.changed[0].key).toBe(`DeploymentConfig/${NS}/hcap-server`);
@@ -138,8 +164,16 @@ describe("secrets in the diff", () => {
     if (!k8s) throw new Error("dev renders no Kubernetes object");
     const withSecret = (value: string): StackEvaluation => {
       const r: DeclaredResource = {
-        ...k8s, urn: `${k8s.urn}-secret`, type: "kubernetes:core/v1:Secret", name: "diff-test-secret",
-        inputs: { apiVersion: "v1", kind: "Secret", metadata: { name: "diff-test-secret" }, stringData: new SecretValue({ apiSecret: value }) },
+        ...k8s,
+        urn: `${k8s.urn}-secret`,
+        type: "kubernetes:core/v1:Secret",
+        name: "diff-test-secret",
+        inputs: {
+          apiVersion: "v1",
+          kind: "Secret",
+          metadata: { name: "diff-test-secret" },
+          stringData: new SecretValue({ apiSecret: value }),
+        },
       };
       return { ...ev, resources: [...ev.resources, r] };
     };
@@ -187,10 +221,7 @@ describe("plan-level safety changes", () => {
   });
 
   it("safety changes reach the report", () => {
-    const d: StackDiff = diffSnapshots(
-      snap([], [entry(sts, "db", { protect: true })]),
-      snap([], [entry(sts, "db", { protect: false })]),
-    );
+    const d: StackDiff = diffSnapshots(snap([], [entry(sts, "db", { protect: true })]), snap([], [entry(sts, "db", { protect: false })]));
     expect(toMarkdown(d, META)).toContain("- :warning: `kubernetes:apps/v1:StatefulSet db`: `protect` true → false");
   });
 });
@@ -217,8 +248,7 @@ describe("npm run diff between git refs", () => {
   const repo = gitProjectCopy({ commitBefore: true });
   // rmSync unlinks the node_modules symlink; it never follows it into this checkout.
   afterAll(() => fs.rmSync(repo, { recursive: true, force: true }));
-  const diff = (...args: string[]) =>
-    runScript("diff", args, { root: repo });
+  const diff = (...args: string[]) => runScript("diff", args, { root: repo });
 
   it("renders the base with its own code and reports a working-tree edit; leaves no worktree behind", () => {
     const file = path.join(repo, "Pulumi.dev.yaml");
@@ -226,7 +256,9 @@ describe("npm run diff between git refs", () => {
     const r = diff("dev", "--base", "HEAD", "--exit-code");
     expect(r.stderr).not.toMatch(/Error/);
     expect(r.status).toBe(3);
-    expect(r.stdout).toMatch(/^\*\*`dev`\*\* \(f047a2-dev\): \d+ added, \d+ removed, \d+ changed.*\n\n### Offline plan diff: `dev` \(f047a2-dev\)/);
+    expect(r.stdout).toMatch(
+      /^\*\*`dev`\*\* \(f047a2-dev\): \d+ added, \d+ removed, \d+ changed.*\n\n### Offline plan diff: `dev` \(f047a2-dev\)/,
+    );
     expect(r.stdout).toContain("#### Added");
     expect(r.stdout).toContain("NetworkPolicy/f047a2-dev/hcapx-deny-by-default");
     expect(r.stdout).not.toContain("bare placeholder");
@@ -245,13 +277,18 @@ describe("npm run diff between git refs", () => {
     const log = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "hcap-infra-procs-")), "procs");
     const preload = `${log}.cjs`;
     // Logs every node process the command starts (NODE_OPTIONS reaches them all, and their worker threads).
-    fs.writeFileSync(preload, `if (require("worker_threads").isMainThread) require("fs").appendFileSync(${JSON.stringify(log)}, JSON.stringify(process.argv.slice(2)) + "\\n");\n`);
+    fs.writeFileSync(
+      preload,
+      `if (require("worker_threads").isMainThread) require("fs").appendFileSync(${JSON.stringify(log)}, JSON.stringify(process.argv.slice(2)) + "\\n");\n`,
+    );
     const file = path.join(repo, "Pulumi.prod.yaml");
     const original = fs.readFileSync(file, "utf8");
     fs.appendFileSync(file, "  hcap-infra:appName: hcapy\n");
     try {
       const r = spawnSync(process.execPath, ["launch/run.cjs", "scripts/diff.ts", "--base", "HEAD", "--exit-code"], {
-        cwd: repo, encoding: "utf8", env: { ...withoutProjectDir(), NODE_OPTIONS: `--require ${preload}` },
+        cwd: repo,
+        encoding: "utf8",
+        env: { ...withoutProjectDir(), NODE_OPTIONS: `--require ${preload}` },
       });
       expect(r.stderr).not.toMatch(/Error/);
       expect(r.status).toBe(3);
@@ -260,7 +297,11 @@ describe("npm run diff between git refs", () => {
       const prod = r.stdout.slice(r.stdout.indexOf("`prod`"), r.stdout.indexOf("`tools`"));
       expect(prod).toContain("NetworkPolicy/f047a2-prod/hcapy-deny-by-default");
       expect(r.stdout.slice(r.stdout.indexOf("`tools`"))).toContain("No changes.");
-      const processes = fs.readFileSync(log, "utf8").trim().split("\n").map((l) => JSON.parse(l) as string[]);
+      const processes = fs
+        .readFileSync(log, "utf8")
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l) as string[]);
       expect(processes).toEqual([
         ["scripts/diff.ts", "--base", "HEAD", "--exit-code"],
         ["scripts/render.ts", "--snapshot", "dev", "test", "prod", "tools"],
@@ -275,6 +316,8 @@ describe("npm run diff between git refs", () => {
     const r = diff("staging");
     expect(r.status).toBe(2);
     expect(r.stdout).toBe("");
-    expect(r.stderr).toMatch(/^diff: unknown stack "staging": one of dev, test, prod, tools\nusage: npm run diff -- \[<dev\|test\|prod\|tools>…\]/);
+    expect(r.stderr).toMatch(
+      /^diff: unknown stack "staging": one of dev, test, prod, tools\nusage: npm run diff -- \[<dev\|test\|prod\|tools>…\]/,
+    );
   });
 });

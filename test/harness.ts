@@ -44,8 +44,14 @@ const renders = new Map<string, Rendered>();
 /** What a render depends on besides the code: the stack, the secrets and the project's stack files. */
 function renderKey(stack: string, projectDir: string, secrets: Readonly<Record<string, string>> | undefined): string {
   const hash = createHash("sha256").update(`${stack}\0${JSON.stringify(Object.entries(secrets ?? {}).sort())}\0`);
-  for (const f of fs.readdirSync(projectDir).filter((n) => /^Pulumi(\..+)?\.yaml$/.test(n)).sort()) {
-    hash.update(`${f}\0`).update(fs.readFileSync(path.join(projectDir, f))).update("\0");
+  for (const f of fs
+    .readdirSync(projectDir)
+    .filter((n) => /^Pulumi(\..+)?\.yaml$/.test(n))
+    .sort()) {
+    hash
+      .update(`${f}\0`)
+      .update(fs.readFileSync(path.join(projectDir, f)))
+      .update("\0");
   }
   return hash.digest("hex");
 }
@@ -91,7 +97,9 @@ export async function configError(stack: string, edit: Record<string, unknown>):
 export function find(objects: readonly KubeObject[], kind: string, name: string): KubeObject {
   const hits = objects.filter((o) => o.kind === kind && o.metadata.name === name);
   if (hits.length !== 1) {
-    throw new Error(`expected one ${kind}/${name}, found ${hits.length}; have: ${objects.map((o) => `${o.kind}/${o.metadata.name}`).join(", ")}`);
+    throw new Error(
+      `expected one ${kind}/${name}, found ${hits.length}; have: ${objects.map((o) => `${o.kind}/${o.metadata.name}`).join(", ")}`,
+    );
   }
   return hits[0];
 }
@@ -149,7 +157,11 @@ export function registeredCount(): number {
  * plain values and exactly the given secrets set (as `pulumi config set [--secret]` in the stack
  * file would). Throws what parseConfig throws.
  */
-export function parseStack(stack: string, extra: Readonly<Record<string, string>> = {}, secrets: Readonly<Record<string, string>> = {}): StackConfig {
+export function parseStack(
+  stack: string,
+  extra: Readonly<Record<string, string>> = {},
+  secrets: Readonly<Record<string, string>> = {},
+): StackConfig {
   const files = readStackFiles(PROJECT_DIR, stack);
   const stackFileKeys = new Set([...files.stackFileKeys, ...Object.keys(extra), ...Object.keys(secrets)]);
   return parseConfig(stack, {
@@ -178,7 +190,8 @@ export function gitProjectCopy(options: { commitBefore?: boolean } = {}): string
     git("commit", "-q", "-m", "before the project");
   }
   const files = spawnSync("git", ["ls-files", "--cached", "--others", "--exclude-standard"], { cwd: PROJECT_DIR, encoding: "utf8" })
-    .stdout.split("\n").filter((f) => f !== "" && fs.existsSync(path.join(PROJECT_DIR, f)));
+    .stdout.split("\n")
+    .filter((f) => f !== "" && fs.existsSync(path.join(PROJECT_DIR, f)));
   for (const f of files) {
     fs.mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
     fs.copyFileSync(path.join(PROJECT_DIR, f), path.join(dir, f));

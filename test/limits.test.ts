@@ -5,7 +5,13 @@
 import { describe, expect, it } from "vitest";
 import { stackNames } from "../components/names";
 import {
-  APP_NAME_MAX, imageReferenceProblem, imageTagProblem, objectNameProblem, routeHostProblem, scheduleCollision, timeZoneProblem,
+  APP_NAME_MAX,
+  imageReferenceProblem,
+  imageTagProblem,
+  objectNameProblem,
+  routeHostProblem,
+  scheduleCollision,
+  timeZoneProblem,
 } from "../config/limits";
 import { quantityValue } from "../config/quantity";
 import { runCheck } from "../tools/check/run";
@@ -16,10 +22,17 @@ import { projectWith, render } from "./harness";
 describe("appName length", () => {
   const manualJob = (appName: string): string => {
     const steps = restorePlan({
-      stack: "prod", namespace: "f047a2-prod", project: "hcap-infra", names: stackNames(appName),
-      databaseSpec: `postgres=${appName}-patroni:5432/hcap`, timestamp: "202601310200",
+      stack: "prod",
+      namespace: "f047a2-prod",
+      project: "hcap-infra",
+      names: stackNames(appName),
+      databaseSpec: `postgres=${appName}-patroni:5432/hcap`,
+      timestamp: "202601310200",
     });
-    const job = steps.flatMap((s) => s.commands).join("\n").match(new RegExp(`${appName}-backup-manual-\\d{12}`));
+    const job = steps
+      .flatMap((s) => s.commands)
+      .join("\n")
+      .match(new RegExp(`${appName}-backup-manual-\\d{12}`));
     if (!job) throw new Error("the restore plan names no manual backup Job");
     return job[0];
   };
@@ -35,7 +48,9 @@ describe("appName length", () => {
   it(`a stack rendered with a ${APP_NAME_MAX}-character appName passes every name rule`, async () => {
     const appName = `h${"x".repeat(APP_NAME_MAX - 1)}`;
     const { objects } = await render("prod", { projectDir: projectWith("prod", { "hcap-infra:appName": appName }) });
-    const report = await runCheck([{ label: "prod", namespace: "f047a2-prod", role: "prod", objects: objects as unknown as KubeObject[], report: true }]);
+    const report = await runCheck([
+      { label: "prod", namespace: "f047a2-prod", role: "prod", objects: objects as unknown as KubeObject[], report: true },
+    ]);
     expect(report.findings.filter((f) => f.rule === "name-limits")).toEqual([]);
     expect(objects.some((o) => o.kind === "CronJob" && o.metadata.name === `${appName}-backup-verify`)).toBe(true);
   });
@@ -62,10 +77,15 @@ describe("predicates against upstream examples", () => {
 
   it("images: distribution/reference grammar", () => {
     for (const ok of [
-      "registry.access.redhat.com/rhel8/postgresql-12:1-170", "localhost:5000/a/b", "nginx", "a__b/c--d:v1.0_x",
+      "registry.access.redhat.com/rhel8/postgresql-12:1-170",
+      "localhost:5000/a/b",
+      "nginx",
+      "a__b/c--d:v1.0_x",
       `image-registry.openshift-image-registry.svc:5000/f047a2-tools/hcap-server@sha256:${"a".repeat(64)}`,
-    ]) expect(imageReferenceProblem(ok)).toBeUndefined();
-    for (const bad of ["Nginx", "a/b:", "a/b:tag with space", "a//b", "-a/b", "a/b:.tag", `a/b:${"t".repeat(129)}`]) expect(imageReferenceProblem(bad)).toBeDefined();
+    ])
+      expect(imageReferenceProblem(ok)).toBeUndefined();
+    for (const bad of ["Nginx", "a/b:", "a/b:tag with space", "a//b", "-a/b", "a/b:.tag", `a/b:${"t".repeat(129)}`])
+      expect(imageReferenceProblem(bad)).toBeDefined();
     expect(imageTagProblem("12.4-latest")).toBeUndefined();
     expect(imageTagProblem("-12")).toBeDefined();
   });

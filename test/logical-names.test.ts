@@ -84,11 +84,14 @@ describe("the plan diff sees a rename", () => {
 
   it("without an alias: the old resource would be deleted", () => {
     const changes = diffPlans([entry("hcap-server-route")], [entry("hcap-server")]);
-    expect(changes).toEqual([{
-      resource: "kubernetes:route.openshift.io/v1:Route hcap-server-route",
-      message: "logical name changes to `hcap-server` without an alias: Pulumi creates the new resource and deletes this one " +
-        "(add `aliases: [{ name: \"hcap-server-route\" }]`)",
-    }]);
+    expect(changes).toEqual([
+      {
+        resource: "kubernetes:route.openshift.io/v1:Route hcap-server-route",
+        message:
+          "logical name changes to `hcap-server` without an alias: Pulumi creates the new resource and deletes this one " +
+          '(add `aliases: [{ name: "hcap-server-route" }]`)',
+      },
+    ]);
   });
 
   it("with the alias: the same resource, nothing to report", () => {
@@ -99,6 +102,8 @@ describe("the plan diff sees a rename", () => {
   it("with the alias, a changed safety option is still reported", () => {
     const before = entry("hcap-server-route");
     const after = { ...entry("hcap-server", [before.urn]), protect: true };
-    expect(diffPlans([before], [after])).toEqual([{ resource: "kubernetes:route.openshift.io/v1:Route hcap-server-route", message: "`protect` false → true" }]);
+    expect(diffPlans([before], [after])).toEqual([
+      { resource: "kubernetes:route.openshift.io/v1:Route hcap-server-route", message: "`protect` false → true" },
+    ]);
   });
 });

@@ -16,8 +16,16 @@ import { find, ofKind, projectWith, render } from "./harness";
 import { runScript } from "./cli-harness";
 
 const MARKER_LIST = JSON.stringify({
-  apiVersion: "v1", kind: "List",
-  items: [{ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "hcap-maintenance", labels: { "hcap-infra/maintenance": "restore" } }, data: { mode: "restore" } }],
+  apiVersion: "v1",
+  kind: "List",
+  items: [
+    {
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: { name: "hcap-maintenance", labels: { "hcap-infra/maintenance": "restore" } },
+      data: { mode: "restore" },
+    },
+  ],
 });
 const EMPTY_LIST = JSON.stringify({ apiVersion: "v1", kind: "List", items: [] });
 
@@ -56,7 +64,9 @@ describe("maintenanceGate", () => {
     expect(liveMaintenance(MARKER_LIST, "live.json")).toBe("restore");
     expect(liveMaintenance(EMPTY_LIST, "live.json")).toBeNull();
     expect(liveMaintenance("", "live.json")).toBeNull();
-    expect(() => liveMaintenance("error: the server doesn't have a resource type", "live.json")).toThrow(/cannot tell whether the environment is in maintenance/);
+    expect(() => liveMaintenance("error: the server doesn't have a resource type", "live.json")).toThrow(
+      /cannot tell whether the environment is in maintenance/,
+    );
   });
 });
 
@@ -77,19 +87,33 @@ describe("npm run maintenance-gate", () => {
   it("exits 0 when there is no marker", () => {
     const r = gate(EMPTY_LIST);
     // Only the progress line ("rendering prod…"), no error.
-    expect(r.stderr.split("\n").filter(Boolean).every((l) => l.endsWith("…"))).toBe(true);
+    expect(
+      r.stderr
+        .split("\n")
+        .filter(Boolean)
+        .every((l) => l.endsWith("…")),
+    ).toBe(true);
     expect(r.status).toBe(0);
   });
 });
 
 describe("the pipelines run the gate before they act", () => {
-  interface Step { readonly uses?: string; readonly run?: string; readonly id?: string; readonly if?: string }
+  interface Step {
+    readonly uses?: string;
+    readonly run?: string;
+    readonly id?: string;
+    readonly if?: string;
+  }
   const jobSteps = (file: string, job: string): Step[] =>
-    (parse(fs.readFileSync(path.join(PROJECT_DIR, ".github", "workflows", file), "utf8")) as { jobs: Record<string, { steps: Step[] }> }).jobs[job].steps;
+    (parse(fs.readFileSync(path.join(PROJECT_DIR, ".github", "workflows", file), "utf8")) as { jobs: Record<string, { steps: Step[] }> })
+      .jobs[job].steps;
   const gateIndex = (steps: Step[]) => steps.findIndex((s) => /npm run --silent maintenance-gate -- "\$STACK" --live/.test(s.run ?? ""));
   const pulumiIndex = (steps: Step[]) => steps.findIndex((s) => s.uses?.startsWith("pulumi/actions@") ?? false);
 
-  it.each([["deploy.yml", "environments"], ["drift.yml", "drift"]])("%s job %s: gate first, then pulumi only if it passed", (file, job) => {
+  it.each([
+    ["deploy.yml", "environments"],
+    ["drift.yml", "drift"],
+  ])("%s job %s: gate first, then pulumi only if it passed", (file, job) => {
     const steps = jobSteps(file, job);
     expect(gateIndex(steps)).toBeGreaterThanOrEqual(0);
     expect(gateIndex(steps)).toBeLessThan(pulumiIndex(steps));
@@ -100,8 +124,12 @@ describe("the pipelines run the gate before they act", () => {
 describe("the restore plan says how the switch reaches the pipelines", () => {
   it("step 2 shows the marker and what it does; leaving maintenance removes it", () => {
     const steps = restorePlan({
-      stack: "prod", namespace: "f047a2-prod", project: "hcap-infra", names: stackNames("hcap"),
-      databaseSpec: "postgres=hcap-patroni:5432/hcap", timestamp: "202601010000",
+      stack: "prod",
+      namespace: "f047a2-prod",
+      project: "hcap-infra",
+      names: stackNames("hcap"),
+      databaseSpec: "postgres=hcap-patroni:5432/hcap",
+      timestamp: "202601010000",
     });
     const enter = steps.find((s) => s.commands.includes("pulumi config set hcap-infra:maintenance restore -s prod"));
     expect(enter?.commands).toContain("oc -n f047a2-prod get configmap hcap-maintenance");

@@ -71,7 +71,10 @@ describe("npm run graph -- dev", () => {
     const before = stackGraph(dev.objects, dev.plan);
     const route = find(dev.objects, "Route", "hcap-client-api");
     const moved = { ...route, spec: { ...(route.spec as object), to: { kind: "Service", name: "hcap-client" } } } as KubeObject;
-    const after = stackGraph(dev.objects.map((o) => (o === route ? moved : o)), dev.plan);
+    const after = stackGraph(
+      dev.objects.map((o) => (o === route ? moved : o)),
+      dev.plan,
+    );
     const text = graphChange(before, after, new Set(["Route/hcap-client-api"]));
     expect(text).toContain('n_Route_hcap_client_api -.->|"port web"| n_Service_hcap_server');
     expect(text).toContain('n_Route_hcap_client_api ==>|"port web"| n_Service_hcap_client');
@@ -84,8 +87,13 @@ describe("npm run graph -- dev", () => {
 describe("npm start summary", () => {
   it("at most 100 characters a line, with the URLs, the commit, sorted kinds and the placeholders", () => {
     const lines = stackSummary({
-      stack: "dev", namespace: "f047a2-dev", objects: dev.objects, plan: dev.plan,
-      placeholderSecrets: dev.ev.placeholderSecrets, commit: "2a5b7fa", wrote: ["out/dev.yaml", "out/dev.plan.json"],
+      stack: "dev",
+      namespace: "f047a2-dev",
+      objects: dev.objects,
+      plan: dev.plan,
+      placeholderSecrets: dev.ev.placeholderSecrets,
+      commit: "2a5b7fa",
+      wrote: ["out/dev.yaml", "out/dev.plan.json"],
     });
     for (const l of lines) expect(l.length, l).toBeLessThanOrEqual(100);
     const text = lines.join("\n");
@@ -101,15 +109,26 @@ describe("npm start summary", () => {
   it("prod's long protected list wraps instead of running on; tools shows what each env runs", async () => {
     const prod = await render("prod");
     const lines = stackSummary({
-      stack: "prod", namespace: "f047a2-prod", objects: prod.objects, plan: prod.plan, placeholderSecrets: [], commit: "", wrote: [],
+      stack: "prod",
+      namespace: "f047a2-prod",
+      objects: prod.objects,
+      plan: prod.plan,
+      placeholderSecrets: [],
+      commit: "",
+      wrote: [],
     });
     for (const l of lines) expect(l.length, l).toBeLessThanOrEqual(100);
     expect(lines.filter((l) => /^ {16}\S/.test(l)).length).toBeGreaterThan(0);
     expect(lines.join("\n")).toContain("StatefulSet/hcap-patroni");
     expect(lines.join("\n")).toContain("none promoted yet, nothing runs (npm run promote -- prod <sha>)");
     const t = stackSummary({
-      stack: "tools", namespace: "f047a2-tools", objects: tools.objects, plan: tools.plan, placeholderSecrets: [],
-      promotions: { dev: "1234567", test: "", prod: "" }, wrote: [],
+      stack: "tools",
+      namespace: "f047a2-tools",
+      objects: tools.objects,
+      plan: tools.plan,
+      placeholderSecrets: [],
+      promotions: { dev: "1234567", test: "", prod: "" },
+      wrote: [],
     });
     expect(t).toContain("  promoted:     dev 1234567, test (none), prod (none)");
     expect(totalLine({ stacks: 4, objects: 87, resources: 128, protected: 12, placeholders: 9 }, "out/")).toBe(
@@ -120,13 +139,43 @@ describe("npm start summary", () => {
 
 const REPORT: CheckReport = {
   findings: [
-    { severity: "warning", source: "dev", namespace: "f047a2-dev", object: "Route/a", rule: "route-tls", message: "no tls", path: "spec.tls" },
-    { severity: "error", source: "dev", namespace: "f047a2-dev", object: "DeploymentConfig/x", rule: "ref-secret", message: "Secret s has no key k, nor j", path: "" },
-    { severity: "error", source: "prod", namespace: "f047a2-prod", object: "StatefulSet/db", rule: "protect-stateful", message: "not protected: 100%", path: "" },
+    {
+      severity: "warning",
+      source: "dev",
+      namespace: "f047a2-dev",
+      object: "Route/a",
+      rule: "route-tls",
+      message: "no tls",
+      path: "spec.tls",
+    },
+    {
+      severity: "error",
+      source: "dev",
+      namespace: "f047a2-dev",
+      object: "DeploymentConfig/x",
+      rule: "ref-secret",
+      message: "Secret s has no key k, nor j",
+      path: "",
+    },
+    {
+      severity: "error",
+      source: "prod",
+      namespace: "f047a2-prod",
+      object: "StatefulSet/db",
+      rule: "protect-stateful",
+      message: "not protected: 100%",
+      path: "",
+    },
   ],
-  objects: 50, errors: 2, warnings: 1, waived: 0,
+  objects: 50,
+  errors: 2,
+  warnings: 1,
+  waived: 0,
   schema: { strict: 30, partial: 0, skipped: 20 },
-  notes: ["schema of DeploymentConfig not checked (OpenShift kind: no --openapi document)", "schema of Route not checked (OpenShift kind: no --openapi document)"],
+  notes: [
+    "schema of DeploymentConfig not checked (OpenShift kind: no --openapi document)",
+    "schema of Route not checked (OpenShift kind: no --openapi document)",
+  ],
 };
 
 describe("npm run check output", () => {
@@ -148,7 +197,9 @@ describe("npm run check output", () => {
   });
 
   it("--format github: one annotation per finding on the stack file, properties and data escaped", () => {
-    const lines = formatGithub(REPORT, (s) => `Pulumi.${s}.yaml`).trimEnd().split("\n");
+    const lines = formatGithub(REPORT, (s) => `Pulumi.${s}.yaml`)
+      .trimEnd()
+      .split("\n");
     expect(lines[0]).toBe("::warning file=Pulumi.dev.yaml,title=route-tls%3A dev Route/a::no tls (at spec.tls)");
     expect(lines[1]).toBe("::error file=Pulumi.dev.yaml,title=ref-secret%3A dev DeploymentConfig/x::Secret s has no key k, nor j");
     expect(lines[2]).toBe("::error file=Pulumi.prod.yaml,title=protect-stateful%3A prod StatefulSet/db::not protected: 100%25");
@@ -166,7 +217,9 @@ describe("npm run diff report", () => {
 
   it("starts with one summary line; no changes says so", () => {
     const same = diffSnapshots(snapshot([cm("a", "1")]), snapshot([cm("a", "1")]));
-    expect(toMarkdown(same, { stack: "dev", namespace: "f047a2-dev", base: "b", head: "h" }).split("\n")[0]).toBe("**`dev`** (f047a2-dev): no changes");
+    expect(toMarkdown(same, { stack: "dev", namespace: "f047a2-dev", base: "b", head: "h" }).split("\n")[0]).toBe(
+      "**`dev`** (f047a2-dev): no changes",
+    );
     const one = diffSnapshots(snapshot([cm("a", "1")]), snapshot([cm("a", "2"), cm("b", "1")]));
     const md = toMarkdown(one, { stack: "dev", namespace: "f047a2-dev", base: "b", head: "h" });
     expect(md.split("\n")[0]).toBe("**`dev`** (f047a2-dev): 1 added, 0 removed, 1 changed");
@@ -178,10 +231,16 @@ describe("npm run diff report", () => {
     const before = Array.from({ length: 6 }, (_, i) => cm(`c${i}`, "1"));
     const after = Array.from({ length: 6 }, (_, i) => cm(`c${i}`, "2"));
     const md = toMarkdown(diffSnapshots(snapshot(before), snapshot(after)), {
-      stack: "dev", namespace: "f047a2-dev", base: "b", head: "h", graph: "flowchart LR\n  a --> b\n",
+      stack: "dev",
+      namespace: "f047a2-dev",
+      base: "b",
+      head: "h",
+      graph: "flowchart LR\n  a --> b\n",
     });
     expect(md).toContain("#### Changed\n\n<details><summary>6 objects changed, 6 fields</summary>");
-    expect(md).toContain("<details><summary>Mermaid diagram (green added, red removed, yellow changed)</summary>\n\n```mermaid\nflowchart LR");
+    expect(md).toContain(
+      "<details><summary>Mermaid diagram (green added, red removed, yellow changed)</summary>\n\n```mermaid\nflowchart LR",
+    );
     expect(md.split("\n")[0]).toBe("**`dev`** (f047a2-dev): 0 added, 0 removed, 6 changed");
   });
 });

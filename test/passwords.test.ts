@@ -35,7 +35,9 @@ describe("database passwords: config refuses what would write different password
     const e = parseProd({}, { ...KEYCLOAK, ...LIVE });
     expect(e).toBeInstanceOf(ConfigError);
     const message = (e as ConfigError).message;
-    expect(message).toContain("Pulumi.prod.yaml: hcap-infra:patroniSuperuserPassword: is set, but hcap-infra:patroniPasswords is generated");
+    expect(message).toContain(
+      "Pulumi.prod.yaml: hcap-infra:patroniSuperuserPassword: is set, but hcap-infra:patroniPasswords is generated",
+    );
     expect(message).toContain("Patroni reads passwords only at bootstrap");
     expect(message).toContain("set hcap-infra:patroniPasswords: supplied");
   });

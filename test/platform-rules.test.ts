@@ -43,7 +43,9 @@ const CHECKS: Record<PlatformRuleId, () => Promise<void>> = {
   },
   async "imagestream-tags-not-declared"() {
     const { objects } = await promotedTools();
-    for (const stream of ofKind(objects, "ImageStream").filter((s) => ["hcap-server", "hcap-client", "hcap-backup"].includes(s.metadata.name))) {
+    for (const stream of ofKind(objects, "ImageStream").filter((s) =>
+      ["hcap-server", "hcap-client", "hcap-backup"].includes(s.metadata.name),
+    )) {
       expect((stream.spec as Obj).tags, stream.metadata.name).toBeUndefined();
     }
     expect(find(objects, "ImageStream", "hcap-server")).toBeDefined();
@@ -52,7 +54,10 @@ const CHECKS: Record<PlatformRuleId, () => Promise<void>> = {
     const tools = (await render("tools")).objects;
     const tag = ((find(tools, "ImageStream", "hcap-patroni").spec as Obj).tags as Obj[])[0];
     // bcgov/patroni-postgres-container publishes exactly this tag to Artifactory (README.md "Tags").
-    expect(tag.from).toEqual({ kind: "DockerImage", name: "artifacts.developer.gov.bc.ca/bcgov-docker-local/patroni-postgres:2.0.1-12.4-latest" });
+    expect(tag.from).toEqual({
+      kind: "DockerImage",
+      name: "artifacts.developer.gov.bc.ca/bcgov-docker-local/patroni-postgres:2.0.1-12.4-latest",
+    });
     const env = (await render("prod")).objects;
     expect((find(env, "Service", "hcap-patroni").spec as Obj).selector).toMatchObject({ role: "master" });
     const probe = (find(env, "StatefulSet", "hcap-patroni").spec as Obj).template.spec.containers[0].readinessProbe;
@@ -63,7 +68,8 @@ const CHECKS: Record<PlatformRuleId, () => Promise<void>> = {
     const started = new Set<string>(String(deploy.env.BUILDS).split(/\s+/));
     for (const job of Object.values(deploy.jobs) as Obj[]) {
       for (const step of job.steps ?? []) {
-        for (const m of String(step.run ?? "").matchAll(/^\s*bc=([a-z0-9-]+)$/gm)) if (String(step.run).includes('oc start-build "$bc"')) started.add(m[1]);
+        for (const m of String(step.run ?? "").matchAll(/^\s*bc=([a-z0-9-]+)$/gm))
+          if (String(step.run).includes('oc start-build "$bc"')) started.add(m[1]);
       }
     }
     const { objects } = await render("tools");
@@ -81,11 +87,16 @@ const CHECKS: Record<PlatformRuleId, () => Promise<void>> = {
   },
   async "backup-role-tail"() {
     const { objects } = await render("prod");
-    const command = (find(objects, "CronJob", "hcap-backup-verify").spec as Obj).jobTemplate.spec.template.spec.containers[0].command as string[];
+    const command = (find(objects, "CronJob", "hcap-backup-verify").spec as Obj).jobTemplate.spec.template.spec.containers[0]
+      .command as string[];
     expect(command.join(" ")).toContain(ROLE_TAIL_FILTER);
     const plan = restorePlan({
-      stack: "prod", namespace: "f047a2-prod", project: "hcap-infra", names: stackNames("hcap"),
-      databaseSpec: "postgres=hcap-patroni:5432/hcap", timestamp: "202601311200",
+      stack: "prod",
+      namespace: "f047a2-prod",
+      project: "hcap-infra",
+      names: stackNames("hcap"),
+      databaseSpec: "postgres=hcap-patroni:5432/hcap",
+      timestamp: "202601311200",
     }).flatMap((s) => s.commands);
     // The restore tool runs the ConfigMap's role-free-copy.sh, which holds the same filter.
     expect((find(objects, "ConfigMap", "hcap-backup-config").data as Obj)["role-free-copy.sh"]).toContain(ROLE_TAIL_FILTER);
@@ -100,19 +111,29 @@ const CHECKS: Record<PlatformRuleId, () => Promise<void>> = {
     const workloads = (items: readonly Obj[]) => items.filter((o) => ["StatefulSet", "DeploymentConfig", "Deployment"].includes(o.kind));
     // `role` is written on the pods by Patroni at run time; a pod template never has it.
     const selects = (selector: Obj, template: Obj) =>
-      Object.entries(selector).filter(([k]) => k !== "role").every(([k, v]) => template.metadata?.labels?.[k] === v);
+      Object.entries(selector)
+        .filter(([k]) => k !== "role")
+        .every(([k, v]) => template.metadata?.labels?.[k] === v);
     const resolves = (target: unknown, template: Obj) =>
-      (template.spec.containers as Obj[]).some((c) => (c.ports as Obj[] | undefined ?? []).some((p) => (typeof target === "number" ? p.containerPort === target : p.name === target)));
+      (template.spec.containers as Obj[]).some((c) =>
+        ((c.ports as Obj[] | undefined) ?? []).some((p) => (typeof target === "number" ? p.containerPort === target : p.name === target)),
+      );
     const services = ofKind(objects, "Service");
     expect(services.map((s) => s.metadata.name).sort()).toEqual(["hcap-client", "hcap-patroni", "hcap-server"]);
     let adoptedPods = 0;
     for (const service of services) {
       const spec = service.spec as Obj;
-      for (const [origin, items] of [["rendered", objects as readonly Obj[]], ["live", live]] as const) {
+      for (const [origin, items] of [
+        ["rendered", objects as readonly Obj[]],
+        ["live", live],
+      ] as const) {
         for (const w of workloads(items).filter((x) => selects(spec.selector, x.spec.template))) {
           if (origin === "live") adoptedPods++;
           for (const port of spec.ports as Obj[]) {
-            expect(resolves(port.targetPort, w.spec.template), `${service.metadata.name} → ${origin} ${w.kind}/${w.metadata.name} port ${port.targetPort}`).toBe(true);
+            expect(
+              resolves(port.targetPort, w.spec.template),
+              `${service.metadata.name} → ${origin} ${w.kind}/${w.metadata.name} port ${port.targetPort}`,
+            ).toBe(true);
           }
         }
       }
@@ -124,7 +145,10 @@ const CHECKS: Record<PlatformRuleId, () => Promise<void>> = {
     const { objects } = await render("prod");
     const rules = find(objects, "Role", "hcap-patroni").rules as Obj[];
     for (const resource of ["configmaps", "endpoints"]) {
-      expect(rules.filter((r) => r.resources.includes(resource)).flatMap((r) => r.verbs), resource).toEqual(expect.arrayContaining(["delete", "deletecollection"]));
+      expect(
+        rules.filter((r) => r.resources.includes(resource)).flatMap((r) => r.verbs),
+        resource,
+      ).toEqual(expect.arrayContaining(["delete", "deletecollection"]));
     }
   },
   async "base-images-not-docker-hub"() {
@@ -132,13 +156,17 @@ const CHECKS: Record<PlatformRuleId, () => Promise<void>> = {
     for (const bc of ofKind(objects, "BuildConfig")) {
       const spec = bc.spec as Obj;
       const bases = [
-        ...String(spec.source.dockerfile ?? "").split("\n").filter((l) => l.startsWith("FROM ")).map((l) => l.split(/\s+/)[1]),
+        ...String(spec.source.dockerfile ?? "")
+          .split("\n")
+          .filter((l) => l.startsWith("FROM "))
+          .map((l) => l.split(/\s+/)[1]),
         ...(spec.strategy.dockerStrategy.from?.kind === "DockerImage" ? [spec.strategy.dockerStrategy.from.name as string] : []),
       ];
       for (const image of bases) {
         const host = image.split("/")[0];
         expect(host.includes(".") && host !== "docker.io", `${bc.metadata.name}: ${image}`).toBe(true);
-        if (image.startsWith("artifacts.developer.gov.bc.ca/")) expect(spec.strategy.dockerStrategy.pullSecret, bc.metadata.name).toEqual({ name: "hcap-artifactory-pull" });
+        if (image.startsWith("artifacts.developer.gov.bc.ca/"))
+          expect(spec.strategy.dockerStrategy.pullSecret, bc.metadata.name).toEqual({ name: "hcap-artifactory-pull" });
       }
     }
   },

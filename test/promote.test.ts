@@ -92,7 +92,9 @@ describe("npm run promote", () => {
     expect(r.stdout).toContain("pulumi up -s tools");
     // Only the promoted environment's line moves.
     expect(parse(fs.readFileSync(path.join(dir, "Pulumi.tools.yaml"), "utf8")).config).toEqual({
-      "hcap-infra:devCommit": "", "hcap-infra:testCommit": "5d6e7f8", "hcap-infra:prodCommit": "",
+      "hcap-infra:devCommit": "",
+      "hcap-infra:testCommit": "5d6e7f8",
+      "hcap-infra:prodCommit": "",
     });
   });
 
@@ -125,7 +127,10 @@ describe("npm run promote", () => {
     expect(runPromote(dir, ["prod", "0123456"]).status).toBe(0);
     const { objects } = await render("tools", { projectDir: dir });
     for (const stream of ["hcap-server", "hcap-client"]) {
-      expect((find(objects, "ImageStreamTag", `${stream}:prod`).tag as { from: unknown }).from).toEqual({ kind: "ImageStreamTag", name: `${stream}:0123456` });
+      expect((find(objects, "ImageStreamTag", `${stream}:prod`).tag as { from: unknown }).from).toEqual({
+        kind: "ImageStreamTag",
+        name: `${stream}:0123456`,
+      });
     }
   });
 });

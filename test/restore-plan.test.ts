@@ -27,8 +27,8 @@ describe("restore plan", () => {
       "oc -n f047a2-prod rsh hcap-patroni-0 patronictl -c patroni.yml list",
       "oc -n f047a2-prod exec deployment/hcap-backup-restore -- /bin/bash /backup.sh -1",
       // A copy without the roles appended after the dump (they exist: ON_ERROR_STOP would fail the restore).
-      "oc -n f047a2-prod exec deployment/hcap-backup-restore -- /bin/bash -c 'mkdir -p /tmp/restore && /bin/bash /etc/backup-container/role-free-copy.sh "
-        + `"$(find /backups -type f -name "hcap-patroni-hcap_2026-01-31_02-00-00.sql.gz" | head -n 1)" ${COPY} && ls -l ${COPY}'`,
+      "oc -n f047a2-prod exec deployment/hcap-backup-restore -- /bin/bash -c 'mkdir -p /tmp/restore && /bin/bash /etc/backup-container/role-free-copy.sh " +
+        `"$(find /backups -type f -name "hcap-patroni-hcap_2026-01-31_02-00-00.sql.gz" | head -n 1)" ${COPY} && ls -l ${COPY}'`,
       `oc -n f047a2-prod exec -it deployment/hcap-backup-restore -- /bin/bash -c 'BACKUP_DIR=/tmp/restore/ ./backup.sh -r postgres=hcap-patroni:5432/hcap -f ${COPY} -a "$SUPERUSER_PASSWORD"'`,
       `oc -n f047a2-prod exec deployment/hcap-backup-restore -- /bin/bash /etc/backup-container/restore-check.sh ${COPY} hcap-patroni 5432 hcap`,
       "pulumi config rm hcap-infra:maintenance -s prod",

@@ -17,7 +17,12 @@ const OWNED = /^[a-z0-9-]+\.(yaml|plan\.json)$/;
 
 const tmp = (prefix: string): string => fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 const listing = (dir: string): Record<string, string> =>
-  Object.fromEntries(fs.readdirSync(dir).sort().map((f) => [f, fs.readFileSync(path.join(dir, f), "utf8")]));
+  Object.fromEntries(
+    fs
+      .readdirSync(dir)
+      .sort()
+      .map((f) => [f, fs.readFileSync(path.join(dir, f), "utf8")]),
+  );
 
 describe("writeOutputs", () => {
   it("replaces the owned files, removes stale ones and leftovers, keeps other files", () => {
@@ -26,7 +31,14 @@ describe("writeOutputs", () => {
     fs.writeFileSync(path.join(dir, "gone.plan.json"), "a stack no longer rendered\n");
     fs.writeFileSync(path.join(dir, ".dev.yaml.999999.tmp"), "left by a crashed run");
     fs.writeFileSync(path.join(dir, "NOTES.txt"), "mine\n");
-    writeOutputs(dir, new Map([["dev.yaml", "new dev\n"], ["dev.plan.json", "[]\n"]]), OWNED);
+    writeOutputs(
+      dir,
+      new Map([
+        ["dev.yaml", "new dev\n"],
+        ["dev.plan.json", "[]\n"],
+      ]),
+      OWNED,
+    );
     expect(listing(dir)).toEqual({ "NOTES.txt": "mine\n", "dev.plan.json": "[]\n", "dev.yaml": "new dev\n" });
   });
 
@@ -58,7 +70,12 @@ describe("npm start", () => {
     const projectDir = projectWith("prod", {});
     const first = start(projectDir);
     // stderr carries only progress lines ("rendering dev…"), no error.
-    expect(first.stderr.split("\n").filter(Boolean).every((l) => l.endsWith("…"))).toBe(true);
+    expect(
+      first.stderr
+        .split("\n")
+        .filter(Boolean)
+        .every((l) => l.endsWith("…")),
+    ).toBe(true);
     expect(first.status).toBe(0);
     const out = path.join(projectDir, "out");
     const before = listing(out);
@@ -82,8 +99,10 @@ describe("npm run diff leaves no worktree behind", () => {
   const env = { ...process.env };
   delete env.HCAP_INFRA_PROJECT_DIR;
   const worktrees = (): string[] =>
-    spawnSync("git", ["worktree", "list", "--porcelain"], { cwd: repo, encoding: "utf8" }).stdout
-      .split("\n").filter((l) => l.startsWith("worktree ")).map((l) => l.slice("worktree ".length));
+    spawnSync("git", ["worktree", "list", "--porcelain"], { cwd: repo, encoding: "utf8" })
+      .stdout.split("\n")
+      .filter((l) => l.startsWith("worktree "))
+      .map((l) => l.slice("worktree ".length));
 
   it("removes the worktree of a diff that was killed before its clean-up ran", () => {
     // A pid that no longer runs: a process that has exited.
@@ -92,7 +111,12 @@ describe("npm run diff leaves no worktree behind", () => {
     spawnSync("git", ["worktree", "add", "--detach", stale, "HEAD"], { cwd: repo });
     expect(worktrees()).toHaveLength(2);
     const r = runScript("diff", ["dev", "--base", "HEAD"], { root: repo, cwd: os.tmpdir() });
-    expect(r.stderr.split("\n").filter(Boolean).every((l) => l.endsWith("…"))).toBe(true);
+    expect(
+      r.stderr
+        .split("\n")
+        .filter(Boolean)
+        .every((l) => l.endsWith("…")),
+    ).toBe(true);
     expect(r.status).toBe(0);
     expect(r.stdout).toContain("No changes.");
     expect(worktrees()).toHaveLength(1);
@@ -102,7 +126,11 @@ describe("npm run diff leaves no worktree behind", () => {
   it("a diff terminated while it renders the base removes its worktree and exits 128+15", async () => {
     // Through tsx, as before the compiled launcher: the slower start keeps the diff inside its base
     // render when the signal comes (with the launcher it can finish first under load: a race of the test).
-    const child = spawn(path.join(PROJECT_DIR, "node_modules", ".bin", "tsx"), [path.join(repo, "scripts", "diff.ts"), "dev", "--base", "HEAD"], { cwd: repo, env: scriptEnv(), stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(
+      path.join(PROJECT_DIR, "node_modules", ".bin", "tsx"),
+      [path.join(repo, "scripts", "diff.ts"), "dev", "--base", "HEAD"],
+      { cwd: repo, env: scriptEnv(), stdio: ["ignore", "pipe", "pipe"] },
+    );
     let stderr = "";
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
     const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
@@ -111,7 +139,9 @@ describe("npm run diff leaves no worktree behind", () => {
       if (child.exitCode !== null) throw new Error(`diff ended before its worktree appeared: ${stderr}`);
       await new Promise((r) => setTimeout(r, 50));
     }
-    const diffPid = worktrees().map((w) => /hcap-infra-base-(\d+)-/.exec(w)?.[1]).find((p) => p !== undefined);
+    const diffPid = worktrees()
+      .map((w) => /hcap-infra-base-(\d+)-/.exec(w)?.[1])
+      .find((p) => p !== undefined);
     process.kill(Number(diffPid), "SIGTERM");
     expect(await exited).toBe(128 + 15);
     expect(stderr).toContain("interrupted (SIGTERM); the temporary worktree was removed");

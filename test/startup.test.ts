@@ -52,10 +52,20 @@ describe("the compiled program", () => {
   it("follows an edited source at the next command, with no build step in between", () => {
     const copy = tmp("hcap-infra-copy-");
     const rootTs = fs.readdirSync(PROJECT_DIR).filter((f) => f.endsWith(".ts"));
-    for (const f of ["Pulumi.yaml", "Pulumi.dev.yaml", "Pulumi.test.yaml", "Pulumi.prod.yaml", "Pulumi.tools.yaml", "tsconfig.json", "package.json", ...rootTs]) {
+    for (const f of [
+      "Pulumi.yaml",
+      "Pulumi.dev.yaml",
+      "Pulumi.test.yaml",
+      "Pulumi.prod.yaml",
+      "Pulumi.tools.yaml",
+      "tsconfig.json",
+      "package.json",
+      ...rootTs,
+    ]) {
       fs.copyFileSync(path.join(PROJECT_DIR, f), path.join(copy, f));
     }
-    for (const d of ["config", "components", "tools", "scripts", "launch"]) fs.cpSync(path.join(PROJECT_DIR, d), path.join(copy, d), { recursive: true });
+    for (const d of ["config", "components", "tools", "scripts", "launch"])
+      fs.cpSync(path.join(PROJECT_DIR, d), path.join(copy, d), { recursive: true });
     fs.symlinkSync(path.join(PROJECT_DIR, "node_modules"), path.join(copy, "node_modules"), "dir");
     const render = () => node([path.join(copy, "launch", "run.cjs"), "scripts/render.ts", "dev"], copy);
 

@@ -12,7 +12,10 @@ import { parse } from "yaml";
 import { PROJECT_DIR } from "../tools/cli/project";
 
 const WORKFLOWS = path.join(PROJECT_DIR, ".github", "workflows");
-const files = fs.readdirSync(WORKFLOWS).filter((f) => /\.ya?ml$/.test(f)).sort();
+const files = fs
+  .readdirSync(WORKFLOWS)
+  .filter((f) => /\.ya?ml$/.test(f))
+  .sort();
 
 interface Step {
   readonly uses?: string;
@@ -89,7 +92,9 @@ describe("workflow rules", () => {
   });
 
   it.each(files)("%s: every third-party action is pinned by commit SHA, with its version in a comment", (f) => {
-    const lines = read(f).split("\n").filter((l) => /^\s*(- )?uses:/.test(l) && !/uses:\s*\.\//.test(l));
+    const lines = read(f)
+      .split("\n")
+      .filter((l) => /^\s*(- )?uses:/.test(l) && !/uses:\s*\.\//.test(l));
     expect(lines.length).toBeGreaterThan(0);
     for (const line of lines) expect(line).toMatch(/uses: [\w.-]+\/[\w./-]+@[0-9a-f]{40} # v\d+(\.\d+)*$/);
   });
@@ -110,10 +115,16 @@ describe("workflow rules", () => {
 
   it.each(files)("%s: Pulumi credentials only in the Pulumi step (npm ci's install scripts never see them)", (f) => {
     for (const [name, job] of jobsOf(f)) {
-      expect(Object.keys(job.env ?? {}).filter((k) => k.startsWith("PULUMI_")), `${f} ${name}`).toEqual([]);
+      expect(
+        Object.keys(job.env ?? {}).filter((k) => k.startsWith("PULUMI_")),
+        `${f} ${name}`,
+      ).toEqual([]);
       for (const s of job.steps ?? []) {
         if (s.uses?.startsWith("pulumi/actions@")) continue;
-        expect(Object.keys(s.env ?? {}).filter((k) => k.startsWith("PULUMI_")), `${f} ${name}`).toEqual([]);
+        expect(
+          Object.keys(s.env ?? {}).filter((k) => k.startsWith("PULUMI_")),
+          `${f} ${name}`,
+        ).toEqual([]);
       }
     }
   });
@@ -146,7 +157,11 @@ describe("workflow rules", () => {
     expect(job.if).toBe("github.event.pull_request.head.repo.full_name == github.repository");
     const [step] = pulumiSteps(job);
     expect(step.with).toMatchObject({
-      command: "preview", diff: true, "comment-on-pr": true, "edit-pr-comment": true, "always-include-summary": true,
+      command: "preview",
+      diff: true,
+      "comment-on-pr": true,
+      "edit-pr-comment": true,
+      "always-include-summary": true,
     });
   });
 
@@ -182,7 +197,9 @@ describe("workflow rules", () => {
   it("CI schema-checks every stack with the OpenShift OpenAPI document of a pinned openshift/api commit", () => {
     const steps = workflow("preview.yml").jobs.checks.steps ?? [];
     const runs = steps.map((s) => s.run ?? "");
-    const fetch = steps.findIndex((s) => (s.run ?? "").includes("raw.githubusercontent.com/openshift/api/$OPENSHIFT_API_COMMIT/openapi/openapi.json"));
+    const fetch = steps.findIndex((s) =>
+      (s.run ?? "").includes("raw.githubusercontent.com/openshift/api/$OPENSHIFT_API_COMMIT/openapi/openapi.json"),
+    );
     expect(fetch).toBeGreaterThanOrEqual(0);
     const env = (steps[fetch] as Step & { env?: Record<string, string> }).env ?? {};
     expect(env.OPENSHIFT_API_COMMIT).toMatch(/^[0-9a-f]{40}$/);
@@ -191,7 +208,9 @@ describe("workflow rules", () => {
     // Fetched where the tests look for it, before `npm test`, so those tests run in CI too.
     expect(runs[fetch]).toContain("-o ../shared/schemas/openshift-openapi.json");
     expect(fetch).toBeLessThan(runs.indexOf("npm test"));
-    expect(runs).toContain("npm run --silent check -- tools dev test prod --openapi ../shared/schemas/openshift-openapi.json --format github");
+    expect(runs).toContain(
+      "npm run --silent check -- tools dev test prod --openapi ../shared/schemas/openshift-openapi.json --format github",
+    );
     // The local copy, where there is one, is that same document.
     const local = path.resolve(PROJECT_DIR, "..", "shared", "schemas", "openshift-openapi.json");
     if (fs.existsSync(local)) {
@@ -230,9 +249,11 @@ describe("CI trust boundaries", () => {
 
   it("previews (a branch's code) use view tokens only, prod's behind the reviewers of preview-prod", () => {
     const job = workflow("preview.yml").jobs.preview;
-    expect(secretNames(job).filter((n) => n.startsWith("OPENSHIFT_") && n !== "OPENSHIFT_SERVER").sort()).toEqual([
-      "OPENSHIFT_VIEW_TOKEN_DEV", "OPENSHIFT_VIEW_TOKEN_PROD", "OPENSHIFT_VIEW_TOKEN_TEST", "OPENSHIFT_VIEW_TOKEN_TOOLS",
-    ]);
+    expect(
+      secretNames(job)
+        .filter((n) => n.startsWith("OPENSHIFT_") && n !== "OPENSHIFT_SERVER")
+        .sort(),
+    ).toEqual(["OPENSHIFT_VIEW_TOKEN_DEV", "OPENSHIFT_VIEW_TOKEN_PROD", "OPENSHIFT_VIEW_TOKEN_TEST", "OPENSHIFT_VIEW_TOKEN_TOOLS"]);
     expect(job.environment).toBe("${{ matrix.environment }}");
     expect(read("preview.yml")).toMatch(/\{ stack: prod, environment: preview-prod, token: OPENSHIFT_VIEW_TOKEN_PROD \}/);
   });
@@ -240,7 +261,11 @@ describe("CI trust boundaries", () => {
   it("drift uses read-only tokens from the drift environment", () => {
     const job = workflow("drift.yml").jobs.drift;
     expect(job.environment).toBe("drift");
-    expect(secretNames(job).filter((n) => n.startsWith("OPENSHIFT_") && n !== "OPENSHIFT_SERVER").every((n) => n.startsWith("OPENSHIFT_READ_TOKEN_"))).toBe(true);
+    expect(
+      secretNames(job)
+        .filter((n) => n.startsWith("OPENSHIFT_") && n !== "OPENSHIFT_SERVER")
+        .every((n) => n.startsWith("OPENSHIFT_READ_TOKEN_")),
+    ).toBe(true);
     expect(pulumiSteps(job)[0].with?.diff).toBe(false);
   });
 
@@ -248,7 +273,7 @@ describe("CI trust boundaries", () => {
     const text = read("promote.yml");
     expect(text).not.toMatch(/git push[^\n]*:main\b/);
     expect(text).not.toMatch(/git push[^\n]*HEAD:main/);
-    expect(text).toContain("gh pr merge \"$url\" --auto --squash");
+    expect(text).toContain('gh pr merge "$url" --auto --squash');
     expect(text).toMatch(/uses: actions\/create-github-app-token@/);
     expect(secretNames(workflow("promote.yml").jobs.record).filter((n) => /^OPENSHIFT_TOKEN/.test(n))).toEqual([]);
   });
@@ -278,11 +303,15 @@ describe("CI trust boundaries", () => {
 
 describe("rollouts a pipeline can trust", () => {
   const script = fs.readFileSync(path.join(PROJECT_DIR, ".github", "scripts", "verify-rollout.sh"), "utf8");
-  const envUps = files.flatMap((f) => jobsOf(f).flatMap(([name, job]) => {
-    const steps = job.steps ?? [];
-    const i = steps.findIndex((st) => st.uses?.startsWith("pulumi/actions@") && st.with?.command === "up" && st.with?.["stack-name"] !== "tools");
-    return i < 0 ? [] : [{ f, name, after: steps.slice(i + 1) as Array<Step & { if?: string }> }];
-  }));
+  const envUps = files.flatMap((f) =>
+    jobsOf(f).flatMap(([name, job]) => {
+      const steps = job.steps ?? [];
+      const i = steps.findIndex(
+        (st) => st.uses?.startsWith("pulumi/actions@") && st.with?.command === "up" && st.with?.["stack-name"] !== "tools",
+      );
+      return i < 0 ? [] : [{ f, name, after: steps.slice(i + 1) as Array<Step & { if?: string }> }];
+    }),
+  );
 
   it("only deploy.yml applies environments, after tools (a promotion merges, then deploy.yml applies it)", () => {
     expect([...new Set(envUps.map((u) => u.f))]).toEqual(["deploy.yml"]);
@@ -295,7 +324,7 @@ describe("rollouts a pipeline can trust", () => {
       const verify = u.after.find((st) => /verify-rollout\.sh "\$STACK"$/.test((st.run ?? "").trim()));
       expect(verify, `${f} ${u.name}`).toBeDefined();
       expect(verify?.if).toBeUndefined();
-      const explain = u.after.find((st) => (st.run ?? "").includes("verify-rollout.sh \"$STACK\" --explain"));
+      const explain = u.after.find((st) => (st.run ?? "").includes('verify-rollout.sh "$STACK" --explain'));
       expect(explain?.if, `${f} ${u.name}`).toBe("failure()");
     }
   });
@@ -303,9 +332,8 @@ describe("rollouts a pipeline can trust", () => {
   it("the check waits for DeploymentConfigs with a timeout, prints each failing pod's reason and checks the version endpoint", () => {
     expect(script).toMatch(/oc rollout status "\$kind\/\$tier" --timeout="\$timeout"/);
     expect(script).toMatch(/::error::\$tier pod \$pod is not ready: \$reason/);
-    expect(script).toContain("curl -fsS --max-time 10 \"$url\"");
-    expect(script).toContain('url=$(out .server.versionUrl)');
+    expect(script).toContain('curl -fsS --max-time 10 "$url"');
+    expect(script).toContain("url=$(out .server.versionUrl)");
     expect(script).toContain('>> "$summary"');
   });
 });
-

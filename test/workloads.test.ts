@@ -77,7 +77,9 @@ describe("the Deployment's image is the commit the promotion recorded in Pulumi.
 
   it("a malformed commit in the tools stack file is an error naming that file and key, and nothing is declared", async () => {
     const dir = projectWith("tools", { "hcap-infra:devCommit": "HEAD" });
-    await expect(render("dev", { projectDir: dir })).rejects.toThrow(/Pulumi\.tools\.yaml: hcap-infra:devCommit: must be the 7-character short SHA/);
+    await expect(render("dev", { projectDir: dir })).rejects.toThrow(
+      /Pulumi\.tools\.yaml: hcap-infra:devCommit: must be the 7-character short SHA/,
+    );
     expect(registeredCount()).toBe(0);
   });
 });
@@ -97,7 +99,10 @@ describe("no owned field that a controller rewrites", () => {
     expect((find(off.objects, "Deployment", "hcap-server").spec as Obj).replicas).toBe(3);
     expect(planEntry(off.plan, "Deployment", "hcap-server").ignoreChanges).toEqual([]);
 
-    const dir = projectWithAll({ tools: PROMOTED, prod: { "hcap-infra:serverAutoscaleMaxReplicas": 6, "hcap-infra:serverAutoscaleCpuPercent": 70 } });
+    const dir = projectWithAll({
+      tools: PROMOTED,
+      prod: { "hcap-infra:serverAutoscaleMaxReplicas": 6, "hcap-infra:serverAutoscaleCpuPercent": 70 },
+    });
     const on = await render("prod", { projectDir: dir });
     const server = find(on.objects, "Deployment", "hcap-server");
     expect(server.spec as Obj).not.toHaveProperty("replicas");
@@ -111,7 +116,10 @@ describe("no owned field that a controller rewrites", () => {
   });
 
   it("restore maintenance takes the server back to 0 pods it owns again (an autoscaler never scales 0)", async () => {
-    const dir = projectWithAll({ tools: PROMOTED, prod: { "hcap-infra:serverAutoscaleMaxReplicas": 6, "hcap-infra:maintenance": "restore" } });
+    const dir = projectWithAll({
+      tools: PROMOTED,
+      prod: { "hcap-infra:serverAutoscaleMaxReplicas": 6, "hcap-infra:maintenance": "restore" },
+    });
     const { objects, plan } = await render("prod", { projectDir: dir });
     expect((find(objects, "Deployment", "hcap-server").spec as Obj).replicas).toBe(0);
     expect(planEntry(plan, "Deployment", "hcap-server").ignoreChanges).toEqual([]);
@@ -120,21 +128,25 @@ describe("no owned field that a controller rewrites", () => {
 });
 
 describe("hardened pods (restricted-v2 without fixed IDs)", () => {
-  it.each(TIERS)("%s: no privilege, no capabilities, non-root, RuntimeDefault seccomp, read-only root, no token, no UID/GID", async (tier) => {
-    const spec = podSpec(find((await render("prod", { projectDir: projectWith("tools", PROMOTED) })).objects, "Deployment", tier));
-    const [c] = spec.containers;
-    expect(c.securityContext).toEqual({
-      allowPrivilegeEscalation: false,
-      capabilities: { drop: ["ALL"] },
-      runAsNonRoot: true,
-      readOnlyRootFilesystem: true,
-      seccompProfile: { type: "RuntimeDefault" },
-    });
-    expect(spec.securityContext).toEqual({ runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } });
-    expect(spec.automountServiceAccountToken).toBe(false);
-    const text = JSON.stringify(spec);
-    for (const fixed of ["runAsUser", "runAsGroup", "fsGroup", "supplementalGroups", "privileged", "hostPath"]) expect(text).not.toContain(fixed);
-  });
+  it.each(TIERS)(
+    "%s: no privilege, no capabilities, non-root, RuntimeDefault seccomp, read-only root, no token, no UID/GID",
+    async (tier) => {
+      const spec = podSpec(find((await render("prod", { projectDir: projectWith("tools", PROMOTED) })).objects, "Deployment", tier));
+      const [c] = spec.containers;
+      expect(c.securityContext).toEqual({
+        allowPrivilegeEscalation: false,
+        capabilities: { drop: ["ALL"] },
+        runAsNonRoot: true,
+        readOnlyRootFilesystem: true,
+        seccompProfile: { type: "RuntimeDefault" },
+      });
+      expect(spec.securityContext).toEqual({ runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } });
+      expect(spec.automountServiceAccountToken).toBe(false);
+      const text = JSON.stringify(spec);
+      for (const fixed of ["runAsUser", "runAsGroup", "fsGroup", "supplementalGroups", "privileged", "hostPath"])
+        expect(text).not.toContain(fixed);
+    },
+  );
 
   it("every writable path is an emptyDir mounted where the image writes", async () => {
     const { objects } = await render("prod", { projectDir: projectWith("tools", PROMOTED) });
@@ -192,10 +204,19 @@ describe("PDB and anti-affinity only for a tier that runs more than one pod", ()
 describe("config errors for workloads name the file and key", () => {
   it.each([
     [{ "hcap-infra:appWorkload": "Pod" }, /Pulumi\.dev\.yaml: hcap-infra:appWorkload: must be Deployment or DeploymentConfig/],
-    [{ ...DC, "hcap-infra:serverAutoscaleMaxReplicas": 4 }, /hcap-infra:serverAutoscaleMaxReplicas: is 4, but only a Deployment is autoscaled/],
-    [{ "hcap-infra:clientAutoscaleMaxReplicas": 1 }, /hcap-infra:clientAutoscaleMaxReplicas: must be more than hcap-infra:clientReplicas = 1/],
+    [
+      { ...DC, "hcap-infra:serverAutoscaleMaxReplicas": 4 },
+      /hcap-infra:serverAutoscaleMaxReplicas: is 4, but only a Deployment is autoscaled/,
+    ],
+    [
+      { "hcap-infra:clientAutoscaleMaxReplicas": 1 },
+      /hcap-infra:clientAutoscaleMaxReplicas: must be more than hcap-infra:clientReplicas = 1/,
+    ],
     [{ "hcap-infra:serverAutoscaleCpuPercent": 5 }, /hcap-infra:serverAutoscaleCpuPercent: must be 10 or more/],
-    [{ "hcap-infra:adopt": true }, /hcap-infra:appWorkload: is Deployment while hcap-infra:adopt is true; adopt the template-made DeploymentConfigs first/],
+    [
+      { "hcap-infra:adopt": true },
+      /hcap-infra:appWorkload: is Deployment while hcap-infra:adopt is true; adopt the template-made DeploymentConfigs first/,
+    ],
   ])("%j", async (edit, message) => {
     await expect(render("dev", { projectDir: projectWith("dev", edit) })).rejects.toThrow(message);
     expect(registeredCount()).toBe(0);
@@ -226,43 +247,46 @@ function switchOrder(before: readonly PlanEntry[], after: readonly PlanEntry[]):
 }
 
 describe("migration DeploymentConfig -> Deployment without an empty Service", () => {
-  it.each(["hcap-server", "hcap-client"])("%s: Deployment ready before the DC goes; the Service always has ready pods behind it", async (tier) => {
-    const tools = { tools: PROMOTED };
-    const dcSide = await render("prod", { projectDir: projectWithAll({ ...tools, prod: DC }) });
-    const dSide = await render("prod", { projectDir: projectWithAll(tools) });
-    const urnOf = (plan: readonly PlanEntry[], type: string, name: string) => planEntry(plan, type, name).urn;
-    const dcUrn = urnOf(dcSide.plan, "DeploymentConfig", tier);
-    const deploymentUrn = urnOf(dSide.plan, "Deployment", tier);
-    const serviceUrn = urnOf(dSide.plan, "Service", tier);
+  it.each(["hcap-server", "hcap-client"])(
+    "%s: Deployment ready before the DC goes; the Service always has ready pods behind it",
+    async (tier) => {
+      const tools = { tools: PROMOTED };
+      const dcSide = await render("prod", { projectDir: projectWithAll({ ...tools, prod: DC }) });
+      const dSide = await render("prod", { projectDir: projectWithAll(tools) });
+      const urnOf = (plan: readonly PlanEntry[], type: string, name: string) => planEntry(plan, type, name).urn;
+      const dcUrn = urnOf(dcSide.plan, "DeploymentConfig", tier);
+      const deploymentUrn = urnOf(dSide.plan, "Deployment", tier);
+      const serviceUrn = urnOf(dSide.plan, "Service", tier);
 
-    // The Service itself does not change: same selector on both sides.
-    const service = find(dSide.objects, "Service", tier);
-    expect(find(dcSide.objects, "Service", tier)).toEqual(service);
-    const selector = (service.spec as Obj).selector as Obj;
-    const podsOf = { [dcUrn]: find(dcSide.objects, "DeploymentConfig", tier), [deploymentUrn]: find(dSide.objects, "Deployment", tier) };
-    for (const w of Object.values(podsOf)) expect(labelsMatch(selector, (w.spec as Obj).template.metadata.labels)).toBe(true);
-    // The port the Service targets exists on both kinds' pods.
-    const targetPort = ((service.spec as Obj).ports as Obj[])[0].targetPort;
-    for (const w of Object.values(podsOf)) {
-      const ports = (w.spec as Obj).template.spec.containers[0].ports as Obj[];
-      expect(ports.some((p) => p.name === targetPort || p.containerPort === targetPort)).toBe(true);
-    }
-    expect(planEntry(dSide.plan, "Service", tier).dependsOn).toContain(deploymentUrn);
+      // The Service itself does not change: same selector on both sides.
+      const service = find(dSide.objects, "Service", tier);
+      expect(find(dcSide.objects, "Service", tier)).toEqual(service);
+      const selector = (service.spec as Obj).selector as Obj;
+      const podsOf = { [dcUrn]: find(dcSide.objects, "DeploymentConfig", tier), [deploymentUrn]: find(dSide.objects, "Deployment", tier) };
+      for (const w of Object.values(podsOf)) expect(labelsMatch(selector, (w.spec as Obj).template.metadata.labels)).toBe(true);
+      // The port the Service targets exists on both kinds' pods.
+      const targetPort = ((service.spec as Obj).ports as Obj[])[0].targetPort;
+      for (const w of Object.values(podsOf)) {
+        const ports = (w.spec as Obj).template.spec.containers[0].ports as Obj[];
+        expect(ports.some((p) => p.name === targetPort || p.containerPort === targetPort)).toBe(true);
+      }
+      expect(planEntry(dSide.plan, "Service", tier).dependsOn).toContain(deploymentUrn);
 
-    const steps = switchOrder(dcSide.plan, dSide.plan);
-    const ready = new Set<string>([dcUrn]);
-    let serviceExists = true;
-    for (const step of steps) {
-      if (step.op === "create" && step.urn === deploymentUrn) ready.add(deploymentUrn); // awaited by the provider
-      if (step.op === "delete") ready.delete(step.urn);
-      if (step.urn === serviceUrn) serviceExists = step.op !== "delete";
-      if (serviceExists) expect([...ready], `after ${step.op} ${step.urn}`).not.toEqual([]);
-    }
-    const at = (op: string, urn: string) => steps.findIndex((s) => s.op === op && s.urn === urn);
-    expect(at("create", deploymentUrn)).toBeGreaterThanOrEqual(0);
-    expect(at("delete", dcUrn)).toBeGreaterThan(at("create", deploymentUrn));
-    expect(at("update", serviceUrn)).toBeGreaterThan(at("create", deploymentUrn));
-  });
+      const steps = switchOrder(dcSide.plan, dSide.plan);
+      const ready = new Set<string>([dcUrn]);
+      let serviceExists = true;
+      for (const step of steps) {
+        if (step.op === "create" && step.urn === deploymentUrn) ready.add(deploymentUrn); // awaited by the provider
+        if (step.op === "delete") ready.delete(step.urn);
+        if (step.urn === serviceUrn) serviceExists = step.op !== "delete";
+        if (serviceExists) expect([...ready], `after ${step.op} ${step.urn}`).not.toEqual([]);
+      }
+      const at = (op: string, urn: string) => steps.findIndex((s) => s.op === op && s.urn === urn);
+      expect(at("create", deploymentUrn)).toBeGreaterThanOrEqual(0);
+      expect(at("delete", dcUrn)).toBeGreaterThan(at("create", deploymentUrn));
+      expect(at("update", serviceUrn)).toBeGreaterThan(at("create", deploymentUrn));
+    },
+  );
 
   it("switching back keeps the Deployment running (retainOnDelete) until the DC has rolled out", async () => {
     const { plan } = await render("prod");
@@ -271,25 +295,34 @@ describe("migration DeploymentConfig -> Deployment without an empty Service", ()
 });
 
 describe("stack outputs", () => {
-  it.each(ENVIRONMENTS)("%s: URLs, namespace, commit and image per tier, database Service, backup schedule; nothing secret", async (env) => {
-    const { ev, objects } = await render(env, { projectDir: projectWith("tools", PROMOTED), secrets: { keycloakApiSecret: "kc-out-secret" } });
-    const commit = PROMOTED[`hcap-infra:${env}Commit`];
-    const o = ev.outputs as Obj;
-    expect(o.namespace).toBe(`f047a2-${env}`);
-    expect(o.workload).toBe("Deployment");
-    const route = find(objects, "Route", "hcap-server").spec as Obj;
-    expect(o.server.url).toBe(`https://${route.host}`);
-    expect(o.server.versionUrl).toBe(`https://${route.host}/api/v1/version`);
-    for (const [key, tier] of [["server", "hcap-server"], ["client", "hcap-client"]] as const) {
-      expect(o[key].commit).toBe(commit);
-      expect(o[key].image).toBe(`${REGISTRY}/f047a2-tools/${tier}:${commit}`);
-    }
-    expect(o.database).toEqual({ service: "hcap-patroni", port: 5432 });
-    find(objects, "Service", o.database.service);
-    expect(o.backup.schedule).toBe("0 2 * * *");
-    expect(o.backup.verifySchedule).toBe(env === "dev" ? null : "30 4 * * *");
-    expect(JSON.stringify(o)).not.toContain("kc-out-secret");
-  });
+  it.each(ENVIRONMENTS)(
+    "%s: URLs, namespace, commit and image per tier, database Service, backup schedule; nothing secret",
+    async (env) => {
+      const { ev, objects } = await render(env, {
+        projectDir: projectWith("tools", PROMOTED),
+        secrets: { keycloakApiSecret: "kc-out-secret" },
+      });
+      const commit = PROMOTED[`hcap-infra:${env}Commit`];
+      const o = ev.outputs as Obj;
+      expect(o.namespace).toBe(`f047a2-${env}`);
+      expect(o.workload).toBe("Deployment");
+      const route = find(objects, "Route", "hcap-server").spec as Obj;
+      expect(o.server.url).toBe(`https://${route.host}`);
+      expect(o.server.versionUrl).toBe(`https://${route.host}/api/v1/version`);
+      for (const [key, tier] of [
+        ["server", "hcap-server"],
+        ["client", "hcap-client"],
+      ] as const) {
+        expect(o[key].commit).toBe(commit);
+        expect(o[key].image).toBe(`${REGISTRY}/f047a2-tools/${tier}:${commit}`);
+      }
+      expect(o.database).toEqual({ service: "hcap-patroni", port: 5432 });
+      find(objects, "Service", o.database.service);
+      expect(o.backup.schedule).toBe("0 2 * * *");
+      expect(o.backup.verifySchedule).toBe(env === "dev" ? null : "30 4 * * *");
+      expect(JSON.stringify(o)).not.toContain("kc-out-secret");
+    },
+  );
 
   it("a DeploymentConfig environment reports the tag its trigger follows; an unpromoted one reports no commit", async () => {
     const dc = (await render("test", { projectDir: projectWithAll({ tools: PROMOTED, test: DC }) })).ev.outputs as Obj;
@@ -303,9 +336,15 @@ describe("stack outputs", () => {
   it("tools: every image stream and the commit each environment tag points at", async () => {
     const o = (await render("tools", { projectDir: projectWith("tools", { "hcap-infra:devCommit": "1a2b3c4" }) })).ev.outputs as Obj;
     expect(o.imageStreams).toEqual({
-      server: "f047a2-tools/hcap-server", client: "f047a2-tools/hcap-client", patroni: "f047a2-tools/hcap-patroni", backup: "f047a2-tools/hcap-backup",
+      server: "f047a2-tools/hcap-server",
+      client: "f047a2-tools/hcap-client",
+      patroni: "f047a2-tools/hcap-patroni",
+      backup: "f047a2-tools/hcap-backup",
     });
-    expect(o.environmentTags.dev).toEqual({ commit: "1a2b3c4", tags: ["hcap-server:dev -> hcap-server:1a2b3c4", "hcap-client:dev -> hcap-client:1a2b3c4"] });
+    expect(o.environmentTags.dev).toEqual({
+      commit: "1a2b3c4",
+      tags: ["hcap-server:dev -> hcap-server:1a2b3c4", "hcap-client:dev -> hcap-client:1a2b3c4"],
+    });
     expect(o.environmentTags.prod).toEqual({ commit: null, tags: [] });
   });
 });
@@ -332,8 +371,12 @@ describe("npm run diff explains a workload switch step by step", () => {
 
 describe("adopt-check: a namespace in either state", () => {
   const managed = { "app.kubernetes.io/managed-by": "pulumi" };
-  const declared = (kind: string) => [{ apiVersion: "v1", kind, name: "hcap-server", namespace: "f047a2-test", body: {}, ignoreChanges: [] }];
-  const live = (kind: string, labels: Record<string, string> = {}) => [{ apiVersion: "v1", kind, metadata: { name: "hcap-server", labels } }];
+  const declared = (kind: string) => [
+    { apiVersion: "v1", kind, name: "hcap-server", namespace: "f047a2-test", body: {}, ignoreChanges: [] },
+  ];
+  const live = (kind: string, labels: Record<string, string> = {}) => [
+    { apiVersion: "v1", kind, metadata: { name: "hcap-server", labels } },
+  ];
 
   it("the same kind live and declared: nothing to say", async () => {
     const { workloadFindings } = await import("../tools/adopt/workload");
@@ -352,6 +395,8 @@ describe("adopt-check: a namespace in either state", () => {
     const { workloadFindings } = await import("../tools/adopt/workload");
     const { errors } = workloadFindings(declared("DeploymentConfig"), live("Deployment"));
     expect(errors).toHaveLength(1);
-    expect(errors[0]).toMatch(/^Deployment\/hcap-server is live but not made by this program, .*keep running beside the new DeploymentConfig/);
+    expect(errors[0]).toMatch(
+      /^Deployment\/hcap-server is live but not made by this program, .*keep running beside the new DeploymentConfig/,
+    );
   });
 });

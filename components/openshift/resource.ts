@@ -6,7 +6,10 @@ import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
 import type { OpenShiftObject } from "./types";
 
-export function openshiftObject<T extends OpenShiftObject>(object: T, opts?: pulumi.CustomResourceOptions): k8s.apiextensions.CustomResource {
+export function openshiftObject<T extends OpenShiftObject>(
+  object: T,
+  opts?: pulumi.CustomResourceOptions,
+): k8s.apiextensions.CustomResource {
   const { apiVersion, kind, metadata, ...body } = object;
   // The logical name is the object's name (components/names.ts: the logical-name rule).
   return new k8s.apiextensions.CustomResource(metadata.name, { apiVersion, kind, metadata, ...body }, opts);

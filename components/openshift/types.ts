@@ -51,8 +51,7 @@ export interface DeploymentTriggerImageChangeParams {
 }
 
 export type DeploymentTriggerPolicy =
-  | { readonly type: "ConfigChange" }
-  | { readonly type: "ImageChange"; readonly imageChangeParams: DeploymentTriggerImageChangeParams };
+  { readonly type: "ConfigChange" } | { readonly type: "ImageChange"; readonly imageChangeParams: DeploymentTriggerImageChangeParams };
 
 export interface DeploymentConfigSpec {
   readonly replicas: number;
@@ -105,8 +104,7 @@ export interface BuildOutput {
 }
 
 export type BuildTriggerPolicy =
-  | { readonly type: "ConfigChange" }
-  | { readonly type: "ImageChange"; readonly imageChange?: { readonly from?: ObjectReference } };
+  { readonly type: "ConfigChange" } | { readonly type: "ImageChange"; readonly imageChange?: { readonly from?: ObjectReference } };
 
 export interface BuildConfigSpec {
   readonly runPolicy: "Serial" | "SerialLatestOnly" | "Parallel";

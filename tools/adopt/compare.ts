@@ -133,7 +133,9 @@ class ObjectDiff {
       scope: "after",
       secret: (v) => (v instanceof SecretValue ? { value: v.value } : undefined),
       strictAt: (path) => this.forceNew.includes(keyPath(path)),
-      ignore: (path) => (path.length === 1 && "key" in path[0] && (TOP_LEVEL_SKIPPED.has(path[0].key) || skipTopLevel.has(path[0].key))) || this.ignored(path),
+      ignore: (path) =>
+        (path.length === 1 && "key" in path[0] && (TOP_LEVEL_SKIPPED.has(path[0].key) || skipTopLevel.has(path[0].key))) ||
+        this.ignored(path),
       same: sameScalar,
       onBeforeOnly: (path) => this.liveOnly.push(formatPath(path)),
     });
@@ -171,7 +173,9 @@ class ObjectDiff {
     }
     const dotted = formatPath(path);
     const indexed = pulumiPath(path, this.live);
-    return this.declared.ignoreChanges.some((p) => [dotted, indexed, keyPath(path)].some((x) => x === p || x.startsWith(`${p}.`) || x.startsWith(`${p}[`)));
+    return this.declared.ignoreChanges.some((p) =>
+      [dotted, indexed, keyPath(path)].some((x) => x === p || x.startsWith(`${p}.`) || x.startsWith(`${p}[`)),
+    );
   }
 }
 
@@ -192,12 +196,16 @@ interface ClaimShape {
 
 /** Size and class of each volume claim template, by name. */
 function claimTemplates(spec: unknown): Map<string, ClaimShape> {
-  return new Map(asArray(asObject(spec).volumeClaimTemplates).map((t) => {
-    const s = asObject(asObject(t).spec);
-    const size = String(asObject(asObject(s.resources).requests).storage ?? "");
-    const cls = String(s.storageClassName ?? asObject(asObject(asObject(t).metadata).annotations)["volume.beta.kubernetes.io/storage-class"] ?? "");
-    return [String(asObject(asObject(t).metadata).name), { size, storageClass: cls }];
-  }));
+  return new Map(
+    asArray(asObject(spec).volumeClaimTemplates).map((t) => {
+      const s = asObject(asObject(t).spec);
+      const size = String(asObject(asObject(s.resources).requests).storage ?? "");
+      const cls = String(
+        s.storageClassName ?? asObject(asObject(asObject(t).metadata).annotations)["volume.beta.kubernetes.io/storage-class"] ?? "",
+      );
+      return [String(asObject(asObject(t).metadata).name), { size, storageClass: cls }];
+    }),
+  );
 }
 
 /**
@@ -218,22 +226,34 @@ function adoptionRisks(d: DeclaredObject, l: KubeObject): { errors: string[]; re
     for (const [name, shape] of declared) {
       const liveShape = live.get(name);
       if (liveShape !== undefined && (!sameQuantity(liveShape.size, shape.size) || liveShape.storageClass !== shape.storageClass)) {
-        errors.push(`volume claim template ${name} is ${show(liveShape)} live but declared ${show(shape)}: set the volume size, storage class and lock to what the cluster has before adopting`);
+        errors.push(
+          `volume claim template ${name} is ${show(liveShape)} live but declared ${show(shape)}: set the volume size, storage class and lock to what the cluster has before adopting`,
+        );
       }
     }
-    const images = (spec: unknown) => new Map(asArray(asObject(asObject(asObject(spec).template).spec).containers).map((c) => [String(asObject(c).name), String(asObject(c).image ?? "")]));
+    const images = (spec: unknown) =>
+      new Map(
+        asArray(asObject(asObject(asObject(spec).template).spec).containers).map((c) => [
+          String(asObject(c).name),
+          String(asObject(c).image ?? ""),
+        ]),
+      );
     const liveImages = images(l.spec);
     for (const [name, image] of images(d.body.spec)) {
       const before = liveImages.get(name);
       if (before !== undefined && before !== image) {
-        reviews.push(`container ${name} moves from ${before} to ${image}: confirm it runs the same Postgres major version (README "Before adopting")`);
+        reviews.push(
+          `container ${name} moves from ${before} to ${image}: confirm it runs the same Postgres major version (README "Before adopting")`,
+        );
       }
     }
   }
   if (d.kind === "ImageStreamTag") {
     const from = (o: unknown) => JSON.stringify(asObject(asObject(o).tag).from ?? null);
     if (from(d.body) !== from(l)) {
-      reviews.push(`the tag moves from ${from(l)} to ${from(d.body)}: unless both are the same image, every workload triggered by it redeploys`);
+      reviews.push(
+        `the tag moves from ${from(l)} to ${from(d.body)}: unless both are the same image, every workload triggered by it redeploys`,
+      );
     }
   }
   return { errors, reviews };
@@ -314,12 +334,19 @@ function compareSecretData(declared: DeclaredObject, live: KubeObject, switches:
     const current = has.get(key);
     const status: SecretKeyStatus = value.includes(OFFLINE_SECRET)
       ? "not set offline"
-      : current === undefined ? "added" : current === value ? "same" : "differs";
+      : current === undefined
+        ? "added"
+        : current === value
+          ? "same"
+          : "differs";
     checks.push({ key, status });
     if (status === "added" || status === "differs") {
       diff.changes.push({
-        path: `data["${key}"]`, change: status === "added" ? "add" : "update",
-        ...(status === "differs" ? { live: "(secret)" } : {}), declared: "(secret)", replace,
+        path: `data["${key}"]`,
+        change: status === "added" ? "add" : "update",
+        ...(status === "differs" ? { live: "(secret)" } : {}),
+        declared: "(secret)",
+        replace,
       });
     }
   }
@@ -352,7 +379,9 @@ export function compareObjects(input: CompareInput): AdoptReport {
   for (const o of input.live) {
     const ns = o.metadata.namespace;
     if (ns !== undefined && ns !== input.namespace) {
-      errors.push(`${ref({ kind: o.kind, name: o.metadata.name })}: the live dump is from namespace ${ns}, but this stack writes only to ${input.namespace}`);
+      errors.push(
+        `${ref({ kind: o.kind, name: o.metadata.name })}: the live dump is from namespace ${ns}, but this stack writes only to ${input.namespace}`,
+      );
       continue;
     }
     const key = byKey(o.kind, o.metadata.name);
@@ -376,7 +405,8 @@ export function compareObjects(input: CompareInput): AdoptReport {
     const expectedId = `${input.namespace}/${d.name}`;
     if (!l) {
       created.push({ kind: d.kind, name: d.name });
-      if (d.importId) errors.push(`${key}: import ID ${d.importId} is set but the object is not in the live dump; pulumi up would fail to import it`);
+      if (d.importId)
+        errors.push(`${key}: import ID ${d.importId} is set but the object is not in the live dump; pulumi up would fail to import it`);
       continue;
     }
     if (!d.importId) exists.push(key);
@@ -386,12 +416,22 @@ export function compareObjects(input: CompareInput): AdoptReport {
     const secretKeys = d.kind === "Secret" ? compareSecretData(d, l, input.switches, diff) : [];
     diff.run(d.kind === "Secret" ? new Set(["data", "stringData"]) : new Set());
     const replaced = diff.changes.some((c) => c.replace);
-    imported.push({ kind: d.kind, name: d.name, importId: d.importId ?? null, changes: diff.changes, secretKeys, liveOnly: diff.liveOnly, replaced });
+    imported.push({
+      kind: d.kind,
+      name: d.name,
+      importId: d.importId ?? null,
+      changes: diff.changes,
+      secretKeys,
+      liveOnly: diff.liveOnly,
+      replaced,
+    });
 
     if (replaced) {
       const paths = diff.changes.filter((c) => c.replace).map((c) => c.path);
       const stateful = d.kind === "StatefulSet" || d.kind === "PersistentVolumeClaim" || d.kind === "Secret";
-      errors.push(`${key} would be REPLACED (deleted, then created again)${stateful ? " - data or credentials would be lost" : ""}: ${paths.join(", ")}`);
+      errors.push(
+        `${key} would be REPLACED (deleted, then created again)${stateful ? " - data or credentials would be lost" : ""}: ${paths.join(", ")}`,
+      );
     }
     for (const c of diff.changes) if (c.refused) errors.push(`${key}: ${c.path}: ${c.refused} (live ${c.live}, declared ${c.declared})`);
     const risks = adoptionRisks(d, l);
@@ -399,14 +439,18 @@ export function compareObjects(input: CompareInput): AdoptReport {
     notes.push(...risks.reviews.map((r) => `${key}: REVIEW ${r}`));
     const managers = otherManagers(l);
     if (diff.changes.some((c) => c.change !== "add") && managers.length > 0) {
-      notes.push(`${key}: changed fields are owned by ${managers.join(", ")}; server-side apply reports a conflict unless the provider forces it (enablePatchForce) or the object is annotated pulumi.com/patchForce: "true"`);
+      notes.push(
+        `${key}: changed fields are owned by ${managers.join(", ")}; server-side apply reports a conflict unless the provider forces it (enablePatchForce) or the object is annotated pulumi.com/patchForce: "true"`,
+      );
     }
   }
 
   if (exists.length > 0) {
-    errors.push(input.adopt
-      ? `${exists.length} object(s) exist but the program sets no import ID for them; pulumi up would stop with AlreadyExists: ${exists.join(", ")}`
-      : `adopt is off, but ${exists.length} declared object(s) already exist; pulumi up would stop with AlreadyExists (set hcap-infra:adopt true): ${exists.join(", ")}`);
+    errors.push(
+      input.adopt
+        ? `${exists.length} object(s) exist but the program sets no import ID for them; pulumi up would stop with AlreadyExists: ${exists.join(", ")}`
+        : `adopt is off, but ${exists.length} declared object(s) already exist; pulumi up would stop with AlreadyExists (set hcap-infra:adopt true): ${exists.join(", ")}`,
+    );
   }
 
   const workloads = workloadFindings(input.declared, [...live.values()]);

@@ -38,9 +38,7 @@ export function declaredObjects(ev: StackEvaluation): DeclaredObject[] {
     .map((r) => {
       const entry = entries.get(r.urn);
       const metadata = r.inputs.metadata;
-      const name = isRecord(metadata) && typeof metadata.name === "string"
-        ? metadata.name
-        : r.name;
+      const name = isRecord(metadata) && typeof metadata.name === "string" ? metadata.name : r.name;
       return {
         apiVersion: String(r.inputs.apiVersion),
         kind: String(r.inputs.kind),

@@ -25,10 +25,10 @@ export function workloadFindings(declared: readonly DeclaredObject[], live: read
     } else {
       errors.push(
         `${s.from}/${s.name} is live but not made by this program, and the program declares a ${s.to}: ` +
-        `it would keep running beside the new ${s.to} (both behind Service/${s.name}). ` +
-        (s.from === "DeploymentConfig"
-          ? "Adopt it first with hcap-infra:appWorkload: DeploymentConfig, then switch in a later up (README: Workloads)"
-          : `Delete it once the ${s.to} is ready (oc rollout status), or set hcap-infra:appWorkload: ${s.from}`),
+          `it would keep running beside the new ${s.to} (both behind Service/${s.name}). ` +
+          (s.from === "DeploymentConfig"
+            ? "Adopt it first with hcap-infra:appWorkload: DeploymentConfig, then switch in a later up (README: Workloads)"
+            : `Delete it once the ${s.to} is ready (oc rollout status), or set hcap-infra:appWorkload: ${s.from}`),
       );
     }
   }

@@ -5,16 +5,29 @@
  * PolicyPack; tests call the validators here directly.
  */
 import type {
-  PolicyResource, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationPolicy,
+  PolicyResource,
+  ReportViolation,
+  ResourceValidationArgs,
+  ResourceValidationPolicy,
+  StackValidationPolicy,
 } from "@pulumi/policy";
 import { isRecord, type KubeObject } from "../kube/object";
-import { PLATFORM_POLICIES, applyWaiver, namespaceView, roleOfNamespace, type NamespaceView, type PlatformPolicy, type Violation } from "./policies";
+import {
+  PLATFORM_POLICIES,
+  applyWaiver,
+  namespaceView,
+  roleOfNamespace,
+  type NamespaceView,
+  type PlatformPolicy,
+  type Violation,
+} from "./policies";
 
 /** A Kubernetes resource's inputs as a plain object, or undefined for anything else. */
 export function objectOf(type: string, props: Record<string, unknown>): KubeObject | undefined {
   if (!type.startsWith("kubernetes:") || type.startsWith("kubernetes:yaml") || type.startsWith("kubernetes:helm")) return undefined;
   const meta = props.metadata;
-  if (typeof props.kind !== "string" || typeof props.apiVersion !== "string" || !isRecord(meta) || typeof meta.name !== "string") return undefined;
+  if (typeof props.kind !== "string" || typeof props.apiVersion !== "string" || !isRecord(meta) || typeof meta.name !== "string")
+    return undefined;
   return props as unknown as KubeObject;
 }
 
@@ -46,7 +59,10 @@ export function validateResourceWith(policy: PlatformPolicy) {
 
 /** `validateStack` of one namespace rule: resources grouped by namespace, `protect` from the plan. */
 export function validateStackWith(policy: PlatformPolicy) {
-  return (args: { resources: readonly Pick<PolicyResource, "type" | "props" | "urn" | "opts" | "provider">[] }, report: ReportViolation): void => {
+  return (
+    args: { resources: readonly Pick<PolicyResource, "type" | "props" | "urn" | "opts" | "provider">[] },
+    report: ReportViolation,
+  ): void => {
     if (!policy.checkNamespace && !policy.checkInstallation) return;
     const byNamespace = new Map<string, { o: KubeObject; urn: string; protect: boolean }[]>();
     for (const r of args.resources) {
@@ -58,7 +74,11 @@ export function validateStackWith(policy: PlatformPolicy) {
     const urns = new Map([...byNamespace.values()].flat().map((e) => [e.o, e.urn]));
     const views: NamespaceView[] = [...byNamespace].map(([namespace, entries]) => {
       const protectedObjects = new Set(entries.filter((e) => e.protect).map((e) => e.o));
-      return viewOf(namespace, entries.map((e) => e.o), (o) => protectedObjects.has(o));
+      return viewOf(
+        namespace,
+        entries.map((e) => e.o),
+        (o) => protectedObjects.has(o),
+      );
     });
     const violations = [
       ...(policy.checkNamespace ? views.flatMap((v) => policy.checkNamespace!(v)) : []),

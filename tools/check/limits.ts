@@ -6,14 +6,36 @@
  * program or from another tool is held to the same limits.
  */
 import {
-  OBJECT_DATA_MAX, annotationsProblem, cpuProblem, imageReferenceProblem, imageTagProblem, int32Problem, labelValueProblem,
-  memoryProblem, objectNameProblem, qualifiedNameProblem, routeHostProblem, scheduleCollision, storageProblem,
-  timeZoneProblem, workloadTotalProblem,
+  OBJECT_DATA_MAX,
+  annotationsProblem,
+  cpuProblem,
+  imageReferenceProblem,
+  imageTagProblem,
+  int32Problem,
+  labelValueProblem,
+  memoryProblem,
+  objectNameProblem,
+  qualifiedNameProblem,
+  routeHostProblem,
+  scheduleCollision,
+  storageProblem,
+  timeZoneProblem,
+  workloadTotalProblem,
 } from "../../config/limits";
 import { quantityValue } from "../../config/quantity";
 import { MIN_CRON_MINUTES_WITH_VOLUME } from "../../config/keys";
 import {
-  asArray, asObject, asString, asStringMap, at, containers, imageTriggers, isRecord, podTemplate, splitStreamTag, type KubeObject,
+  asArray,
+  asObject,
+  asString,
+  asStringMap,
+  at,
+  containers,
+  imageTriggers,
+  isRecord,
+  podTemplate,
+  splitStreamTag,
+  type KubeObject,
 } from "../kube/object";
 import type { PlatformPolicy, Violation } from "./policies";
 
@@ -32,7 +54,8 @@ function labelViolations(o: KubeObject, labels: unknown, path: string): Violatio
 
 export const nameLimits: PlatformPolicy = {
   id: "name-limits",
-  rationale: "names, label keys and values and annotations within the API server's limits per kind, including the names controllers generate from them (CronJob → Job, StatefulSet → pods and controller-revision-hash)",
+  rationale:
+    "names, label keys and values and annotations within the API server's limits per kind, including the names controllers generate from them (CronJob → Job, StatefulSet → pods and controller-revision-hash)",
   checkObject: (o) => {
     const out: Violation[] = [];
     const nameProblem = objectNameProblem(o.kind, o.metadata.name);
@@ -48,15 +71,22 @@ export const nameLimits: PlatformPolicy = {
     const t = podTemplate(o);
     if (t && t.path !== "") out.push(...labelViolations(o, at(o, `${t.path}.metadata.labels`), `${t.path}.metadata.labels`));
     if (o.kind === "Service") out.push(...labelViolations(o, at(o, "spec.selector"), "spec.selector"));
-    else if (isRecord(at(o, "spec.selector.matchLabels"))) out.push(...labelViolations(o, at(o, "spec.selector.matchLabels"), "spec.selector.matchLabels"));
+    else if (isRecord(at(o, "spec.selector.matchLabels")))
+      out.push(...labelViolations(o, at(o, "spec.selector.matchLabels"), "spec.selector.matchLabels"));
     return out;
   },
 };
 
 /** Integer fields of the API that are int64 (seconds, user and group ids); every other count is int32. */
 const INT64_FIELDS = new Set([
-  "terminationGracePeriodSeconds", "activeDeadlineSeconds", "startingDeadlineSeconds", "runAsUser", "runAsGroup", "fsGroup",
-  "supplementalGroups", "expirationSeconds",
+  "terminationGracePeriodSeconds",
+  "activeDeadlineSeconds",
+  "startingDeadlineSeconds",
+  "runAsUser",
+  "runAsGroup",
+  "fsGroup",
+  "supplementalGroups",
+  "expirationSeconds",
 ]);
 /** Subtrees that hold quantities or data, not counts. */
 const NOT_COUNTS = new Set(["resources", "data", "stringData", "metadata", "hard", "capacity"]);
@@ -90,7 +120,8 @@ function quantityAt(v: unknown): string | number | undefined {
 
 export const resourceBounds: PlatformPolicy = {
   id: "resource-bounds",
-  rationale: "a container with less than 1Mi of memory (a missing unit) or more CPU/memory than the largest namespace holds never runs; volumes are 20Mi-512Gi; Secrets and ConfigMaps hold at most 1MiB",
+  rationale:
+    "a container with less than 1Mi of memory (a missing unit) or more CPU/memory than the largest namespace holds never runs; volumes are 20Mi-512Gi; Secrets and ConfigMaps hold at most 1MiB",
   checkObject: (o) => {
     const out: Violation[] = [];
     const t = podTemplate(o);
@@ -108,8 +139,8 @@ export const resourceBounds: PlatformPolicy = {
           const cp = cpu === undefined ? undefined : cpuProblem(cpu, single);
           if (cp) out.push({ object: o, path: `${c.path}.resources.${kind}.cpu`, message: `container ${c.name}: cpu ${cp}` });
           if (kind === "requests" && !c.init) {
-            cpuMillis += (cpu === undefined ? 0 : quantityValue(cpu) ?? 0) * 1000;
-            memoryBytes += memory === undefined ? 0 : quantityValue(memory) ?? 0;
+            cpuMillis += (cpu === undefined ? 0 : (quantityValue(cpu) ?? 0)) * 1000;
+            memoryBytes += memory === undefined ? 0 : (quantityValue(memory) ?? 0);
           }
         }
       }
@@ -120,9 +151,14 @@ export const resourceBounds: PlatformPolicy = {
       }
     }
     const claims: { path: string; spec: unknown }[] =
-      o.kind === "PersistentVolumeClaim" ? [{ path: "spec", spec: o.spec }]
-      : o.kind === "StatefulSet" ? asArray(at(o, "spec.volumeClaimTemplates")).map((v, i) => ({ path: `spec.volumeClaimTemplates[${i}].spec`, spec: asObject(v).spec }))
-      : [];
+      o.kind === "PersistentVolumeClaim"
+        ? [{ path: "spec", spec: o.spec }]
+        : o.kind === "StatefulSet"
+          ? asArray(at(o, "spec.volumeClaimTemplates")).map((v, i) => ({
+              path: `spec.volumeClaimTemplates[${i}].spec`,
+              spec: asObject(v).spec,
+            }))
+          : [];
     for (const claim of claims) {
       const size = quantityAt(at(claim.spec, "resources.requests.storage"));
       const p = size === undefined ? undefined : storageProblem(size);
@@ -131,9 +167,15 @@ export const resourceBounds: PlatformPolicy = {
     if (o.kind === "Secret" || o.kind === "ConfigMap") {
       let bytes = 0;
       for (const field of ["data", "stringData", "binaryData"]) {
-        for (const [k, v] of Object.entries(asObject(o[field]))) bytes += Buffer.byteLength(k) + (typeof v === "string" ? Buffer.byteLength(v) : 0);
+        for (const [k, v] of Object.entries(asObject(o[field])))
+          bytes += Buffer.byteLength(k) + (typeof v === "string" ? Buffer.byteLength(v) : 0);
       }
-      if (bytes > OBJECT_DATA_MAX) out.push({ object: o, path: "data", message: `${o.kind} holds ${bytes} bytes, more than the API server's ${OBJECT_DATA_MAX} (1MiB)` });
+      if (bytes > OBJECT_DATA_MAX)
+        out.push({
+          object: o,
+          path: "data",
+          message: `${o.kind} holds ${bytes} bytes, more than the API server's ${OBJECT_DATA_MAX} (1MiB)`,
+        });
     }
     return out;
   },
@@ -143,7 +185,8 @@ const ALLOW_NON_DNS_HOST = "route.openshift.io/allow-non-dns-compliant-host";
 
 export const routeHost: PlatformPolicy = {
   id: "route-host",
-  rationale: "a Route's host must be a DNS name whose every segment has at most 63 characters, or the API server (and the router) refuse it",
+  rationale:
+    "a Route's host must be a DNS name whose every segment has at most 63 characters, or the API server (and the router) refuse it",
   checkObject: (o) => {
     const host = asString(at(o, "spec.host"));
     if (o.kind !== "Route" || host === undefined || host === "") return [];
@@ -155,7 +198,8 @@ export const routeHost: PlatformPolicy = {
 
 export const routeHostUnique: PlatformPolicy = {
   id: "route-host-unique",
-  rationale: "the router admits a host for the oldest Route only: a second Route claiming it (in any namespace checked together) is never served",
+  rationale:
+    "the router admits a host for the oldest Route only: a second Route claiming it (in any namespace checked together) is never served",
   checkInstallation: (views) => {
     const byHost = new Map<string, { o: KubeObject; namespace: string }[]>();
     for (const view of views) {
@@ -209,14 +253,20 @@ export const imageRefs: PlatformPolicy = {
     }
     if (o.kind === "ImageStreamTag") refs.push({ path: "tag.from", from: at(o, "tag.from") });
     if (o.kind === "BuildConfig") {
-      for (const strategy of ["dockerStrategy", "sourceStrategy", "customStrategy"]) refs.push({ path: `spec.strategy.${strategy}.from`, from: at(o, `spec.strategy.${strategy}.from`) });
+      for (const strategy of ["dockerStrategy", "sourceStrategy", "customStrategy"])
+        refs.push({ path: `spec.strategy.${strategy}.from`, from: at(o, `spec.strategy.${strategy}.from`) });
       refs.push({ path: "spec.output.to", from: at(o, "spec.output.to") });
     }
     for (const { path, from } of refs) {
       const f = asObject(from);
       const name = asString(f.name);
       if (name === undefined) continue;
-      const p = f.kind === "DockerImage" ? imageReferenceProblem(name) : f.kind === "ImageStreamTag" ? imageTagProblem(splitStreamTag(name).tag) : undefined;
+      const p =
+        f.kind === "DockerImage"
+          ? imageReferenceProblem(name)
+          : f.kind === "ImageStreamTag"
+            ? imageTagProblem(splitStreamTag(name).tag)
+            : undefined;
       if (p) out.push({ object: o, path: `${path}.name`, message: `${String(f.kind)} ${name} ${p}` });
     }
     return out;
@@ -225,7 +275,8 @@ export const imageRefs: PlatformPolicy = {
 
 export const cronTimeZone: PlatformPolicy = {
   id: "cron-time-zone",
-  rationale: "CronJob spec.timeZone must be an IANA zone spelled exactly as Go's time.LoadLocation finds it, or the API server refuses the CronJob",
+  rationale:
+    "CronJob spec.timeZone must be an IANA zone spelled exactly as Go's time.LoadLocation finds it, or the API server refuses the CronJob",
   checkObject: (o) => {
     const tz = at(o, "spec.timeZone");
     if (o.kind !== "CronJob" || typeof tz !== "string") return [];
@@ -251,10 +302,17 @@ export const cronVolumeCollision: PlatformPolicy = {
         const sa = asString(at(a, "spec.schedule"));
         const sb = asString(at(b, "spec.schedule"));
         if (shared.length === 0 || !sa || !sb) continue;
-        const when = scheduleCollision(sa, sb, asString(at(a, "spec.timeZone")) ?? "UTC", MIN_CRON_MINUTES_WITH_VOLUME, asString(at(b, "spec.timeZone")) ?? "UTC");
+        const when = scheduleCollision(
+          sa,
+          sb,
+          asString(at(a, "spec.timeZone")) ?? "UTC",
+          MIN_CRON_MINUTES_WITH_VOLUME,
+          asString(at(b, "spec.timeZone")) ?? "UTC",
+        );
         if (when) {
           out.push({
-            object: b, path: "spec.schedule",
+            object: b,
+            path: "spec.schedule",
             message: `starts within ${MIN_CRON_MINUTES_WITH_VOLUME} minutes of CronJob/${a.metadata.name} (e.g. ${when.toISOString().slice(0, 16)}Z) and both mount PersistentVolumeClaim ${shared.join(", ")}`,
           });
         }

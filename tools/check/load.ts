@@ -40,7 +40,13 @@ export async function stackSources(projectDir: string, selected: readonly StackN
 }
 
 function isCheckObject(v: unknown): v is KubeObject {
-  return isRecord(v) && typeof v.apiVersion === "string" && typeof v.kind === "string" && isRecord(v.metadata) && typeof v.metadata.name === "string";
+  return (
+    isRecord(v) &&
+    typeof v.apiVersion === "string" &&
+    typeof v.kind === "string" &&
+    isRecord(v.metadata) &&
+    typeof v.metadata.name === "string"
+  );
 }
 
 /** Objects of one YAML file: every document, `List` documents expanded. */
@@ -51,9 +57,13 @@ export function readObjects(file: string): KubeObject[] {
     if (doc.errors.length > 0) throw new Error(`${file}: document ${i + 1}: ${doc.errors[0].message}`);
     const value: unknown = doc.toJS();
     if (value === null || value === undefined) continue;
-    const items = isRecord(value) && typeof value.kind === "string" && value.kind.endsWith("List") && Array.isArray(value.items) ? value.items : [value];
+    const items =
+      isRecord(value) && typeof value.kind === "string" && value.kind.endsWith("List") && Array.isArray(value.items)
+        ? value.items
+        : [value];
     for (const item of items) {
-      if (!isCheckObject(item)) throw new Error(`${file}: document ${i + 1}: not a Kubernetes object (needs apiVersion, kind, metadata.name)`);
+      if (!isCheckObject(item))
+        throw new Error(`${file}: document ${i + 1}: not a Kubernetes object (needs apiVersion, kind, metadata.name)`);
       out.push(item);
     }
   }
@@ -65,7 +75,8 @@ export function fileSources(files: readonly string[], resolve: (file: string) =>
   return files.map((file) => {
     const objects = readObjects(resolve(file));
     const namespaces = [...new Set(objects.map((o) => o.metadata.namespace).filter((n): n is string => typeof n === "string"))];
-    if (namespaces.length > 1) throw new Error(`${file}: objects of several namespaces (${namespaces.join(", ")}); give one file per namespace`);
+    if (namespaces.length > 1)
+      throw new Error(`${file}: objects of several namespaces (${namespaces.join(", ")}); give one file per namespace`);
     const namespace = namespaces[0] ?? path.basename(file).replace(/\.ya?ml$/, "");
     return { label: file, namespace, role: roleOfNamespace(namespace), objects, report: true };
   });

@@ -7,12 +7,30 @@
  * a waiver without a reason does not count.
  */
 import {
-  asArray, asObject, asString, at, containers, imageTriggers, isLongRunning, isRecord, parseImage, podTemplate,
-  splitStreamTag, triggerManagedContainers, type KubeObject,
+  asArray,
+  asObject,
+  asString,
+  at,
+  containers,
+  imageTriggers,
+  isLongRunning,
+  isRecord,
+  parseImage,
+  podTemplate,
+  splitStreamTag,
+  triggerManagedContainers,
+  type KubeObject,
 } from "../kube/object";
 import { STORAGE_CLASSES, WAIVER_PREFIX } from "../../config/platform";
 import {
-  cronTimeZone, cronVolumeCollision, imageRefs, int32Fields, nameLimits, resourceBounds, routeHost, routeHostUnique,
+  cronTimeZone,
+  cronVolumeCollision,
+  imageRefs,
+  int32Fields,
+  nameLimits,
+  resourceBounds,
+  routeHost,
+  routeHostUnique,
 } from "./limits";
 import { routerAdmission } from "./router-admission";
 
@@ -42,10 +60,7 @@ export interface NamespaceView {
 }
 
 /** The view of a namespace in `role`: the one place a role becomes the rules' flags. */
-export function namespaceView(
-  role: NamespaceRole,
-  view: Pick<NamespaceView, "namespace" | "objects" | "isProtected">,
-): NamespaceView {
+export function namespaceView(role: NamespaceRole, view: Pick<NamespaceView, "namespace" | "objects" | "isProtected">): NamespaceView {
   return { ...view, prod: role === "prod", environment: role !== "tools" };
 }
 
@@ -92,7 +107,8 @@ const resources: PlatformPolicy = {
     const t = podTemplate(o);
     if (!t) return [];
     return containers(t).flatMap((c) =>
-      missingResources(c.container.resources, c.path).map((v) => ({ ...v, object: o, message: `container ${c.name}: ${v.message}` })));
+      missingResources(c.container.resources, c.path).map((v) => ({ ...v, object: o, message: `container ${c.name}: ${v.message}` })),
+    );
   },
 };
 
@@ -120,7 +136,13 @@ const routeTls: PlatformPolicy = {
     }
     const insecure = asString(tls.insecureEdgeTerminationPolicy);
     if (insecure !== undefined && insecure !== "Redirect" && insecure !== "None") {
-      return [{ object: o, path: "spec.tls.insecureEdgeTerminationPolicy", message: `insecureEdgeTerminationPolicy ${insecure} serves plain HTTP (use Redirect or None)` }];
+      return [
+        {
+          object: o,
+          path: "spec.tls.insecureEdgeTerminationPolicy",
+          message: `insecureEdgeTerminationPolicy ${insecure} serves plain HTTP (use Redirect or None)`,
+        },
+      ];
     }
     return [];
   },
@@ -139,10 +161,17 @@ export function isDenyByDefault(o: KubeObject): boolean {
 
 const denyByDefault: PlatformPolicy = {
   id: "deny-by-default",
-  rationale: "each environment declares its own deny-all ingress policy so that only the listed flows are allowed, whatever the platform default",
+  rationale:
+    "each environment declares its own deny-all ingress policy so that only the listed flows are allowed, whatever the platform default",
   checkNamespace: (view) =>
-    !view.environment || view.objects.some(isDenyByDefault) ? []
-    : [{ path: "", message: `namespace ${view.namespace} has no deny-by-default NetworkPolicy (podSelector {}, policyTypes [Ingress], no ingress rules)` }],
+    !view.environment || view.objects.some(isDenyByDefault)
+      ? []
+      : [
+          {
+            path: "",
+            message: `namespace ${view.namespace} has no deny-by-default NetworkPolicy (podSelector {}, policyTypes [Ingress], no ingress rules)`,
+          },
+        ],
 };
 
 /** Claims a pod template mounts, by claim name. */
@@ -168,7 +197,11 @@ const storageClass: PlatformPolicy = {
         if (sc !== undefined && !allowed.includes(sc)) {
           out.push({ object: o, path: "spec.storageClassName", message: `storage class ${sc} is not one of ${allowed.join(", ")}` });
         } else if (sc === STORAGE_CLASSES.backup && longRunningClaims.has(o.metadata.name)) {
-          out.push({ object: o, path: "spec.storageClassName", message: `${STORAGE_CLASSES.backup} volume is mounted by a long-running workload (only backup jobs may use it)` });
+          out.push({
+            object: o,
+            path: "spec.storageClassName",
+            message: `${STORAGE_CLASSES.backup} volume is mounted by a long-running workload (only backup jobs may use it)`,
+          });
         }
       }
       if (o.kind === "StatefulSet") {
@@ -199,7 +232,8 @@ const pinnedImages: PlatformPolicy = {
       for (const c of containers(t)) {
         const image = asString(c.container.image);
         if (image === undefined) {
-          if (!managed.has(c.name)) out.push({ object: o, path: `${c.path}.image`, message: `container ${c.name} has no image and no image trigger sets it` });
+          if (!managed.has(c.name))
+            out.push({ object: o, path: `${c.path}.image`, message: `container ${c.name} has no image and no image trigger sets it` });
           continue;
         }
         const p = parseImage(image);
@@ -249,7 +283,9 @@ const protectStateful: PlatformPolicy = {
     if (!view.prod || isProtected === undefined) return [];
     const secrets = statefulSecrets(view.objects);
     return view.objects
-      .filter((o) => o.kind === "StatefulSet" || o.kind === "PersistentVolumeClaim" || (o.kind === "Secret" && secrets.has(o.metadata.name)))
+      .filter(
+        (o) => o.kind === "StatefulSet" || o.kind === "PersistentVolumeClaim" || (o.kind === "Secret" && secrets.has(o.metadata.name)),
+      )
       .filter((o) => !isProtected(o))
       .map((o) => ({ object: o, path: "", message: `${o.kind} ${o.metadata.name} is not protected (resource option protect)` }));
   },
@@ -257,14 +293,26 @@ const protectStateful: PlatformPolicy = {
 
 /** Every platform rule, in report order. */
 export const PLATFORM_POLICIES: readonly PlatformPolicy[] = [
-  resources, readinessProbe, routeTls, denyByDefault, storageClass, pinnedImages, protectStateful,
-  routerAdmission, nameLimits, int32Fields, resourceBounds, routeHost, routeHostUnique, imageRefs, cronTimeZone, cronVolumeCollision,
+  resources,
+  readinessProbe,
+  routeTls,
+  denyByDefault,
+  storageClass,
+  pinnedImages,
+  protectStateful,
+  routerAdmission,
+  nameLimits,
+  int32Fields,
+  resourceBounds,
+  routeHost,
+  routeHostUnique,
+  imageRefs,
+  cronTimeZone,
+  cronVolumeCollision,
 ];
 
 export type WaiverResult =
-  | { readonly status: "none" }
-  | { readonly status: "waived"; readonly reason: string }
-  | { readonly status: "no-reason" };
+  { readonly status: "none" } | { readonly status: "waived"; readonly reason: string } | { readonly status: "no-reason" };
 
 /** Whether `o` waives rule `id` (annotation `hcap.bcgov/waive-<id>` with a non-empty reason). */
 export function waiver(o: KubeObject | undefined, id: string): WaiverResult {
@@ -277,12 +325,16 @@ export function waiver(o: KubeObject | undefined, id: string): WaiverResult {
 export function applyWaiver(id: string, v: Violation): Violation | undefined {
   const w = waiver(v.object, id);
   if (w.status === "waived") return undefined;
-  if (w.status === "no-reason") return { ...v, message: `${v.message} (waiver annotation ${WAIVER_PREFIX}${id} gives no reason, so it does not apply)` };
+  if (w.status === "no-reason")
+    return { ...v, message: `${v.message} (waiver annotation ${WAIVER_PREFIX}${id} gives no reason, so it does not apply)` };
   return v;
 }
 
 /** Runs the rules that span namespaces over every namespace checked together. */
-export function runInstallationPolicies(views: readonly NamespaceView[]): { violations: { policy: PlatformPolicy; violation: Violation }[]; waived: number } {
+export function runInstallationPolicies(views: readonly NamespaceView[]): {
+  violations: { policy: PlatformPolicy; violation: Violation }[];
+  waived: number;
+} {
   const violations: { policy: PlatformPolicy; violation: Violation }[] = [];
   let waived = 0;
   for (const policy of PLATFORM_POLICIES) {

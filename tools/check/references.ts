@@ -7,8 +7,20 @@
 import { IMAGE_TAG_SHA_LENGTH } from "../../config/fields";
 import { ENVIRONMENTS } from "../../config";
 import {
-  asArray, asObject, asString, asStringMap, at, containers, imageTriggers, internalImageStream, podSpecPath,
-  podTemplate, splitStreamTag, triggerManagedContainers, type KubeObject, type PodTemplate,
+  asArray,
+  asObject,
+  asString,
+  asStringMap,
+  at,
+  containers,
+  imageTriggers,
+  internalImageStream,
+  podSpecPath,
+  podTemplate,
+  splitStreamTag,
+  triggerManagedContainers,
+  type KubeObject,
+  type PodTemplate,
 } from "../kube/object";
 
 export interface ReferenceFinding {
@@ -107,8 +119,15 @@ function keysOf(o: KubeObject): Set<string> {
 type Out = (f: Omit<ReferenceFinding, "severity"> & { severity?: "error" | "warning" }) => void;
 
 function checkKeyed(
-  idx: Index, ns: string, o: KubeObject, out: Out, kind: "Secret" | "ConfigMap", name: string, key: string | undefined,
-  optional: boolean, path: string,
+  idx: Index,
+  ns: string,
+  o: KubeObject,
+  out: Out,
+  kind: "Secret" | "ConfigMap",
+  name: string,
+  key: string | undefined,
+  optional: boolean,
+  path: string,
 ): void {
   if (optional) return;
   const rule: ReferenceRule = kind === "Secret" ? "ref-secret" : "ref-configmap";
@@ -131,18 +150,48 @@ function checkPodRefs(idx: Index, ns: string, o: KubeObject, t: PodTemplate, out
     const secret = asObject(vol.secret);
     if (typeof secret.secretName === "string") {
       const items = asArray(secret.items);
-      if (items.length === 0) checkKeyed(idx, ns, o, out, "Secret", secret.secretName, undefined, secret.optional === true, `${path}.secret.secretName`);
-      items.forEach((it, j) => checkKeyed(idx, ns, o, out, "Secret", secret.secretName as string, asString(asObject(it).key), secret.optional === true, `${path}.secret.items[${j}].key`));
+      if (items.length === 0)
+        checkKeyed(idx, ns, o, out, "Secret", secret.secretName, undefined, secret.optional === true, `${path}.secret.secretName`);
+      items.forEach((it, j) =>
+        checkKeyed(
+          idx,
+          ns,
+          o,
+          out,
+          "Secret",
+          secret.secretName as string,
+          asString(asObject(it).key),
+          secret.optional === true,
+          `${path}.secret.items[${j}].key`,
+        ),
+      );
     }
     const cm = asObject(vol.configMap);
     if (typeof cm.name === "string") {
       const items = asArray(cm.items);
       if (items.length === 0) checkKeyed(idx, ns, o, out, "ConfigMap", cm.name, undefined, cm.optional === true, `${path}.configMap.name`);
-      items.forEach((it, j) => checkKeyed(idx, ns, o, out, "ConfigMap", cm.name as string, asString(asObject(it).key), cm.optional === true, `${path}.configMap.items[${j}].key`));
+      items.forEach((it, j) =>
+        checkKeyed(
+          idx,
+          ns,
+          o,
+          out,
+          "ConfigMap",
+          cm.name as string,
+          asString(asObject(it).key),
+          cm.optional === true,
+          `${path}.configMap.items[${j}].key`,
+        ),
+      );
     }
     const claim = asString(asObject(vol.persistentVolumeClaim).claimName);
     if (claim !== undefined && !idx.get(ns, "PersistentVolumeClaim", claim)) {
-      out({ rule: "ref-volume", object: o, path: `${path}.persistentVolumeClaim.claimName`, message: `PersistentVolumeClaim ${claim} is not declared in ${ns}` });
+      out({
+        rule: "ref-volume",
+        object: o,
+        path: `${path}.persistentVolumeClaim.claimName`,
+        message: `PersistentVolumeClaim ${claim} is not declared in ${ns}`,
+      });
     }
   });
   // A StatefulSet's claim templates become volumes of the same name in every pod.
@@ -157,27 +206,41 @@ function checkPodRefs(idx: Index, ns: string, o: KubeObject, t: PodTemplate, out
     asArray(c.container.env).forEach((e, i) => {
       const path = `${c.path}.env[${i}].valueFrom`;
       const sk = asObject(at(e, "valueFrom.secretKeyRef"));
-      if (typeof sk.name === "string") checkKeyed(idx, ns, o, out, "Secret", sk.name, asString(sk.key), sk.optional === true, `${path}.secretKeyRef`);
+      if (typeof sk.name === "string")
+        checkKeyed(idx, ns, o, out, "Secret", sk.name, asString(sk.key), sk.optional === true, `${path}.secretKeyRef`);
       const ck = asObject(at(e, "valueFrom.configMapKeyRef"));
-      if (typeof ck.name === "string") checkKeyed(idx, ns, o, out, "ConfigMap", ck.name, asString(ck.key), ck.optional === true, `${path}.configMapKeyRef`);
+      if (typeof ck.name === "string")
+        checkKeyed(idx, ns, o, out, "ConfigMap", ck.name, asString(ck.key), ck.optional === true, `${path}.configMapKeyRef`);
     });
     asArray(c.container.envFrom).forEach((e, i) => {
       const sr = asObject(asObject(e).secretRef);
-      if (typeof sr.name === "string") checkKeyed(idx, ns, o, out, "Secret", sr.name, undefined, sr.optional === true, `${c.path}.envFrom[${i}].secretRef`);
+      if (typeof sr.name === "string")
+        checkKeyed(idx, ns, o, out, "Secret", sr.name, undefined, sr.optional === true, `${c.path}.envFrom[${i}].secretRef`);
       const cr = asObject(asObject(e).configMapRef);
-      if (typeof cr.name === "string") checkKeyed(idx, ns, o, out, "ConfigMap", cr.name, undefined, cr.optional === true, `${c.path}.envFrom[${i}].configMapRef`);
+      if (typeof cr.name === "string")
+        checkKeyed(idx, ns, o, out, "ConfigMap", cr.name, undefined, cr.optional === true, `${c.path}.envFrom[${i}].configMapRef`);
     });
     asArray(c.container.volumeMounts).forEach((m, i) => {
       const n = asString(asObject(m).name);
       if (n !== undefined && !volumeNames.has(n)) {
-        out({ rule: "ref-volume", object: o, path: `${c.path}.volumeMounts[${i}].name`, message: `container ${c.name} mounts ${n}, which is not a volume of the pod` });
+        out({
+          rule: "ref-volume",
+          object: o,
+          path: `${c.path}.volumeMounts[${i}].name`,
+          message: `container ${c.name} mounts ${n}, which is not a volume of the pod`,
+        });
       }
     });
   }
 
   const sa = asString(spec.serviceAccountName) ?? asString(spec.serviceAccount);
   if (sa !== undefined && !BUILTIN_SERVICE_ACCOUNTS.has(sa) && !idx.get(ns, "ServiceAccount", sa)) {
-    out({ rule: "ref-service-account", object: o, path: `${specPath}.serviceAccountName`, message: `ServiceAccount ${sa} is not declared in ${ns}` });
+    out({
+      rule: "ref-service-account",
+      object: o,
+      path: `${specPath}.serviceAccountName`,
+      message: `ServiceAccount ${sa} is not declared in ${ns}`,
+    });
   }
 }
 
@@ -188,7 +251,14 @@ const ENVIRONMENT_TAGS: ReadonlySet<string> = new Set(ENVIRONMENTS);
 const COMMIT_TAG = new RegExp(`^[0-9a-f]{${IMAGE_TAG_SHA_LENGTH}}$`);
 
 function checkStreamTag(
-  idx: Index, o: KubeObject, out: Out, namespace: string, name: string, path: string, needTag = true, triggerWaits = false,
+  idx: Index,
+  o: KubeObject,
+  out: Out,
+  namespace: string,
+  name: string,
+  path: string,
+  needTag = true,
+  triggerWaits = false,
 ): void {
   if (!idx.hasNamespace(namespace)) return; // outside this installation (e.g. the shared `openshift` namespace)
   const { stream, tag } = splitStreamTag(name);
@@ -196,9 +266,20 @@ function checkStreamTag(
     out({ rule: "ref-image", object: o, path, message: `ImageStream ${stream} is not declared in ${namespace}` });
   } else if (needTag && !idx.hasTag(namespace, stream, tag) && triggerWaits && ENVIRONMENT_TAGS.has(tag)) {
     // A trigger on an environment tag nobody promoted yet is a valid state: the workload waits.
-    out({ rule: "ref-image", severity: "warning", object: o, path, message: `tag ${stream}:${tag} in ${namespace} is not promoted yet: nothing deploys until npm run promote -- ${tag} <sha>` });
+    out({
+      rule: "ref-image",
+      severity: "warning",
+      object: o,
+      path,
+      message: `tag ${stream}:${tag} in ${namespace} is not promoted yet: nothing deploys until npm run promote -- ${tag} <sha>`,
+    });
   } else if (needTag && !idx.hasTag(namespace, stream, tag)) {
-    out({ rule: "ref-image", object: o, path, message: `tag ${stream}:${tag} in ${namespace} is neither declared (ImageStream spec.tags, ImageStreamTag) nor built (BuildConfig output)` });
+    out({
+      rule: "ref-image",
+      object: o,
+      path,
+      message: `tag ${stream}:${tag} in ${namespace} is neither declared (ImageStream spec.tags, ImageStreamTag) nor built (BuildConfig output)`,
+    });
   }
 }
 
@@ -226,7 +307,9 @@ function checkPull(idx: Index, ns: string, o: KubeObject, t: PodTemplate, out: O
   const sa = podServiceAccount(t);
   if (!grantsPull(idx, sourceNs, ns, sa)) {
     out({
-      rule: "ref-image-puller", object: o, path,
+      rule: "ref-image-puller",
+      object: o,
+      path,
       message: `pods in ${ns} (service account ${sa}) pull ${what} from ${sourceNs}, but no RoleBinding in ${sourceNs} grants ClusterRole ${IMAGE_PULLER} to system:serviceaccounts:${ns} or to that service account`,
     });
   }
@@ -239,7 +322,13 @@ function checkImages(idx: Index, ns: string, o: KubeObject, t: PodTemplate, out:
     const image = asString(c.container.image);
     if (image === undefined) continue;
     if (managed.has(c.name)) {
-      out({ rule: "ref-trigger", severity: "warning", object: o, path: `${c.path}.image`, message: `container ${c.name} sets image, which its image trigger also sets: every deploy would show drift` });
+      out({
+        rule: "ref-trigger",
+        severity: "warning",
+        object: o,
+        path: `${c.path}.image`,
+        message: `container ${c.name} sets image, which its image trigger also sets: every deploy would show drift`,
+      });
     }
     const internal = internalImageStream(image);
     if (!internal) continue;
@@ -247,12 +336,27 @@ function checkImages(idx: Index, ns: string, o: KubeObject, t: PodTemplate, out:
     // A commit tag is written by CI's `oc tag` (deploy.yml), never declared; promote.yml checks it exists
     // before recording a promotion. An environment tag in a pod is a Deployment not promoted yet (0 pods).
     const ciTag = COMMIT_TAG.test(tag);
-    checkStreamTag(idx, o, out, internal.namespace, `${internal.stream}:${tag}`, `${c.path}.image`, internal.digest === undefined && !ciTag, true);
+    checkStreamTag(
+      idx,
+      o,
+      out,
+      internal.namespace,
+      `${internal.stream}:${tag}`,
+      `${c.path}.image`,
+      internal.digest === undefined && !ciTag,
+      true,
+    );
     checkPull(idx, ns, o, t, out, internal.namespace, image, `${c.path}.image`);
   }
   for (const tr of imageTriggers(o)) {
     for (const [i, n] of tr.containerNames.entries()) {
-      if (!byName.has(n)) out({ rule: "ref-trigger", object: o, path: `${tr.path}.containerNames[${i}]`, message: `image trigger names container ${n}, which the pod template does not have` });
+      if (!byName.has(n))
+        out({
+          rule: "ref-trigger",
+          object: o,
+          path: `${tr.path}.containerNames[${i}]`,
+          message: `image trigger names container ${n}, which the pod template does not have`,
+        });
     }
     if (tr.containerNames.length === 0) out({ rule: "ref-trigger", object: o, path: tr.path, message: "image trigger names no container" });
     if (tr.from.kind !== "ImageStreamTag") continue;
@@ -277,18 +381,30 @@ function checkService(idx: Index, ns: string, o: KubeObject, out: Out): void {
     return nonRuntime.length > 0 && selects(selector, t.labels, runtime) ? [t] : [];
   });
   if (templates.length === 0) {
-    out({ rule: "ref-service-selector", object: o, path: "spec.selector", message: `selector ${JSON.stringify(selector)} matches no pod template in ${ns}` });
+    out({
+      rule: "ref-service-selector",
+      object: o,
+      path: "spec.selector",
+      message: `selector ${JSON.stringify(selector)} matches no pod template in ${ns}`,
+    });
     return;
   }
-  const ports = templates.flatMap((t) => containers(t).filter((c) => !c.init).flatMap((c) => asArray(c.container.ports).map(asObject)));
+  const ports = templates.flatMap((t) =>
+    containers(t)
+      .filter((c) => !c.init)
+      .flatMap((c) => asArray(c.container.ports).map(asObject)),
+  );
   asArray(at(o, "spec.ports")).forEach((p, i) => {
     const port = asObject(p);
     const target = port.targetPort ?? port.port;
-    const ok = typeof target === "string"
-      ? ports.some((cp) => cp.name === target)
-      : ports.some((cp) => cp.containerPort === target);
+    const ok = typeof target === "string" ? ports.some((cp) => cp.name === target) : ports.some((cp) => cp.containerPort === target);
     if (!ok) {
-      out({ rule: "ref-service-port", object: o, path: `spec.ports[${i}].targetPort`, message: `target port ${String(target)} is not a ${typeof target === "string" ? "named " : ""}container port of the selected pods` });
+      out({
+        rule: "ref-service-port",
+        object: o,
+        path: `spec.ports[${i}].targetPort`,
+        message: `target port ${String(target)} is not a ${typeof target === "string" ? "named " : ""}container port of the selected pods`,
+      });
     }
   });
 }
@@ -305,7 +421,9 @@ function checkRoute(idx: Index, ns: string, o: KubeObject, out: Out): void {
   const target = at(o, "spec.port.targetPort");
   if (target === undefined) return;
   const ports = asArray(at(svc, "spec.ports")).map(asObject);
-  const ok = ports.some((p) => (typeof target === "string" ? p.name === target || p.targetPort === target : p.port === target || p.targetPort === target));
+  const ok = ports.some((p) =>
+    typeof target === "string" ? p.name === target || p.targetPort === target : p.port === target || p.targetPort === target,
+  );
   if (!ok) out({ rule: "ref-route", object: o, path: "spec.port.targetPort", message: `Service ${name} has no port ${String(target)}` });
 }
 
@@ -344,9 +462,11 @@ function checkBuild(idx: Index, ns: string, o: KubeObject, out: Out): void {
 function checkImageStreamObjects(idx: Index, ns: string, o: KubeObject, out: Out): void {
   if (o.kind === "ImageStreamTag") {
     const { stream } = splitStreamTag(o.metadata.name);
-    if (!idx.get(ns, "ImageStream", stream)) out({ rule: "ref-image", object: o, path: "metadata.name", message: `ImageStream ${stream} is not declared in ${ns}` });
+    if (!idx.get(ns, "ImageStream", stream))
+      out({ rule: "ref-image", object: o, path: "metadata.name", message: `ImageStream ${stream} is not declared in ${ns}` });
     const from = asObject(at(o, "tag.from"));
-    if (from.kind === "ImageStreamTag" && typeof from.name === "string") checkStreamTag(idx, o, out, asString(from.namespace) ?? ns, from.name, "tag.from", false);
+    if (from.kind === "ImageStreamTag" && typeof from.name === "string")
+      checkStreamTag(idx, o, out, asString(from.namespace) ?? ns, from.name, "tag.from", false);
   }
   if (o.kind === "ImageStream") {
     asArray(at(o, "spec.tags")).forEach((t, i) => {

@@ -6,7 +6,16 @@
  * request to the Route answers 503 — and nothing in the API refuses the objects.
  */
 import {
-  asArray, asObject, asString, asStringMap, at, containers, isLongRunning, podTemplate, type KubeObject, type JsonObject,
+  asArray,
+  asObject,
+  asString,
+  asStringMap,
+  at,
+  containers,
+  isLongRunning,
+  podTemplate,
+  type KubeObject,
+  type JsonObject,
 } from "../kube/object";
 import { isDenyByDefault, type PlatformPolicy, type Violation } from "./policies";
 
@@ -21,11 +30,16 @@ export function selectorMatches(selector: unknown, labels: Readonly<Record<strin
     const k = asString(key) ?? "";
     const vs = asArray(values).filter((v): v is string => typeof v === "string");
     switch (operator) {
-      case "In": return k in labels && vs.includes(labels[k]);
-      case "NotIn": return !(k in labels) || !vs.includes(labels[k]);
-      case "Exists": return k in labels;
-      case "DoesNotExist": return !(k in labels);
-      default: return false;
+      case "In":
+        return k in labels && vs.includes(labels[k]);
+      case "NotIn":
+        return !(k in labels) || !vs.includes(labels[k]);
+      case "Exists":
+        return k in labels;
+      case "DoesNotExist":
+        return !(k in labels);
+      default:
+        return false;
     }
   });
 }
@@ -53,7 +67,11 @@ function admitsPort(rule: JsonObject, port: { number?: number; name?: string }):
   });
 }
 
-function routerAdmitted(policies: readonly KubeObject[], podLabels: Record<string, string>, port: { number?: number; name?: string }): boolean {
+function routerAdmitted(
+  policies: readonly KubeObject[],
+  podLabels: Record<string, string>,
+  port: { number?: number; name?: string },
+): boolean {
   return policies.some((np) => {
     const spec = asObject(np.spec);
     const types = asArray(spec.policyTypes);
@@ -69,7 +87,8 @@ function routerAdmitted(policies: readonly KubeObject[], podLabels: Record<strin
 
 export const routerAdmission: PlatformPolicy = {
   id: "router-admission",
-  rationale: "with deny-by-default NetworkPolicies, every pod behind a Route must admit the router (namespaces labelled network.openshift.io/policy-group: ingress) on the Route's target port, or the Route answers 503",
+  rationale:
+    "with deny-by-default NetworkPolicies, every pod behind a Route must admit the router (namespaces labelled network.openshift.io/policy-group: ingress) on the Route's target port, or the Route answers 503",
   checkNamespace: (view) => {
     if (!view.objects.some(isDenyByDefault)) return [];
     const policies = view.objects.filter((o) => o.kind === "NetworkPolicy");
@@ -80,7 +99,8 @@ export const routerAdmission: PlatformPolicy = {
       const selector = asStringMap(at(service, "spec.selector"));
       if (Object.keys(selector).length === 0) continue;
       const target = at(route, "spec.port.targetPort");
-      const servicePorts = asArray(at(service, "spec.ports")).map(asObject)
+      const servicePorts = asArray(at(service, "spec.ports"))
+        .map(asObject)
         .filter((p) => target === undefined || p.name === target || p.port === target || p.targetPort === target);
       const path = target === undefined ? "spec.to.name" : "spec.port.targetPort";
       for (const workload of view.objects.filter(isLongRunning)) {
@@ -88,16 +108,20 @@ export const routerAdmission: PlatformPolicy = {
         if (!t || !Object.entries(selector).every(([k, v]) => t.labels[k] === v)) continue;
         for (const sp of servicePorts) {
           const podPort = sp.targetPort ?? sp.port;
-          const container = containers(t).flatMap((c) => asArray(c.container.ports).map(asObject))
+          const container = containers(t)
+            .flatMap((c) => asArray(c.container.ports).map(asObject))
             .find((p) => p.name === podPort || p.containerPort === podPort);
           const port = {
-            number: typeof podPort === "number" ? podPort : typeof container?.containerPort === "number" ? container.containerPort : undefined,
+            number:
+              typeof podPort === "number" ? podPort : typeof container?.containerPort === "number" ? container.containerPort : undefined,
             name: typeof podPort === "string" ? podPort : asString(container?.name),
           };
           if (!routerAdmitted(policies, t.labels, port)) {
             out.push({
-              object: route, path,
-              message: `pods of ${workload.kind}/${workload.metadata.name} behind this Route are not admitted from the OpenShift router on port ${port.number ?? port.name}: ` +
+              object: route,
+              path,
+              message:
+                `pods of ${workload.kind}/${workload.metadata.name} behind this Route are not admitted from the OpenShift router on port ${port.number ?? port.name}: ` +
                 `no NetworkPolicy allows ingress from namespaces labelled ${INGRESS_POLICY_GROUP.key}: ${INGRESS_POLICY_GROUP.value} to them on that port (the Route would answer 503)`,
             });
           }

@@ -3,7 +3,15 @@
  * objects of several namespaces that run together). Pure over its inputs; loading stacks or files is
  * tools/check/load.ts, printing is tools/check/format.ts.
  */
-import { PLATFORM_POLICIES, applyWaiver, namespaceView, runInstallationPolicies, runPolicies, type NamespaceRole, type NamespaceView } from "./policies";
+import {
+  PLATFORM_POLICIES,
+  applyWaiver,
+  namespaceView,
+  runInstallationPolicies,
+  runPolicies,
+  type NamespaceRole,
+  type NamespaceView,
+} from "./policies";
 
 export { roleOfNamespace, type NamespaceRole } from "./policies";
 import { REFERENCE_RULES, checkReferences } from "./references";
@@ -69,8 +77,13 @@ export async function runCheck(sources: readonly CheckSource[], options: CheckOp
 
   const add = (s: CheckSource, o: KubeObject | undefined, severity: Severity, rule: string, message: string, path: string): void => {
     findings.push({
-      severity, source: s.label, namespace: s.namespace,
-      object: o ? `${o.kind}/${o.metadata.name}` : `Namespace/${s.namespace}`, rule, message, path,
+      severity,
+      source: s.label,
+      namespace: s.namespace,
+      object: o ? `${o.kind}/${o.metadata.name}` : `Namespace/${s.namespace}`,
+      rule,
+      message,
+      path,
     });
   };
 
@@ -87,10 +100,13 @@ export async function runCheck(sources: readonly CheckSource[], options: CheckOp
     for (const [kind, note] of skippedKinds) notes.add(`schema of ${kind} not checked (${note})`);
     for (const [kind, note] of partialKinds) notes.add(`schema of ${kind}: ${note}`);
 
-    const { violations, waived: w } = runPolicies(namespaceView(s.role, { namespace: s.namespace, objects: s.objects, isProtected: s.isProtected }));
+    const { violations, waived: w } = runPolicies(
+      namespaceView(s.role, { namespace: s.namespace, objects: s.objects, isProtected: s.isProtected }),
+    );
     waived += w;
     for (const { policy, violation } of violations) add(s, violation.object, "error", policy.id, violation.message, violation.path);
-    if (s.role === "prod" && !s.isProtected) notes.add(`protect-stateful not checked for ${s.label}: no plan (only rendered stacks carry resource options)`);
+    if (s.role === "prod" && !s.isProtected)
+      notes.add(`protect-stateful not checked for ${s.label}: no plan (only rendered stacks carry resource options)`);
   }
 
   // Rules across namespaces see every source; findings are kept for the reported ones only.

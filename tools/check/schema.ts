@@ -41,7 +41,6 @@ export interface SchemaResult {
   readonly note?: string;
 }
 
-
 const META = "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta";
 const POD_TEMPLATE = "io.k8s.api.core.v1.PodTemplateSpec";
 const PVC = "io.k8s.api.core.v1.PersistentVolumeClaim";
@@ -76,7 +75,9 @@ function convert(s: unknown): unknown {
         out.additionalProperties = false;
         // The generated documents list every non-omitempty Go field as required, including fields the
         // server fills in (those carry a `default`); only fields without one are truly required.
-        const required = asArray(s.required).filter((r): r is string => typeof r === "string" && !(isRecord(props[r]) && "default" in (props[r] as JsonObject)));
+        const required = asArray(s.required).filter(
+          (r): r is string => typeof r === "string" && !(isRecord(props[r]) && "default" in (props[r] as JsonObject)),
+        );
         if (required.length > 0) out.required = required;
       } else if (s.additionalProperties !== undefined && s.additionalProperties !== true) {
         out.additionalProperties = convert(s.additionalProperties);
@@ -101,34 +102,51 @@ function convert(s: unknown): unknown {
 
 /** ajv error → one readable error with a field path. */
 function toSchemaError(e: ErrorObject): SchemaError {
-  const path = e.instancePath.split("/").slice(1).map((p) => p.replace(/~1/g, "/").replace(/~0/g, "~"))
+  const path = e.instancePath
+    .split("/")
+    .slice(1)
+    .map((p) => p.replace(/~1/g, "/").replace(/~0/g, "~"))
     .reduce((acc, p) => (/^\d+$/.test(p) ? `${acc}[${p}]` : acc === "" ? p : `${acc}.${p}`), "");
   if (e.keyword === "additionalProperties") {
     const field = String((e.params as { additionalProperty: string }).additionalProperty);
     return { path: path === "" ? field : `${path}.${field}`, message: `unknown field "${field}"` };
   }
-  if (e.keyword === "format" && (e.params as { format: string }).format === "quantity") return { path, message: "must be a quantity (e.g. 500m, 1Gi)" };
+  if (e.keyword === "format" && (e.params as { format: string }).format === "quantity")
+    return { path, message: "must be a quantity (e.g. 500m, 1Gi)" };
   if (e.keyword === "required") {
     const field = String((e.params as { missingProperty: string }).missingProperty);
     return { path: path === "" ? field : `${path}.${field}`, message: "required field is missing" };
   }
-  if (e.keyword === "enum") return { path, message: `must be one of ${JSON.stringify((e.params as { allowedValues: unknown[] }).allowedValues)}` };
+  if (e.keyword === "enum")
+    return { path, message: `must be one of ${JSON.stringify((e.params as { allowedValues: unknown[] }).allowedValues)}` };
   return { path, message: e.message ?? e.keyword };
 }
 
 /** Drops fields whose value is null: the API server treats them as unset. */
 function withoutNulls(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(withoutNulls);
-  if (isRecord(v)) return Object.fromEntries(Object.entries(v).filter(([, x]) => x !== null).map(([k, x]) => [k, withoutNulls(x)]));
+  if (isRecord(v))
+    return Object.fromEntries(
+      Object.entries(v)
+        .filter(([, x]) => x !== null)
+        .map(([k, x]) => [k, withoutNulls(x)]),
+    );
   return v;
 }
 
 function dedupe(errors: readonly SchemaError[]): SchemaError[] {
   const seen = new Set<string>();
   // A path with a specific error (format, unknown field) does not also need ajv's generic ones.
-  const specific = new Set(errors.filter((e) => !e.message.startsWith("must match") && !e.message.startsWith("must be number")).map((e) => e.path));
+  const specific = new Set(
+    errors.filter((e) => !e.message.startsWith("must match") && !e.message.startsWith("must be number")).map((e) => e.path),
+  );
   return errors.filter((e) => {
-    if ((e.message.startsWith("must match") || e.message === "must be number") && specific.has(e.path) && errors.some((x) => x.path === e.path && x !== e && !x.message.startsWith("must match") && x.message !== "must be number")) return false;
+    if (
+      (e.message.startsWith("must match") || e.message === "must be number") &&
+      specific.has(e.path) &&
+      errors.some((x) => x.path === e.path && x !== e && !x.message.startsWith("must match") && x.message !== "must be number")
+    )
+      return false;
     const key = `${e.path}\u0000${e.message}`;
     if (seen.has(key)) return false;
     seen.add(key);
@@ -142,7 +160,10 @@ export class OpenApiDocument {
   private readonly validators = new Map<string, ValidateFunction>();
   private readonly gvk = new Map<string, string>();
 
-  private constructor(private readonly definitions: Readonly<Record<string, unknown>>, readonly source: string) {
+  private constructor(
+    private readonly definitions: Readonly<Record<string, unknown>>,
+    readonly source: string,
+  ) {
     this.ajv = new Ajv({ allErrors: true, strict: false, validateFormats: true });
     this.ajv.addFormat("quantity", { type: "string", validate: (s: string) => QUANTITY.test(s) });
     const converted: Record<string, unknown> = {};
@@ -180,9 +201,11 @@ export class OpenApiDocument {
     if (tagged) return tagged;
     const first = group.split(".")[0];
     const candidates =
-      group === "" ? [`io.k8s.api.core.${version}.${kind}`]
-      : group.endsWith("openshift.io") ? [`com.github.openshift.api.${first}.${version}.${kind}`]
-      : [`io.k8s.api.${first}.${version}.${kind}`];
+      group === ""
+        ? [`io.k8s.api.core.${version}.${kind}`]
+        : group.endsWith("openshift.io")
+          ? [`com.github.openshift.api.${first}.${version}.${kind}`]
+          : [`io.k8s.api.${first}.${version}.${kind}`];
     return candidates.find((c) => this.has(c));
   }
 
@@ -246,7 +269,8 @@ function embeddedErrors(doc: OpenApiDocument, o: KubeObject): { errors: SchemaEr
   part(META, "metadata", o.metadata);
   const t = podTemplate(o);
   if (t && t.path !== "") part(POD_TEMPLATE, t.path, at(o, t.path));
-  if (o.kind === "StatefulSet") asArray(at(o, "spec.volumeClaimTemplates")).forEach((v, i) => part(PVC, `spec.volumeClaimTemplates[${i}]`, v));
+  if (o.kind === "StatefulSet")
+    asArray(at(o, "spec.volumeClaimTemplates")).forEach((v, i) => part(PVC, `spec.volumeClaimTemplates[${i}]`, v));
   return { errors, parts };
 }
 
@@ -258,9 +282,10 @@ export async function checkSchema(o: KubeObject, doc: OpenApiDocument | undefine
     return { coverage: "strict", errors: dedupe([...(modelErrors ?? []), ...doc.validate(definition, o)]) };
   }
   if (modelErrors === undefined) {
-    const note = isOpenShiftApi(o.apiVersion) && !doc
-      ? "OpenShift kind: no --openapi document"
-      : `no schema for ${o.apiVersion} ${o.kind}${doc ? ` in ${doc.source} or kubernetes-models` : " (no --openapi document)"}`;
+    const note =
+      isOpenShiftApi(o.apiVersion) && !doc
+        ? "OpenShift kind: no --openapi document"
+        : `no schema for ${o.apiVersion} ${o.kind}${doc ? ` in ${doc.source} or kubernetes-models` : " (no --openapi document)"}`;
     return { coverage: "skipped", errors: [], note };
   }
   if (!doc) return { coverage: "partial", errors: dedupe(modelErrors), note: "unknown fields not checked: no --openapi document" };

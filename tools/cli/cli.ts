@@ -153,7 +153,12 @@ export function usageLines(spec: CommandSpec): string[] {
 
 /** The full `--help` text. */
 export function helpText(spec: CommandSpec): string {
-  const width = Math.max(0, ...spec.args.map((a) => a.name.length + 2), ...Object.entries(spec.options).map(([n, o]) => optionLabel(n, o).length), 10);
+  const width = Math.max(
+    0,
+    ...spec.args.map((a) => a.name.length + 2),
+    ...Object.entries(spec.options).map(([n, o]) => optionLabel(n, o).length),
+    10,
+  );
   const row = (left: string, right: string) => `  ${left.padEnd(width)}  ${right}`;
   const lines = [...usageLines(spec), "", spec.description.trim(), ""];
   if (spec.args.length > 0) {
@@ -168,7 +173,9 @@ export function helpText(spec: CommandSpec): string {
   }
   lines.push(row("-h, --help", "print this help and exit"), "");
   lines.push("examples:", ...spec.examples.map((e) => `  ${e}`), "");
-  lines.push(`exit codes: 0 done, 1 problems found or failure, 2 usage or input error${spec.name === "diff" ? ", 3 changes (--exit-code)" : ""}`);
+  lines.push(
+    `exit codes: 0 done, 1 problems found or failure, 2 usage or input error${spec.name === "diff" ? ", 3 changes (--exit-code)" : ""}`,
+  );
   return `${lines.join("\n")}\n`;
 }
 
@@ -183,11 +190,15 @@ function closest(word: string, names: readonly string[]): string | undefined {
     const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
     for (let j = 1; j <= b.length; j++) d[0][j] = j;
     for (let i = 1; i <= a.length; i++) {
-      for (let j = 1; j <= b.length; j++) d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      for (let j = 1; j <= b.length; j++)
+        d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
     }
     return d[a.length][b.length];
   };
-  return names.map((n) => ({ n, d: dist(word, n) })).filter((x) => x.d <= 2).sort((x, y) => x.d - y.d)[0]?.n;
+  return names
+    .map((n) => ({ n, d: dist(word, n) }))
+    .filter((x) => x.d <= 2)
+    .sort((x, y) => x.d - y.d)[0]?.n;
 }
 
 /** parseArgs' message → one plain line (its own messages suggest `--` tricks a user does not need). */
@@ -214,12 +225,17 @@ export function parseCommandArgs(spec: CommandSpec, argv: readonly string[]): Pa
       allowPositionals: true,
       strict: true,
       // parseArgs rejects keys that are present but undefined, so only the ones given are copied.
-      options: Object.fromEntries(Object.entries(spec.options).map(([n, o]) => [n, {
-        type: o.type,
-        ...(o.multiple ? { multiple: true } : {}),
-        ...(o.short ? { short: o.short } : {}),
-        ...(o.default !== undefined ? { default: o.default } : {}),
-      }])) as Record<string, { type: "string" | "boolean" }>,
+      options: Object.fromEntries(
+        Object.entries(spec.options).map(([n, o]) => [
+          n,
+          {
+            type: o.type,
+            ...(o.multiple ? { multiple: true } : {}),
+            ...(o.short ? { short: o.short } : {}),
+            ...(o.default !== undefined ? { default: o.default } : {}),
+          },
+        ]),
+      ) as Record<string, { type: "string" | "boolean" }>,
     });
   } catch (e) {
     throw new UsageError(parseErrorLine(e as Error & { code?: string }, spec));
@@ -254,14 +270,21 @@ export function withoutMachinePaths(text: string, bases: readonly string[]): str
 export function describeError(e: unknown): { message: string; code: number; usage: boolean } {
   if (e instanceof UsageError) return { message: e.message, code: EXIT.usage, usage: true };
   // By name, not instanceof: importing config/ would load the Pulumi SDK before every `--help`.
-  if (e instanceof InputError || (e instanceof Error && e.name === "ConfigError")) return { message: e.message, code: EXIT.usage, usage: false };
+  if (e instanceof InputError || (e instanceof Error && e.name === "ConfigError"))
+    return { message: e.message, code: EXIT.usage, usage: false };
   const err = e as NodeJS.ErrnoException;
-  if (err && err.code === "ENOENT" && typeof err.path === "string") return { message: `${err.path}: no such file`, code: EXIT.usage, usage: false };
+  if (err && err.code === "ENOENT" && typeof err.path === "string")
+    return { message: `${err.path}: no such file`, code: EXIT.usage, usage: false };
   if (err && err.code === "EISDIR") return { message: `${err.path ?? "path"}: is a folder, not a file`, code: EXIT.usage, usage: false };
-  if (err instanceof Error && err.name === "YAMLParseError") return { message: `not valid YAML: ${err.message.split("\n")[0]}`, code: EXIT.usage, usage: false };
+  if (err instanceof Error && err.name === "YAMLParseError")
+    return { message: `not valid YAML: ${err.message.split("\n")[0]}`, code: EXIT.usage, usage: false };
   const message = err instanceof Error ? err.message : String(e);
   const stack = process.env.HCAP_INFRA_DEBUG && err instanceof Error && err.stack ? `\n${err.stack}` : "";
-  return { message: `${message}${stack}${stack ? "" : "\n(set HCAP_INFRA_DEBUG=1 to see where it failed)"}`, code: EXIT.problems, usage: false };
+  return {
+    message: `${message}${stack}${stack ? "" : "\n(set HCAP_INFRA_DEBUG=1 to see where it failed)"}`,
+    code: EXIT.problems,
+    usage: false,
+  };
 }
 
 export type CommandMain = (args: ParsedArgs, io: Io) => Promise<number | void>;
@@ -270,7 +293,12 @@ export type CommandMain = (args: ParsedArgs, io: Io) => Promise<number | void>;
  * Runs one command: help, parsing, the command's `main` (loaded only once the arguments are good, so
  * `--help` and usage errors never load the Pulumi runtime), and the error → exit code mapping.
  */
-export async function runCommand(spec: CommandSpec, load: () => Promise<{ main: CommandMain }>, argv: readonly string[], io: Io): Promise<number> {
+export async function runCommand(
+  spec: CommandSpec,
+  load: () => Promise<{ main: CommandMain }>,
+  argv: readonly string[],
+  io: Io,
+): Promise<number> {
   const bases = [process.env.INIT_CWD ?? "", process.cwd(), path.resolve(__dirname, "..", "..")];
   try {
     if (wantsHelp(argv)) {
@@ -282,7 +310,9 @@ export async function runCommand(spec: CommandSpec, load: () => Promise<{ main: 
     return (await main(args, io)) ?? EXIT.ok;
   } catch (e) {
     const d = describeError(e);
-    const tail = d.usage ? `\n${usageLines(spec).join("\n")}\nmore: ${invocation(spec)}${invocation(spec).endsWith("--") ? "" : " --"} --help` : "";
+    const tail = d.usage
+      ? `\n${usageLines(spec).join("\n")}\nmore: ${invocation(spec)}${invocation(spec).endsWith("--") ? "" : " --"} --help`
+      : "";
     io.err(`${withoutMachinePaths(`${spec.name}: ${d.message}`, bases)}${tail}\n`);
     return d.code;
   }

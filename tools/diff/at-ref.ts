@@ -36,7 +36,8 @@ function commitOf(cwd: string, ref: string): string | null {
  * HEAD.
  */
 export function resolveBase(repoDir: string, explicit?: string): GitBase {
-  if (!git(repoDir, ["rev-parse", "--git-dir"]).ok) throw new UsageError(`${repoDir} is not a git checkout: npm run diff compares git refs`);
+  if (!git(repoDir, ["rev-parse", "--git-dir"]).ok)
+    throw new UsageError(`${repoDir} is not a git checkout: npm run diff compares git refs`);
   if (explicit !== undefined) {
     if (explicit.startsWith("-")) throw new UsageError(`--base must be a git ref, got ${explicit}`);
     const sha = commitOf(repoDir, explicit);
@@ -166,8 +167,12 @@ function renderInWorktree(repoDir: string, projectDir: string, base: GitBase, st
       // One process for every stack: its output is one JSON snapshot per line, in the order asked.
       const run = runRender(dir, ["--snapshot", ...stacks], env);
       if (!run.ok) throw new Error(`${where}: render of ${stacks.join(", ")} failed:\n${run.err}`);
-      const snapshots = run.out.split("\n").filter((line) => line !== "").map((line) => parseSnapshot(line, where));
-      if (snapshots.map((s) => s.stack).join() !== stacks.join()) throw new Error(`${where}: the render did not print one snapshot per stack`);
+      const snapshots = run.out
+        .split("\n")
+        .filter((line) => line !== "")
+        .map((line) => parseSnapshot(line, where));
+      if (snapshots.map((s) => s.stack).join() !== stacks.join())
+        throw new Error(`${where}: the render did not print one snapshot per stack`);
       return snapshots;
     }
     return stacks.map((stack) => {

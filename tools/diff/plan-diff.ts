@@ -127,7 +127,10 @@ export function diffPlans(before: readonly PlanEntry[], after: readonly PlanEntr
       if (b[flag] !== a[flag]) out.push({ resource: label(b), message: `\`${flag}\` ${b[flag]} → ${a[flag]}` });
     }
     if (b.import !== a.import) {
-      out.push({ resource: label(b), message: `\`import\` ${b.import === null ? "none" : `\`${b.import}\``} → ${a.import === null ? "none" : `\`${a.import}\``}` });
+      out.push({
+        resource: label(b),
+        message: `\`import\` ${b.import === null ? "none" : `\`${b.import}\``} → ${a.import === null ? "none" : `\`${a.import}\``}`,
+      });
     }
     if (b.ignoreChanges.join(",") !== a.ignoreChanges.join(",")) {
       out.push({ resource: label(b), message: `\`ignoreChanges\` [${b.ignoreChanges.join(", ")}] → [${a.ignoreChanges.join(", ")}]` });
@@ -212,7 +215,15 @@ function fieldRow(f: FieldChange): string {
 }
 
 function yamlBlock(o: KubeObject): string[] {
-  return ["<details><summary>YAML</summary>", "", "```yaml", stringify(hideSecrets(o), { lineWidth: 0 }).trimEnd(), "```", "", "</details>"];
+  return [
+    "<details><summary>YAML</summary>",
+    "",
+    "```yaml",
+    stringify(hideSecrets(o), { lineWidth: 0 }).trimEnd(),
+    "```",
+    "",
+    "</details>",
+  ];
 }
 
 export interface ReportMeta {
@@ -247,9 +258,19 @@ function section(summary: string, lines: readonly string[], collapse: boolean): 
 
 /** The Markdown report of a diff. Never contains a secret value or digest. */
 export function toMarkdown(d: StackDiff, meta: ReportMeta): string {
-  const lines: string[] = [summaryLine(d, meta), "", `### Offline plan diff: \`${meta.stack}\` (${meta.namespace})`, "", `${meta.base} → ${meta.head}`, ""];
+  const lines: string[] = [
+    summaryLine(d, meta),
+    "",
+    `### Offline plan diff: \`${meta.stack}\` (${meta.namespace})`,
+    "",
+    `${meta.base} → ${meta.head}`,
+    "",
+  ];
   if (d.guardsComparable === false) {
-    lines.push("> Note: the base was rendered by code that does not record the provider's identity or the backup retention, so changes to those cannot be seen here.", "");
+    lines.push(
+      "> Note: the base was rendered by code that does not record the provider's identity or the backup retention, so changes to those cannot be seen here.",
+      "",
+    );
   }
   if (!hasChanges(d)) {
     lines.push("No changes.");
@@ -280,14 +301,28 @@ export function toMarkdown(d: StackDiff, meta: ReportMeta): string {
     const body: string[] = [];
     for (const c of d.changed) {
       const table = ["| path | before | after |", "|---|---|---|", ...c.fields.map(fieldRow), ""];
-      body.push(`##### \`${c.key}\``, "", ...section(`${plural(c.fields.length, "field")} changed`, table, c.fields.length > COLLAPSE.rows));
+      body.push(
+        `##### \`${c.key}\``,
+        "",
+        ...section(`${plural(c.fields.length, "field")} changed`, table, c.fields.length > COLLAPSE.rows),
+      );
     }
-    lines.push("#### Changed", "", ...section(
-      `${plural(d.changed.length, "object")} changed, ${plural(rows, "field")}`, body, d.changed.length > COLLAPSE.objects || rows > COLLAPSE.rows,
-    ));
+    lines.push(
+      "#### Changed",
+      "",
+      ...section(
+        `${plural(d.changed.length, "object")} changed, ${plural(rows, "field")}`,
+        body,
+        d.changed.length > COLLAPSE.objects || rows > COLLAPSE.rows,
+      ),
+    );
   }
   if (meta.graph) {
-    lines.push("#### Graph of the change", "", ...section("Mermaid diagram (green added, red removed, yellow changed)", ["```mermaid", meta.graph.trimEnd(), "```", ""], true));
+    lines.push(
+      "#### Graph of the change",
+      "",
+      ...section("Mermaid diagram (green added, red removed, yellow changed)", ["```mermaid", meta.graph.trimEnd(), "```", ""], true),
+    );
   }
   return `${lines.join("\n").trimEnd()}\n`;
 }

@@ -21,20 +21,24 @@ const RETENTION = ["daily", "weekly", "monthly"] as const;
  */
 function providerChanges(base: SnapshotGuards, head: SnapshotGuards, basePlan: readonly PlanEntry[]): SafetyChange[] {
   const what: string[] = [];
-  if (base.provider.urn !== head.provider.urn) what.push(`its name changes (\`${base.provider.namespace}\` → \`${head.provider.namespace}\`)`);
-  else if (base.provider.namespace !== head.provider.namespace) what.push(`its namespace changes (\`${base.provider.namespace}\` → \`${head.provider.namespace}\`)`);
+  if (base.provider.urn !== head.provider.urn)
+    what.push(`its name changes (\`${base.provider.namespace}\` → \`${head.provider.namespace}\`)`);
+  else if (base.provider.namespace !== head.provider.namespace)
+    what.push(`its namespace changes (\`${base.provider.namespace}\` → \`${head.provider.namespace}\`)`);
   if (base.provider.context !== head.provider.context) what.push("`kubeContext` changes");
   if (base.provider.kubeconfig !== head.provider.kubeconfig) what.push("`kubeconfig` changes");
   if (what.length === 0) return [];
   const managed = basePlan.filter((e) => e.type.startsWith("kubernetes:"));
   const protectedOnes = managed.filter((e) => e.protect).map((e) => `${e.type.split(":").pop()}/${e.name}`);
-  return [{
-    resource: `${PROVIDER_TYPE} ${base.provider.namespace}`,
-    message:
-      `the stack's provider gets a new identity (${what.join(", ")}): Pulumi treats all ${managed.length} Kubernetes resources ` +
-      `as replaced under the new provider — ${protectedOnes.length > 0 ? `${protectedOnes.length} protected (${protectedOnes.join(", ")}), so \`pulumi up\` stops on them` : "none protected, so unprotected data (the database, its volumes and Secret) is deleted or orphaned"}. ` +
-      "Point a new stack at the new cluster or namespace instead, or move state deliberately (README: CI/CD, `npm run diff`)",
-  }];
+  return [
+    {
+      resource: `${PROVIDER_TYPE} ${base.provider.namespace}`,
+      message:
+        `the stack's provider gets a new identity (${what.join(", ")}): Pulumi treats all ${managed.length} Kubernetes resources ` +
+        `as replaced under the new provider — ${protectedOnes.length > 0 ? `${protectedOnes.length} protected (${protectedOnes.join(", ")}), so \`pulumi up\` stops on them` : "none protected, so unprotected data (the database, its volumes and Secret) is deleted or orphaned"}. ` +
+        "Point a new stack at the new cluster or namespace instead, or move state deliberately (README: CI/CD, `npm run diff`)",
+    },
+  ];
 }
 
 /**
@@ -48,10 +52,12 @@ function retentionChanges(base: SnapshotGuards, head: SnapshotGuards): SafetyCha
   if (!before || !after) return [];
   const lowered = RETENTION.filter((k) => after[k] < before[k]).map((k) => `${k} ${before[k]} → ${after[k]}`);
   if (lowered.length === 0) return [];
-  return [{
-    resource: "backup retention",
-    message: `lowered (${lowered.join(", ")}): the next backup run deletes the backups beyond the new counts, for good`,
-  }];
+  return [
+    {
+      resource: "backup retention",
+      message: `lowered (${lowered.join(", ")}): the next backup run deletes the backups beyond the new counts, for good`,
+    },
+  ];
 }
 
 /** prod runs only what test ran: a prod promotion to another commit needs a recorded override. */
@@ -59,11 +65,14 @@ function promotionChanges(base: SnapshotGuards, head: SnapshotGuards): SafetyCha
   const before = base.promotions;
   const after = head.promotions;
   if (!before || !after || before.prod === after.prod || after.prod === "" || after.prod === after.test) return [];
-  return [{
-    resource: "hcap-infra:prodCommit",
-    message: `prod moves to ${after.prod}, which test does not run (testCommit is ${after.test || "not set"}): ` +
-      "allowed only as an emergency override with a recorded reason (npm run promote -- prod <sha> --override \"<reason>\")",
-  }];
+  return [
+    {
+      resource: "hcap-infra:prodCommit",
+      message:
+        `prod moves to ${after.prod}, which test does not run (testCommit is ${after.test || "not set"}): ` +
+        'allowed only as an emergency override with a recorded reason (npm run promote -- prod <sha> --override "<reason>")',
+    },
+  ];
 }
 
 /** Provider identity, retention and promotions, when both sides recorded them (older code may not). */
@@ -101,12 +110,16 @@ export function objectSafety(changed: readonly ObjectChange[], headPlan: readonl
     const applied = c.fields.filter((f) => !ignored.includes(f));
     const secrets = applied.filter((f) => f.kind === "secret");
     if (secrets.length > 0) {
-      out.push({ resource: c.key, message: `secret value changed (${paths(secrets)}): \`pulumi up\` writes the new value — a rotation; check every user of it is ready` });
+      out.push({
+        resource: c.key,
+        message: `secret value changed (${paths(secrets)}): \`pulumi up\` writes the new value — a rotation; check every user of it is ready`,
+      });
     }
     if (ignored.length > 0) {
       out.push({
         resource: c.key,
-        message: `${ignored.some((f) => f.kind === "secret") ? "secret values change" : "changes"} to ${paths(ignored)} are ignored by \`pulumi up\` ` +
+        message:
+          `${ignored.some((f) => f.kind === "secret") ? "secret values change" : "changes"} to ${paths(ignored)} are ignored by \`pulumi up\` ` +
           `(\`ignoreChanges\` ${ignoredPaths.join(", ")}): the live object keeps its values`,
       });
     }
@@ -138,19 +151,27 @@ function smaller(before: unknown, after: unknown): boolean {
  * leave first, a leader among them fails over), a new database image (a new Postgres major version
  * cannot start on the old data directory), and a database that is replaced by a new, empty one.
  */
-export function riskyChanges(changed: readonly ObjectChange[], removed: readonly KubeObject[], added: readonly KubeObject[]): SafetyChange[] {
+export function riskyChanges(
+  changed: readonly ObjectChange[],
+  removed: readonly KubeObject[],
+  added: readonly KubeObject[],
+): SafetyChange[] {
   const out: SafetyChange[] = [];
   for (const c of changed) {
     for (const f of c.fields) {
       if (f.kind !== "changed") continue;
       if (kindOf(c.key) === "PersistentVolumeClaim" && f.path === "spec.resources.requests.storage" && smaller(f.before, f.after)) {
-        out.push({ resource: c.key, message: `volume shrinks (${String(f.before)} → ${String(f.after)}): the API server refuses it (volumes only grow), so \`pulumi up\` fails; keep the size, or move to a new volume and copy the data` });
+        out.push({
+          resource: c.key,
+          message: `volume shrinks (${String(f.before)} → ${String(f.after)}): the API server refuses it (volumes only grow), so \`pulumi up\` fails; keep the size, or move to a new volume and copy the data`,
+        });
       }
       if (kindOf(c.key) !== "StatefulSet") continue;
       if (f.path === "spec.replicas" && typeof f.before === "number" && typeof f.after === "number" && f.after < f.before) {
         out.push({
           resource: c.key,
-          message: `fewer database members (${f.before} → ${f.after}): the highest ordinals stop first, and if one of them leads, Patroni fails over and ` +
+          message:
+            `fewer database members (${f.before} → ${f.after}): the highest ordinals stop first, and if one of them leads, Patroni fails over and ` +
             `asynchronously replicated commits can be lost; make ${nameOf(c.key)}-0 the leader first (patronictl -c patroni.yml switchover --candidate ${nameOf(c.key)}-0)`,
         });
       }
@@ -158,9 +179,10 @@ export function riskyChanges(changed: readonly ObjectChange[], removed: readonly
         const [from, to] = [majorVersion(f.before), majorVersion(f.after)];
         out.push({
           resource: c.key,
-          message: from !== undefined && to !== undefined && from !== to
-            ? `database image moves to another Postgres major version (${from} → ${to}): the members cannot start on the old data directory and crash-loop (the data is kept); a major upgrade needs pg_upgrade or a dump and restore`
-            : "database image changes: the members restart one at a time",
+          message:
+            from !== undefined && to !== undefined && from !== to
+              ? `database image moves to another Postgres major version (${from} → ${to}): the members cannot start on the old data directory and crash-loop (the data is kept); a major upgrade needs pg_upgrade or a dump and restore`
+              : "database image changes: the members restart one at a time",
         });
       }
     }
@@ -171,7 +193,8 @@ export function riskyChanges(changed: readonly ObjectChange[], removed: readonly
     for (const created of newDatabases) {
       out.push({
         resource: `StatefulSet/${old.metadata.namespace}/${old.metadata.name}`,
-        message: `the database moves to a new, empty StatefulSet ${created.metadata.name} (new volumes, new passwords); ${old.metadata.name} and its data stay in ` +
+        message:
+          `the database moves to a new, empty StatefulSet ${created.metadata.name} (new volumes, new passwords); ${old.metadata.name} and its data stay in ` +
           "the cluster, unmanaged, and the application no longer uses them. Keep the name, or restore a backup into the new database before the application switches",
       });
     }

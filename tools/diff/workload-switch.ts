@@ -33,7 +33,7 @@ export function workloadSwitches(before: readonly Named[], after: readonly Named
   for (const [name, to] of kindOf(after)) {
     const from = was.get(name);
     // A name with both kinds on one side is not a switch (never rendered by this program).
-    if (from !== undefined && from !== to && !(before.some((o) => o.kind === to && o.metadata.name === name))) {
+    if (from !== undefined && from !== to && !before.some((o) => o.kind === to && o.metadata.name === name)) {
       out.push({ name, from, to });
     }
   }

@@ -87,9 +87,16 @@ function fromWire(v: unknown): Captured {
 /** The subset of the generated Alias accessors read here. */
 interface AliasMessage {
   getUrn(): string;
-  getSpec(): {
-    getName(): string; getType(): string; getStack(): string; getProject(): string; getParenturn(): string; getNoparent(): boolean;
-  } | undefined;
+  getSpec():
+    | {
+        getName(): string;
+        getType(): string;
+        getStack(): string;
+        getProject(): string;
+        getParenturn(): string;
+        getNoparent(): boolean;
+      }
+    | undefined;
 }
 
 /** The subset of the generated RegisterResourceRequest accessors read here. */
@@ -158,11 +165,14 @@ export async function evaluateStack(stack: string, options: EvaluateOptions): Pr
 async function evaluate(stack: string, options: EvaluateOptions): Promise<StackEvaluation> {
   const files = readStackFiles(options.projectDir, stack);
   if (files.missingDeclared.length > 0) {
-    throw new ConfigError(stack, files.missingDeclared.map((key) => ({
-      file: files.stackFile,
-      key: `${PROJECT}:${key}`,
-      message: "is declared in Pulumi.yaml without a default, so Pulumi requires this stack to set it",
-    })));
+    throw new ConfigError(
+      stack,
+      files.missingDeclared.map((key) => ({
+        file: files.stackFile,
+        key: `${PROJECT}:${key}`,
+        message: "is declared in Pulumi.yaml without a default, so Pulumi requires this stack to set it",
+      })),
+    );
   }
   const values: Record<string, string> = { ...files.values };
   const secretKeys = new Set<string>(files.encryptedKeys);
@@ -201,7 +211,11 @@ async function evaluate(stack: string, options: EvaluateOptions): Promise<StackE
     const missing = e.issues.filter((i) => i.kind === "missing-secret");
     if (missing.length === 0) throw e;
     // Offline, unset secrets get placeholders: report only the problems a placeholder cannot fix.
-    if (missing.length !== e.issues.length) throw new ConfigError(e.stack, e.issues.filter((i) => i.kind !== "missing-secret"));
+    if (missing.length !== e.issues.length)
+      throw new ConfigError(
+        e.stack,
+        e.issues.filter((i) => i.kind !== "missing-secret"),
+      );
     for (const issue of missing) {
       const key = issue.key.slice(PROJECT.length + 1);
       values[key] = OFFLINE_SECRET;
@@ -235,7 +249,10 @@ async function evaluate(stack: string, options: EvaluateOptions): Promise<StackE
             ignoreChanges: [...ignore].sort(),
             import: req.getImportid() || undefined,
             dependsOn: [...req.getDependenciesList()].sort(),
-            aliases: req.getAliasesList().map((a) => aliasUrn(req, resp.getUrn(), a)).sort(),
+            aliases: req
+              .getAliasesList()
+              .map((a) => aliasUrn(req, resp.getUrn(), a))
+              .sort(),
           },
         });
       }

@@ -33,9 +33,23 @@ export interface PlanEntry {
 
 /** Install order, as a reviewer (and `oc apply`) expects it; unknown kinds go last, by name. */
 const KIND_ORDER = [
-  "NetworkPolicy", "ServiceAccount", "Role", "RoleBinding", "Secret", "ConfigMap", "PersistentVolumeClaim",
-  "ImageStream", "ImageStreamTag", "BuildConfig", "Service", "StatefulSet", "PodDisruptionBudget",
-  "DeploymentConfig", "Deployment", "CronJob", "Route",
+  "NetworkPolicy",
+  "ServiceAccount",
+  "Role",
+  "RoleBinding",
+  "Secret",
+  "ConfigMap",
+  "PersistentVolumeClaim",
+  "ImageStream",
+  "ImageStreamTag",
+  "BuildConfig",
+  "Service",
+  "StatefulSet",
+  "PodDisruptionBudget",
+  "DeploymentConfig",
+  "Deployment",
+  "CronJob",
+  "Route",
 ];
 
 function kindRank(kind: string): number {

@@ -87,7 +87,6 @@ export function keyFromEnv(env: NodeJS.ProcessEnv = process.env): Buffer {
   return Buffer.from(hex, "hex");
 }
 
-
 /** Parses a child's snapshot output; throws with `where` in the message if it is not one. */
 export function parseSnapshot(text: string, where: string): Snapshot {
   let data: unknown;

@@ -42,11 +42,13 @@ export function wrapList(label: string, items: readonly string[], width = WIDTH)
 
 /** `https://host/path` of each Route (http when it has no TLS), in the order rendered. */
 export function routeUrls(objects: readonly KubeObject[]): string[] {
-  return objects.filter((o) => o.kind === "Route").map((o) => {
-    const spec = (o.spec ?? {}) as { host?: string; path?: string; tls?: unknown };
-    if (!spec.host) return `${o.metadata.name}: host chosen by the router`;
-    return `${spec.tls ? "https" : "http"}://${spec.host}${spec.path ?? ""}`;
-  });
+  return objects
+    .filter((o) => o.kind === "Route")
+    .map((o) => {
+      const spec = (o.spec ?? {}) as { host?: string; path?: string; tls?: unknown };
+      if (!spec.host) return `${o.metadata.name}: host chosen by the router`;
+      return `${spec.tls ? "https" : "http"}://${spec.host}${spec.path ?? ""}`;
+    });
 }
 
 export function kindCounts(objects: readonly KubeObject[]): string[] {
@@ -56,16 +58,25 @@ export function kindCounts(objects: readonly KubeObject[]): string[] {
 }
 
 export function protectedResources(plan: readonly PlanEntry[]): string[] {
-  return plan.filter((e) => e.protect).map((e) => `${e.type.split(":").pop()}/${e.name}`).sort();
+  return plan
+    .filter((e) => e.protect)
+    .map((e) => `${e.type.split(":").pop()}/${e.name}`)
+    .sort();
 }
 
 export function stackSummary(s: StackSummaryInput): string[] {
   const lines = [`${s.stack.padEnd(6)} ${s.namespace}: ${s.objects.length} objects, ${s.plan.length} resources`];
   const urls = routeUrls(s.objects);
   if (urls.length > 0) lines.push(...wrapList("urls:", urls));
-  if (s.commit !== undefined) lines.push(`  commit:       ${s.commit || `none promoted yet, nothing runs (npm run promote -- ${s.stack} <sha>)`}`);
+  if (s.commit !== undefined)
+    lines.push(`  commit:       ${s.commit || `none promoted yet, nothing runs (npm run promote -- ${s.stack} <sha>)`}`);
   if (s.promotions) {
-    lines.push(...wrapList("promoted:", Object.entries(s.promotions).map(([env, c]) => `${env} ${c || "(none)"}`)));
+    lines.push(
+      ...wrapList(
+        "promoted:",
+        Object.entries(s.promotions).map(([env, c]) => `${env} ${c || "(none)"}`),
+      ),
+    );
   }
   lines.push(...wrapList("kinds:", kindCounts(s.objects)));
   const prot = protectedResources(s.plan);
@@ -84,6 +95,8 @@ export interface Totals {
 }
 
 export function totalLine(t: Totals, outDir: string): string {
-  return `total: ${t.stacks} stacks, ${t.objects} objects, ${t.resources} resources, ${t.protected} protected, ` +
-    `${t.placeholders} placeholder secrets; written to ${outDir}`;
+  return (
+    `total: ${t.stacks} stacks, ${t.objects} objects, ${t.resources} resources, ${t.protected} protected, ` +
+    `${t.placeholders} placeholder secrets; written to ${outDir}`
+  );
 }

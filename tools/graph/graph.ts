@@ -88,7 +88,10 @@ function labelsMatch(selector: unknown, labels: unknown, kind: string): boolean 
 
 /** Several references between two objects make one edge: `keys: a, b` for Secret/ConfigMap keys. */
 function edgeLabel(labels: ReadonlySet<string>): string {
-  const keys = [...labels].filter((l) => l.startsWith("key ")).map((l) => l.slice(4)).sort();
+  const keys = [...labels]
+    .filter((l) => l.startsWith("key "))
+    .map((l) => l.slice(4))
+    .sort();
   const other = [...labels].filter((l) => !l.startsWith("key ")).sort();
   return [...(keys.length > 0 ? [`${keys.length === 1 ? "key" : "keys"}: ${keys.join(", ")}`] : []), ...other].join("; ");
 }
@@ -150,7 +153,8 @@ export function stackGraph(objects: readonly KubeObject[], plan: readonly PlanEn
         const docker = str(at(t, "from", "kind")) === "DockerImage" ? str(at(t, "from", "name")) : undefined;
         if (from) addEdge(tag, from, "from");
         else if (docker) addEdge(tag, `Image/${docker}`, "from");
-        else if (!nodes.has(tag)) nodes.set(tag, { key: tag, kind: "ImageStreamTag", name: tag.slice("ImageStreamTag/".length), group: "" });
+        else if (!nodes.has(tag))
+          nodes.set(tag, { key: tag, kind: "ImageStreamTag", name: tag.slice("ImageStreamTag/".length), group: "" });
       }
     }
     if (o.kind === "ImageStreamTag") {
@@ -237,7 +241,10 @@ export function toMermaid(g: StackGraph, options: MermaidOptions = {}): string {
       "  classDef changed fill:#fff8c5,stroke:#9a6700",
     );
     for (const state of ["added", "removed", "changed"] as const) {
-      const ids = [...options.states].filter(([, s]) => s === state).map(([k]) => nodeId(k)).sort();
+      const ids = [...options.states]
+        .filter(([, s]) => s === state)
+        .map(([k]) => nodeId(k))
+        .sort();
       if (ids.length > 0) lines.push(`  class ${ids.join(",")} ${state}`);
     }
   }

@@ -41,7 +41,9 @@ export function namespaceDiagram(stacks: readonly Rendered[]): string {
 
   for (const s of stacks) {
     const ns = s.namespace;
-    const shown = s.objects.filter((o) => SHOWN.includes(o.kind)).sort((a, b) => `${a.kind}/${a.metadata.name}`.localeCompare(`${b.kind}/${b.metadata.name}`));
+    const shown = s.objects
+      .filter((o) => SHOWN.includes(o.kind))
+      .sort((a, b) => `${a.kind}/${a.metadata.name}`.localeCompare(`${b.kind}/${b.metadata.name}`));
     lines.push(`  subgraph ${id(ns, "ns")}["${ns}"]`);
     for (const o of shown) {
       const shape = o.kind === "StatefulSet" || o.kind === "PersistentVolumeClaim" ? [`[("`, `")]`] : [`["`, `"]`];
@@ -74,7 +76,8 @@ export function namespaceDiagram(stacks: readonly Rendered[]): string {
     // Images pulled by reference from the internal registry (Patroni, backup) come from tools too.
     for (const o of shown) {
       const t = podTemplateObject(o);
-      const containers = t && typeof t.spec === "object" && t.spec !== null ? (t.spec as { containers?: { image?: string }[] }).containers ?? [] : [];
+      const containers =
+        t && typeof t.spec === "object" && t.spec !== null ? ((t.spec as { containers?: { image?: string }[] }).containers ?? []) : [];
       for (const c of containers) {
         const ref = c.image ? internalImage(c.image) : undefined;
         const target = ref && id(ref[0], `ImageStream/${ref[1]}`);
@@ -89,7 +92,12 @@ type Trigger = Record<string, unknown> | null;
 
 /** One line per event that starts a workflow: "push to main", "weekdays 06:17 UTC", … */
 function eventLabels(on: unknown): string[] {
-  const events: Record<string, Trigger> = typeof on === "string" ? { [on]: null } : Array.isArray(on) ? Object.fromEntries(on.map((e: string) => [e, null])) : (on as Record<string, Trigger>);
+  const events: Record<string, Trigger> =
+    typeof on === "string"
+      ? { [on]: null }
+      : Array.isArray(on)
+        ? Object.fromEntries(on.map((e: string) => [e, null]))
+        : (on as Record<string, Trigger>);
   return Object.entries(events).map(([event, spec]) => {
     const list = (k: string) => (Array.isArray(spec?.[k]) ? (spec?.[k] as string[]).join(", ") : "");
     switch (event) {
@@ -114,7 +122,10 @@ export function workflowDiagram(workflowDir: string): string {
   const lines = ["flowchart LR"];
   const events = new Map<string, string>();
   const edges: string[] = [];
-  for (const file of fs.readdirSync(workflowDir).filter((f) => /\.ya?ml$/.test(f)).sort()) {
+  for (const file of fs
+    .readdirSync(workflowDir)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .sort()) {
     const doc = parseYaml(fs.readFileSync(path.join(workflowDir, file), "utf8")) as { name?: string; on?: unknown };
     const wf = id("wf", file);
     lines.push(`  ${wf}["${file}<br/>${doc.name ?? ""}"]`);

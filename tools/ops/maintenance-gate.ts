@@ -23,7 +23,6 @@ export interface GateDecision {
   readonly message: string;
 }
 
-
 export function maintenanceGate(input: GateInput): GateDecision {
   const { stack, namespace, declared, live } = input;
   if (live === "restore" && declared !== "restore") {
@@ -37,11 +36,13 @@ export function maintenanceGate(input: GateInput): GateDecision {
     };
   }
   if (declared === "restore") {
-    return { proceed: true, message: `${namespace}: the config declares maintenance: restore; applying it keeps (or starts) restore maintenance.` };
+    return {
+      proceed: true,
+      message: `${namespace}: the config declares maintenance: restore; applying it keeps (or starts) restore maintenance.`,
+    };
   }
   return { proceed: true, message: `${namespace}: not in maintenance.` };
 }
-
 
 /**
  * The mode the live dump names: `oc get configmaps -l hcap-infra/maintenance -o json` (a List) or

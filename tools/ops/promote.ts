@@ -45,7 +45,9 @@ export function parsePromotionArgs(env: string, commit: string): { env: EnvName;
     throw new UsageError(`unknown environment ${JSON.stringify(env)}: must be one of ${ENVIRONMENTS.join(", ")}`);
   }
   if (!GIT_SHA.test(commit)) {
-    throw new UsageError(`${JSON.stringify(commit)} is not a commit: a commit SHA is 7 to 40 lower-case hex digits (the image tag CI wrote, e.g. 2a5b7fa)`);
+    throw new UsageError(
+      `${JSON.stringify(commit)} is not a commit: a commit SHA is 7 to 40 lower-case hex digits (the image tag CI wrote, e.g. 2a5b7fa)`,
+    );
   }
   return { env, commit: commit.slice(0, IMAGE_TAG_SHA_LENGTH) };
 }
@@ -54,9 +56,11 @@ export function parsePromotionArgs(env: string, commit: string): { env: EnvName;
 export function promote(stackFileText: string, envArg: string, commitArg: string, options: PromoteOptions = {}): Promotion {
   const { env, commit } = parsePromotionArgs(envArg, commitArg);
   const override = options.override?.trim();
-  if (options.override !== undefined && !override) throw new UsageError("--override needs a reason, e.g. --override \"hotfix for the login outage, INC-123\"");
+  if (options.override !== undefined && !override)
+    throw new UsageError('--override needs a reason, e.g. --override "hotfix for the login outage, INC-123"');
   const doc = parseDocument(stackFileText);
-  if (doc.errors.length > 0) throw new InputError(`${stackFileName(PROMOTION_STACK)}: not valid YAML: ${doc.errors[0].message.split("\n")[0]}`);
+  if (doc.errors.length > 0)
+    throw new InputError(`${stackFileName(PROMOTION_STACK)}: not valid YAML: ${doc.errors[0].message.split("\n")[0]}`);
   if (doc.contents !== null && !isMap(doc.contents)) throw new InputError(`${stackFileName(PROMOTION_STACK)}: must be a YAML mapping`);
   const key = promotionKey(env);
   let config = doc.get("config", true);

@@ -53,14 +53,18 @@ export const BACKUP_FILE_PLACEHOLDER = "<backup-file>";
 /** A backup file name or path as `backup.sh -l` prints them: safe to paste into a shell command. */
 export function checkBackupFile(file: string): string {
   if (!/^\/?[A-Za-z0-9_][A-Za-z0-9._/-]*$/.test(file) || file.includes("..")) {
-    throw new UsageError(`backup file ${JSON.stringify(file)} is not a backup file name such as /backups/daily/2026-01-31/hcap-patroni-hcap_2026-01-31_02-00-00.sql.gz (letters, digits, . _ - / only)`);
+    throw new UsageError(
+      `backup file ${JSON.stringify(file)} is not a backup file name such as /backups/daily/2026-01-31/hcap-patroni-hcap_2026-01-31_02-00-00.sql.gz (letters, digits, . _ - / only)`,
+    );
   }
   return file;
 }
 
 /** `a=b,c=d`, as `oc -l` takes a selector. */
 function selector(labels: Readonly<Record<string, string>>): string {
-  return Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(",");
+  return Object.entries(labels)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(",");
 }
 
 /** Where the restore tool keeps the role-free copy (its own /tmp, gone when the pod stops). */
@@ -99,18 +103,17 @@ export function restorePlan(input: RestorePlanInput): RestoreStep[] {
       check: `${patroniPod} is Leader (skip the switchover if it already is)`,
     },
     {
-      title: `Put ${stack} in restore maintenance (server to 0, Patroni to 1, backups suspended, restore tool up; ` +
+      title:
+        `Put ${stack} in restore maintenance (server to 0, Patroni to 1, backups suspended, restore tool up; ` +
         `ConfigMap ${names.maintenanceMarker} makes the pipelines skip ${stack} until maintenance ends)`,
       commands: [`pulumi config set ${key} restore -s ${stack}`, `pulumi up -s ${stack}`, `${oc} get configmap ${names.maintenanceMarker}`],
-      check: `the ConfigMap ${names.maintenanceMarker} exists: from now on deploy.yml and drift.yml refuse to touch ${stack} ` +
+      check:
+        `the ConfigMap ${names.maintenanceMarker} exists: from now on deploy.yml and drift.yml refuse to touch ${stack} ` +
         "(npm run maintenance-gate), whether or not this setting is committed",
     },
     {
       title: "Check that nothing else uses the database and no backup job is running",
-      commands: [
-        `${oc} get pods -l ${selector(names.server.selector)}`,
-        `${oc} get cronjobs,jobs -l ${selector(names.backup.selector)}`,
-      ],
+      commands: [`${oc} get pods -l ${selector(names.server.selector)}`, `${oc} get cronjobs,jobs -l ${selector(names.backup.selector)}`],
       check: "no server pods; the CronJobs show SUSPEND True; no job is still active",
     },
     {
@@ -120,14 +123,14 @@ export function restorePlan(input: RestorePlanInput): RestoreStep[] {
     },
     {
       title: "Wait for the restore tool and take a fresh backup of the current state",
-      commands: [
-        `${oc} rollout status ${tool} --timeout=10m`,
-        `${oc} exec ${tool} -- /bin/bash /backup.sh -1`,
-      ],
-      check: "the output ends with \"Single backup run complete\"",
+      commands: [`${oc} rollout status ${tool} --timeout=10m`, `${oc} exec ${tool} -- /bin/bash /backup.sh -1`],
+      check: 'the output ends with "Single backup run complete"',
     },
     {
-      title: input.backupFile === undefined ? `List the backups and choose the file to restore (${BACKUP_FILE_PLACEHOLDER} below)` : "List the backups and check the file to restore is there",
+      title:
+        input.backupFile === undefined
+          ? `List the backups and choose the file to restore (${BACKUP_FILE_PLACEHOLDER} below)`
+          : "List the backups and check the file to restore is there",
       commands: [`${oc} exec ${tool} -- /bin/bash /backup.sh -l`],
     },
     {
@@ -139,16 +142,19 @@ export function restorePlan(input: RestorePlanInput): RestoreStep[] {
     },
     {
       title: `Restore ${databaseSpec} from that copy (drops and recreates the database; asks for a key press to confirm)`,
-      commands: [`${oc} exec -it ${tool} -- /bin/bash -c 'BACKUP_DIR=${RESTORE_COPY_DIR}/ ./backup.sh -r ${databaseSpec} -f ${copy} -a "$${RESTORE_PASSWORD_ENV}"'`],
-      check: "the output ends with the restored tables (psql \\d) and no \"Restore failed\"",
+      commands: [
+        `${oc} exec -it ${tool} -- /bin/bash -c 'BACKUP_DIR=${RESTORE_COPY_DIR}/ ./backup.sh -r ${databaseSpec} -f ${copy} -a "$${RESTORE_PASSWORD_ENV}"'`,
+      ],
+      check: 'the output ends with the restored tables (psql \\d) and no "Restore failed"',
     },
     {
       title: "Check the data is there: rows of every table in the backup against the database",
       commands: [`${oc} exec ${tool} -- /bin/bash ${script(BACKUP_CONFIG_KEYS.restoreCheck)} ${copy} ${db.host} ${db.port} ${db.database}`],
-      check: "\"Restored data matches the backup: <n> tables, <m> rows.\" (exit 1 and a diff otherwise: stay in maintenance and investigate)",
+      check: '"Restored data matches the backup: <n> tables, <m> rows." (exit 1 and a diff otherwise: stay in maintenance and investigate)',
     },
     {
-      title: `Leave maintenance: everything back to its configured size, backups resumed, restore tool stopped, ` +
+      title:
+        `Leave maintenance: everything back to its configured size, backups resumed, restore tool stopped, ` +
         `${names.maintenanceMarker} removed (the pipelines apply ${stack} again)`,
       commands: [`pulumi config rm ${key} -s ${stack}`, `pulumi up -s ${stack}`],
       check: `${oc} get configmap ${names.maintenanceMarker} answers NotFound; if ${key} was committed, merge its removal too`,

@@ -39,7 +39,8 @@ export const main: CommandMain = async (args, io) => {
   // Colour (on a terminal only): errors red, the summary red or green.
   const lines = formatReport(stack, report).trimEnd().split("\n");
   const coloured = lines.map((l, i) =>
-    /^ {2}ERROR |^Errors \(/.test(l) ? io.style.red(l) : i === lines.length - 1 ? (code === 0 ? io.style.green(l) : io.style.red(l)) : l);
+    /^ {2}ERROR |^Errors \(/.test(l) ? io.style.red(l) : i === lines.length - 1 ? (code === 0 ? io.style.green(l) : io.style.red(l)) : l,
+  );
   io.out(`${coloured.join("\n")}\n`);
   return code;
 };

@@ -4,5 +4,9 @@ import { requiredBackupTags } from "../../ops/backup-tags";
 import { PROJECT_DIR } from "../project";
 
 export const main: CommandMain = async (_args, io) => {
-  io.out(requiredBackupTags(PROJECT_DIR).map((t) => `${t}\n`).join(""));
+  io.out(
+    requiredBackupTags(PROJECT_DIR)
+      .map((t) => `${t}\n`)
+      .join(""),
+  );
 };

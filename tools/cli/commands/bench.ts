@@ -16,7 +16,8 @@ import { PROJECT_DIR } from "../project";
 
 /** `--runs` (pairs per comparison) as a whole number in 1..50. */
 export function parseRuns(text: string): number {
-  if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > 50) throw new UsageError(`--runs must be a whole number from 1 to 50, got "${text}"`);
+  if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > 50)
+    throw new UsageError(`--runs must be a whole number from 1 to 50, got "${text}"`);
   return Number(text);
 }
 
@@ -34,7 +35,10 @@ export function progressLine(done: number, total: number, elapsedMs: number, lab
 class Progress {
   private done = 0;
   private readonly started = Date.now();
-  constructor(private readonly io: Io, private readonly total: number) {}
+  constructor(
+    private readonly io: Io,
+    private readonly total: number,
+  ) {}
   next(label: string): void {
     const line = progressLine(this.done++, this.total, Date.now() - this.started, label);
     // On a terminal one line is redrawn; in a log, one line per run.
@@ -168,14 +172,26 @@ export const main: CommandMain = async (args, io) => {
     { name: "render/floor", a: npm("npm run render -- prod", "run", "--silent", "render", "--", "prod"), b: FLOOR, target: "≤ 1.2×" },
     {
       name: "render without npm/floor",
-      a: { label: "node launch/run.cjs scripts/render.ts prod (what the npm script runs)", cmd: process.execPath, args: [path.join(launch, "run.cjs"), "scripts/render.ts", "prod"] },
+      a: {
+        label: "node launch/run.cjs scripts/render.ts prod (what the npm script runs)",
+        cmd: process.execPath,
+        args: [path.join(launch, "run.cjs"), "scripts/render.ts", "prod"],
+      },
       b: FLOOR,
     },
     { name: "start/floor", a: npm("npm start (all four stacks)", "start", "--silent"), b: FLOOR, target: "≤ 1.5×" },
     {
       name: "load/tsx-load",
-      a: { label: "program load, compiled + deferral (what Pulumi.yaml runs)", cmd: process.execPath, args: ["--require", path.join(launch, "defer-closure.cjs"), "-e", loadCompiled] },
-      b: { label: "program load with tsx (node --import tsx, before)", cmd: process.execPath, args: ["--import", "tsx", "-e", 'require("./stack.ts")'] },
+      a: {
+        label: "program load, compiled + deferral (what Pulumi.yaml runs)",
+        cmd: process.execPath,
+        args: ["--require", path.join(launch, "defer-closure.cjs"), "-e", loadCompiled],
+      },
+      b: {
+        label: "program load with tsx (node --import tsx, before)",
+        cmd: process.execPath,
+        args: ["--import", "tsx", "-e", 'require("./stack.ts")'],
+      },
       target: "≤ 0.6×",
     },
     {
@@ -199,12 +215,15 @@ export const main: CommandMain = async (args, io) => {
     runner.dispose();
   }
   ensureCompiled(PROJECT_DIR);
-  const pkg = (name: string) => (JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "node_modules", name, "package.json"), "utf8")) as { version: string }).version;
-  io.out([
-    `npm run bench: ${pairs} pairs per comparison, medians of pair ratios; ${os.cpus().length} cores, load average ${loadBefore} → ${os.loadavg()[0].toFixed(1)}`,
-    `node ${process.versions.node}, @pulumi/pulumi ${pkg("@pulumi/pulumi")}, @pulumi/kubernetes ${pkg("@pulumi/kubernetes")}, esbuild ${pkg("esbuild")}, tsx ${pkg("tsx")}`,
-    "",
-    out.join("\n\n"),
-    "",
-  ].join("\n"));
+  const pkg = (name: string) =>
+    (JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "node_modules", name, "package.json"), "utf8")) as { version: string }).version;
+  io.out(
+    [
+      `npm run bench: ${pairs} pairs per comparison, medians of pair ratios; ${os.cpus().length} cores, load average ${loadBefore} → ${os.loadavg()[0].toFixed(1)}`,
+      `node ${process.versions.node}, @pulumi/pulumi ${pkg("@pulumi/pulumi")}, @pulumi/kubernetes ${pkg("@pulumi/kubernetes")}, esbuild ${pkg("esbuild")}, tsx ${pkg("tsx")}`,
+      "",
+      out.join("\n\n"),
+      "",
+    ].join("\n"),
+  );
 };

@@ -16,8 +16,9 @@ function fromCaller(file: string): string {
 }
 
 export const main: CommandMain = async (args, io) => {
-  const format = flagOpt(args, "json") ? "json" : stringOpt(args, "format") ?? "text";
-  if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(", ")}, got "${format}"`);
+  const format = flagOpt(args, "json") ? "json" : (stringOpt(args, "format") ?? "text");
+  if (!(FORMATS as readonly string[]).includes(format))
+    throw new UsageError(`--format must be one of ${FORMATS.join(", ")}, got "${format}"`);
   let openapi: OpenApiDocument | undefined;
   const openapiFile = stringOpt(args, "openapi");
   if (openapiFile !== undefined) {
@@ -45,7 +46,11 @@ export const main: CommandMain = async (args, io) => {
   const report = await runCheck(sources, { openapi });
   if (format === "json") io.out(formatJson(report));
   else if (format === "github") {
-    io.out(formatGithub(report, (source) => (isStackName(source) ? stackFileName(source) : path.relative(process.env.INIT_CWD ?? process.cwd(), fromCaller(source)))));
+    io.out(
+      formatGithub(report, (source) =>
+        isStackName(source) ? stackFileName(source) : path.relative(process.env.INIT_CWD ?? process.cwd(), fromCaller(source)),
+      ),
+    );
   } else io.out(formatText(report, { ...io.style, verbose: flagOpt(args, "verbose") }));
   return report.errors > 0 ? EXIT.problems : EXIT.ok;
 };

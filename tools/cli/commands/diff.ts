@@ -33,13 +33,14 @@ export const main: CommandMain = async (args, io) => {
     // Graph keys are `Kind/name` (one namespace per stack); diff keys are `Kind/namespace/name`.
     const changedKeys = new Set(diff.changed.map((c) => c.key.replace(/^([^/]+)\/[^/]+\//, "$1/")));
     const graph = graphChange(stackGraph(before.objects, before.plan), stackGraph(after.objects, after.plan), changedKeys);
-    const report = toMarkdown(diff, {
-      stack,
-      namespace: after.namespace,
-      base: `base \`${base.ref}\` (${base.short})`,
-      head: "working tree",
-      graph,
-    }) + switchesMarkdown(workloadSwitches(before.objects, after.objects));
+    const report =
+      toMarkdown(diff, {
+        stack,
+        namespace: after.namespace,
+        base: `base \`${base.ref}\` (${base.short})`,
+        head: "working tree",
+        graph,
+      }) + switchesMarkdown(workloadSwitches(before.objects, after.objects));
     io.out(i > 0 ? `\n${report}` : report);
     if (outDir) fs.writeFileSync(path.join(outDir, `${stack}.md`), report);
     changed ||= hasChanges(diff);

@@ -16,15 +16,17 @@ export const main: CommandMain = async (args, io) => {
     return;
   }
   fs.writeFileSync(file, result.text);
-  io.out([
-    `${result.key}: ${result.previous || "(none)"} -> ${result.commit} in ${path.basename(file)}`,
-    ...(result.override ? [`OVERRIDE: prod promoted to a commit test does not run. Reason: ${result.override}`] : []),
-    "",
-    "Review the change, then apply it (tools moves the environment's tags; the environment's up rolls",
-    "its Deployments to the commit and waits for them):",
-    `  pulumi preview -s ${PROMOTION_STACK} --diff`,
-    `  pulumi up -s ${PROMOTION_STACK}`,
-    `  pulumi up -s ${result.env}`,
-    "",
-  ].join("\n"));
+  io.out(
+    [
+      `${result.key}: ${result.previous || "(none)"} -> ${result.commit} in ${path.basename(file)}`,
+      ...(result.override ? [`OVERRIDE: prod promoted to a commit test does not run. Reason: ${result.override}`] : []),
+      "",
+      "Review the change, then apply it (tools moves the environment's tags; the environment's up rolls",
+      "its Deployments to the commit and waits for them):",
+      `  pulumi preview -s ${PROMOTION_STACK} --diff`,
+      `  pulumi up -s ${PROMOTION_STACK}`,
+      `  pulumi up -s ${result.env}`,
+      "",
+    ].join("\n"),
+  );
 };

@@ -18,8 +18,11 @@ export const main: CommandMain = async (args, io) => {
     const ev = await evaluateStack(stack, { projectDir: PROJECT_DIR });
     const text = key
       ? `${JSON.stringify(snapshotOf(ev, key))}\n`
-      : flagOpt(args, "outputs") ? `${JSON.stringify(ev.outputs, null, 2)}\n`
-      : flagOpt(args, "plan") ? `${JSON.stringify(plan(ev), null, 2)}\n` : toYaml(kubernetesObjects(ev));
+      : flagOpt(args, "outputs")
+        ? `${JSON.stringify(ev.outputs, null, 2)}\n`
+        : flagOpt(args, "plan")
+          ? `${JSON.stringify(plan(ev), null, 2)}\n`
+          : toYaml(kubernetesObjects(ev));
     io.out(text);
     if (ev.placeholderSecrets.length > 0) {
       io.err(`note: offline placeholders for unset secrets: ${ev.placeholderSecrets.join(", ")}\n`);

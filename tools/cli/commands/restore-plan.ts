@@ -17,7 +17,8 @@ export const main: CommandMain = async (args, io) => {
   const names = stackNames(ev.config.appName);
   const configMap = kubernetesObjects(ev).find((o) => o.kind === "ConfigMap" && o.metadata.name === names.backup.config);
   const conf = (configMap?.data as Record<string, unknown> | undefined)?.[BACKUP_CONFIG_KEYS.conf];
-  if (typeof conf !== "string") throw new Error(`stack ${stack} renders no ConfigMap ${names.backup.config} with ${BACKUP_CONFIG_KEYS.conf}`);
+  if (typeof conf !== "string")
+    throw new Error(`stack ${stack} renders no ConfigMap ${names.backup.config} with ${BACKUP_CONFIG_KEYS.conf}`);
   const databaseSpec = conf.split("\n")[0];
 
   const now = new Date();

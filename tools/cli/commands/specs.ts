@@ -47,7 +47,11 @@ Exits 1 when there is an error.`,
   args: [{ name: "stack", description: "only report these stacks (default: all)", optional: true, repeat: true, choices: STACKS }],
   options: {
     files: { type: "boolean", description: "the arguments are YAML files, not stacks" },
-    openapi: { type: "string", value: "<openapi.json>", description: "also validate against this OpenAPI document (oc get --raw /openapi/v2)" },
+    openapi: {
+      type: "string",
+      value: "<openapi.json>",
+      description: "also validate against this OpenAPI document (oc get --raw /openapi/v2)",
+    },
     format: { type: "string", value: "<text|json|github>", description: "text, json, or github (workflow annotations)", default: "text" },
     json: { type: "boolean", description: "same as --format json" },
     verbose: { type: "boolean", short: "v", description: "list each object the schema check skipped" },
@@ -100,7 +104,10 @@ from a backup, with the names taken from the stack's render.`,
     { name: "backup-file", description: "path of the backup in the backup volume (default: the latest)", optional: true },
   ],
   options: {},
-  examples: ["npm run restore-plan -- prod", "npm run restore-plan -- test /backups/daily/2026-01-31/hcap-patroni-hcap_2026-01-31_02-00-00.sql.gz"],
+  examples: [
+    "npm run restore-plan -- prod",
+    "npm run restore-plan -- test /backups/daily/2026-01-31/hcap-patroni-hcap_2026-01-31_02-00-00.sql.gz",
+  ],
 };
 
 export const adoptCheck: CommandSpec = {
@@ -174,7 +181,18 @@ export const help: CommandSpec = {
 
 /** Every command, in the order `npm run help` lists them. */
 export const COMMANDS: readonly CommandSpec[] = [
-  start, render, check, diff, graph, promote, restorePlan, adoptCheck, maintenanceGate, backupTags, bench, help,
+  start,
+  render,
+  check,
+  diff,
+  graph,
+  promote,
+  restorePlan,
+  adoptCheck,
+  maintenanceGate,
+  backupTags,
+  bench,
+  help,
 ];
 
 /** `npm run help`: every command and its one line. */

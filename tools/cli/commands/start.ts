@@ -39,7 +39,11 @@ export const main: CommandMain = async (_args, io) => {
     files.set(path.basename(yamlFile), toYaml(objects));
     files.set(path.basename(planFile), `${JSON.stringify(entries, null, 2)}\n`);
     const lines = stackSummary({
-      stack, namespace: ev.config.namespace, objects, plan: entries, placeholderSecrets: ev.placeholderSecrets,
+      stack,
+      namespace: ev.config.namespace,
+      objects,
+      plan: entries,
+      placeholderSecrets: ev.placeholderSecrets,
       commit: isEnvName(stack) ? commits[stack] : undefined,
       promotions: stack === "tools" ? commits : undefined,
       wrote: [shown(yamlFile), shown(planFile)],
