@@ -13,7 +13,8 @@ import { LIVE_DIR, LIVE_FILES, liveEnvironment } from "./fixtures/api-server";
 import { projectWith, render } from "./harness";
 import { declaredDev, type DeclaredOptions } from "./fixtures/declared";
 import { FAKE, type Obj } from "./fixtures/oc-process";
-import { runScript } from "./cli-harness";
+import * as specs from "../tools/cli/commands/specs";
+import { runInProcess, runScript } from "./cli-harness";
 
 const SWITCHES = { secretMutable: true, configMapMutable: false };
 
@@ -362,7 +363,7 @@ function runCli(args: string[], env: Record<string, string> = {}): { status: num
 
 /**
  * What `npm run adopt-check -- <stack> --live <file>` computes and prints (tools/cli/commands/adopt-check.ts),
- * in process over the memoised render; the two spawned cases above and below cover the command itself.
+ * in process over the memoised render; one spawned case below covers the command itself.
  */
 async function adoptCheck(stack: string, liveFile: string, projectDir?: string): Promise<{ status: number; stdout: string }> {
   const { ev } = await render(stack, { projectDir });
@@ -498,14 +499,15 @@ describe("npm run adopt-check against the template-made namespaces", () => {
     expect(stdout).toContain("the live dump is from namespace f047a2-dev, but this stack writes only to f047a2-prod");
   });
 
-  it("usage errors exit 2 with nothing on stdout", () => {
-    const missing = runCli(["dev"]);
-    expect(missing.status).toBe(2);
+  it("usage errors exit 2 with nothing on stdout", async () => {
+    const inProcess = (args: string[]) => runInProcess(specs.adoptCheck, () => import("../tools/cli/commands/adopt-check"), args);
+    const missing = await inProcess(["dev"]);
+    expect(missing.code).toBe(2);
     expect(missing.stdout).toBe("");
     expect(missing.stderr).toContain("adopt-check: missing --live <file.yaml>");
     expect(missing.stderr).toContain("usage: npm run adopt-check -- <dev|test|prod|tools> [--live <file.yaml>]");
-    const noFile = runCli(["dev", "--live", "nope.yaml"]);
-    expect(noFile.status).toBe(2);
+    const noFile = await inProcess(["dev", "--live", "nope.yaml"]);
+    expect(noFile.code).toBe(2);
     expect(noFile.stderr).toContain("nope.yaml: no such file");
   });
 });

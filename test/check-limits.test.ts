@@ -13,7 +13,8 @@ import type { KubeObject } from "../tools/kube/object";
 import { PLATFORM_POLICIES } from "../tools/check/policies";
 import { RULES, runCheck, type CheckReport, type CheckSource } from "../tools/check/run";
 import { render } from "./harness";
-import { runScript } from "./cli-harness";
+import * as specs from "../tools/cli/commands/specs";
+import { runInProcess } from "./cli-harness";
 
 const NEW_RULES = [
   "router-admission",
@@ -279,7 +280,7 @@ describe("the same rules in the CrossGuard pack", () => {
 });
 
 describe("npm run check -- --files over a broken render", () => {
-  it("reports each fault with its rule id, object and field, and exits 1", () => {
+  it("reports each fault with its rule id, object and field, and exits 1", async () => {
     const objects = broken("prod", (os) => {
       get(os, "CronJob", "hcap-backup").spec.timeZone = "america/vancouver";
       get(os, "Deployment", "hcap-server").spec.replicas = 3_000_000_000;
@@ -288,8 +289,8 @@ describe("npm run check -- --files over a broken render", () => {
     });
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "hcap-check-")), "f047a2-prod.yaml");
     fs.writeFileSync(file, objects.map((o) => stringify(o)).join("---\n"));
-    const r = runScript("check", ["--files", file]);
-    expect(r.status).toBe(1);
+    const r = await runInProcess(specs.check, () => import("../tools/cli/commands/check"), ["--files", file]);
+    expect(r.code).toBe(1);
     // Each finding: "  error   <Kind/name> [<rule>] <message>" and, on the next line, "          at <field>".
     const summary = [...r.stdout.matchAll(/^ {2}error +(\S+) \[([a-z0-9-]+)\] .*\n +at (\S+)$/gm)].map((m) => m.slice(1).join(" "));
     expect(summary).toEqual(

@@ -10,10 +10,11 @@ export interface Captured {
   readonly stderr: string;
 }
 
-export function captureIo(): { io: Io; out: string[]; err: string[] } {
+export function captureIo(projectDir: string = PROJECT_DIR): { io: Io; out: string[]; err: string[] } {
   const out: string[] = [];
   const err: string[] = [];
   const io: Io = {
+    projectDir,
     out: (t) => void out.push(t),
     err: (t) => void err.push(t),
     progress: (t) => void err.push(`${t}\n`),
@@ -27,8 +28,10 @@ export async function runInProcess(
   spec: CommandSpec,
   load: () => Promise<{ main: CommandMain }>,
   argv: readonly string[],
+  /** The project copy the command reads; default: this checkout. */
+  projectDir?: string,
 ): Promise<Captured> {
-  const { io, out, err } = captureIo();
+  const { io, out, err } = captureIo(projectDir);
   const code = await runCommand(spec, load, argv, io);
   return { code, stdout: out.join(""), stderr: err.join("") };
 }

@@ -2,7 +2,8 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { configError, projectWith, registeredCount, render } from "./harness";
-import { runScript } from "./cli-harness";
+import * as specs from "../tools/cli/commands/specs";
+import { runInProcess } from "./cli-harness";
 
 describe("invalid config names the file, the key and the reason, and declares nothing", () => {
   it("wrong type", async () => {
@@ -105,10 +106,10 @@ describe("invalid config names the file, the key and the reason, and declares no
 });
 
 describe("npm run render on bad input", () => {
-  it("exits non-zero with the message on stderr and nothing on stdout", () => {
+  it("exits non-zero with the message on stderr and nothing on stdout", async () => {
     const projectDir = projectWith("dev", { "hcap-infra:patroniReplicas": -3 });
-    const result = runScript("render", ["dev"], { projectDir });
-    expect(result.status).toBe(2);
+    const result = await runInProcess(specs.render, () => import("../tools/cli/commands/render"), ["dev"], projectDir);
+    expect(result.code).toBe(2);
     expect(result.stdout).toBe("");
     expect(result.stderr).toContain("Pulumi.dev.yaml: hcap-infra:patroniReplicas: must be 1 or more (got -3)");
   });

@@ -201,3 +201,25 @@ export function gitProjectCopy(options: { commitBefore?: boolean } = {}): string
   git("commit", "-q", "-m", "the project");
   return dir;
 }
+
+/**
+ * Commits `file` with `content` on top of HEAD of the git repository `repo`, without touching its
+ * working tree, index or branches (a temporary index); returns the commit's SHA.
+ */
+export function commitOnSide(repo: string, file: string, content: string): string {
+  const env = { ...process.env, GIT_INDEX_FILE: path.join(fs.mkdtempSync(path.join(os.tmpdir(), "hcap-infra-index-")), "index") };
+  const git = (args: string[], input?: string): string => {
+    const r = spawnSync("git", ["-c", "user.name=test", "-c", "user.email=test@example.invalid", ...args], {
+      cwd: repo,
+      env,
+      input,
+      encoding: "utf8",
+    });
+    if (r.status !== 0) throw new Error(`git ${args.join(" ")}: ${r.stderr}`);
+    return r.stdout.trim();
+  };
+  git(["read-tree", "HEAD"]);
+  const blob = git(["hash-object", "-w", "--stdin"], content);
+  git(["update-index", "--add", "--cacheinfo", `100644,${blob},${file}`]);
+  return git(["commit-tree", git(["write-tree"]), "-p", "HEAD", "-m", `side: ${file}`]);
+}

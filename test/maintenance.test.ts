@@ -13,7 +13,8 @@ import { liveMaintenance, maintenanceGate } from "../tools/ops/maintenance-gate"
 import { PROJECT_DIR } from "../tools/cli/project";
 import { restorePlan } from "../tools/ops/restore-plan";
 import { find, ofKind, projectWith, render } from "./harness";
-import { runScript } from "./cli-harness";
+import * as specs from "../tools/cli/commands/specs";
+import { runInProcess, runScript } from "./cli-harness";
 
 const MARKER_LIST = JSON.stringify({
   apiVersion: "v1",
@@ -71,21 +72,25 @@ describe("maintenanceGate", () => {
 });
 
 describe("npm run maintenance-gate", () => {
-  const gate = (live: string) => {
+  const liveFile = (live: string) => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "hcap-gate-")), "live.json");
     fs.writeFileSync(file, live);
-    // From another working folder: the command finds the project itself.
-    return runScript("maintenance-gate", ["prod", "--live", file], { cwd: os.tmpdir() });
+    return file;
   };
 
-  it("exits 4 with the reason when prod has the marker and main declares no maintenance", () => {
-    const r = gate(MARKER_LIST);
+  it("exits 4 with the reason when prod has the marker and main declares no maintenance (the real script)", () => {
+    // From another working folder: the command finds the project itself.
+    const r = runScript("maintenance-gate", ["prod", "--live", liveFile(MARKER_LIST)], { cwd: os.tmpdir() });
     expect(r.status).toBe(4);
     expect(r.stdout).toContain("f047a2-prod is in restore maintenance");
   });
 
-  it("exits 0 when there is no marker", () => {
-    const r = gate(EMPTY_LIST);
+  it("exits 0 when there is no marker", async () => {
+    const r = await runInProcess(specs.maintenanceGate, () => import("../tools/cli/commands/maintenance-gate"), [
+      "prod",
+      "--live",
+      liveFile(EMPTY_LIST),
+    ]);
     // Only the progress line ("rendering prod…"), no error.
     expect(
       r.stderr
@@ -93,7 +98,7 @@ describe("npm run maintenance-gate", () => {
         .filter(Boolean)
         .every((l) => l.endsWith("…")),
     ).toBe(true);
-    expect(r.status).toBe(0);
+    expect(r.code).toBe(0);
   });
 });
 

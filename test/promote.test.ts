@@ -5,7 +5,8 @@ import { parse } from "yaml";
 import { UsageError } from "../tools/cli/cli";
 import { promote } from "../tools/ops/promote";
 import { find, projectWith, render } from "./harness";
-import { runScript } from "./cli-harness";
+import * as specs from "../tools/cli/commands/specs";
+import { runInProcess, runScript } from "./cli-harness";
 
 const TOOLS_FILE = `# tools stack
 config:
@@ -14,8 +15,10 @@ config:
   hcap-infra:devCommit: "1a2b3c4"
 `;
 
-function runPromote(projectDir: string, args: string[]): { status: number | null; stdout: string; stderr: string } {
-  return runScript("promote", args, { projectDir });
+/** The command in process, through the runCommand its script uses (the wiring of the script: one spawned test below). */
+async function runPromote(projectDir: string, args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
+  const r = await runInProcess(specs.promote, () => import("../tools/cli/commands/promote"), args, projectDir);
+  return { status: r.code, stdout: r.stdout, stderr: r.stderr };
 }
 
 describe("promote (pure)", () => {
@@ -83,9 +86,9 @@ describe("prod takes only the commit test runs", () => {
 });
 
 describe("npm run promote", () => {
-  it("records the promotion and prints the commands that apply it", () => {
+  it("records the promotion and prints the commands that apply it (the real script)", () => {
     const dir = projectWith("tools", {});
-    const r = runPromote(dir, ["test", "5d6e7f8"]);
+    const r = runScript("promote", ["test", "5d6e7f8"], { projectDir: dir });
     expect(r.status).toBe(0);
     expect(r.stdout).toContain("hcap-infra:testCommit: (none) -> 5d6e7f8 in Pulumi.tools.yaml");
     expect(r.stdout).toContain("pulumi preview -s tools --diff");
@@ -104,27 +107,27 @@ describe("npm run promote", () => {
     [["dev"], "promote: missing argument <commit-sha>\nusage: npm run promote -- <dev|test|prod> <commit-sha>"],
     [["prod", "5d6e7f8"], "prod can only be promoted to the commit test runs"],
     [["prod", "5d6e7f8", "--force"], "promote: unknown option --force"],
-  ])("%j: exits 2, message on stderr, nothing on stdout, nothing written", (args, message) => {
+  ])("%j: exits 2, message on stderr, nothing on stdout, nothing written", async (args, message) => {
     const dir = projectWith("tools", {});
     const before = fs.readFileSync(path.join(dir, "Pulumi.tools.yaml"), "utf8");
-    const r = runPromote(dir, args);
+    const r = await runPromote(dir, args);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain(message);
     expect(r.stdout).toBe("");
     expect(fs.readFileSync(path.join(dir, "Pulumi.tools.yaml"), "utf8")).toBe(before);
   });
 
-  it("an override is printed for the record", () => {
+  it("an override is printed for the record", async () => {
     const dir = projectWith("tools", {});
-    const r = runPromote(dir, ["prod", "5d6e7f8", "--override", "hotfix INC-1"]);
+    const r = await runPromote(dir, ["prod", "5d6e7f8", "--override", "hotfix INC-1"]);
     expect(r.status).toBe(0);
     expect(r.stdout).toContain("OVERRIDE: prod promoted to a commit test does not run. Reason: hotfix INC-1");
   });
 
   it("a promoted file renders the moved tags, server and client", async () => {
     const dir = projectWith("tools", {});
-    expect(runPromote(dir, ["test", "0123456"]).status).toBe(0);
-    expect(runPromote(dir, ["prod", "0123456"]).status).toBe(0);
+    expect((await runPromote(dir, ["test", "0123456"])).status).toBe(0);
+    expect((await runPromote(dir, ["prod", "0123456"])).status).toBe(0);
     const { objects } = await render("tools", { projectDir: dir });
     for (const stream of ["hcap-server", "hcap-client"]) {
       expect((find(objects, "ImageStreamTag", `${stream}:prod`).tag as { from: unknown }).from).toEqual({

@@ -9,9 +9,9 @@ import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { UsageError } from "../tools/cli/cli";
 import { writeOutputs } from "../tools/evaluate/out-dir";
-import { PROJECT_DIR } from "../tools/cli/project";
-import { gitProjectCopy, projectWith } from "./harness";
-import { runScript, scriptEnv } from "./cli-harness";
+import * as specs from "../tools/cli/commands/specs";
+import { commitOnSide, gitProjectCopy, projectWith } from "./harness";
+import { launchArgs, runInProcess, runScript, scriptEnv } from "./cli-harness";
 
 const OWNED = /^[a-z0-9-]+\.(yaml|plan\.json)$/;
 
@@ -62,13 +62,10 @@ describe("writeOutputs", () => {
 });
 
 describe("npm start", () => {
-  const start = (projectDir: string) =>
-    // From another working folder: the command finds the project itself.
-    runScript("start", [], { projectDir, cwd: os.tmpdir() });
-
-  it("a failing run leaves the previous complete out/ untouched (never a mix)", () => {
+  it("a failing run leaves the previous complete out/ untouched (never a mix)", async () => {
     const projectDir = projectWith("prod", {});
-    const first = start(projectDir);
+    // The real script, from another working folder: the command finds the project itself.
+    const first = runScript("start", [], { projectDir, cwd: os.tmpdir() });
     // stderr carries only progress lines ("rendering dev…"), no error.
     expect(
       first.stderr
@@ -85,8 +82,8 @@ describe("npm start", () => {
     const devFile = path.join(projectDir, "Pulumi.dev.yaml");
     fs.appendFileSync(devFile, "  hcap-infra:backupWeeklyCount: 2\n");
     fs.appendFileSync(path.join(projectDir, "Pulumi.prod.yaml"), "  hcap-infra:patroniReplicas: many\n");
-    const second = start(projectDir);
-    expect(second.status).not.toBe(0);
+    const second = await runInProcess(specs.start, () => import("../tools/cli/commands/start"), [], projectDir);
+    expect(second.code).not.toBe(0);
     expect(second.stdout).toBe("");
     expect(second.stderr).toContain("hcap-infra:patroniReplicas");
     expect(listing(out)).toEqual(before);
@@ -124,13 +121,19 @@ describe("npm run diff leaves no worktree behind", () => {
   });
 
   it("a diff terminated while it renders the base removes its worktree and exits 128+15", async () => {
-    // Through tsx, as before the compiled launcher: the slower start keeps the diff inside its base
-    // render when the signal comes (with the launcher it can finish first under load: a race of the test).
-    const child = spawn(
-      path.join(PROJECT_DIR, "node_modules", ".bin", "tsx"),
-      [path.join(repo, "scripts", "diff.ts"), "dev", "--base", "HEAD"],
-      { cwd: repo, env: scriptEnv(), stdio: ["ignore", "pipe", "pipe"] },
-    );
+    // A base whose render waits until the test has sent the signal: the diff is inside its base
+    // render when the signal comes, whatever the machine's load (no race with a fast render).
+    const release = path.join(repo, ".release-base-render");
+    const render = fs.readFileSync(path.join(repo, "scripts", "render.ts"), "utf8");
+    const wait = `const tick = new Int32Array(new SharedArrayBuffer(4));
+while (!require("node:fs").existsSync(${JSON.stringify(release)})) Atomics.wait(tick, 0, 0, 20);
+`;
+    const base = commitOnSide(repo, "scripts/render.ts", `${wait}${render}`);
+    const child = spawn(process.execPath, launchArgs("diff", ["dev", "--base", base], repo), {
+      cwd: repo,
+      env: scriptEnv(),
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stderr = "";
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
     const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
@@ -143,6 +146,7 @@ describe("npm run diff leaves no worktree behind", () => {
       .map((w) => /hcap-infra-base-(\d+)-/.exec(w)?.[1])
       .find((p) => p !== undefined);
     process.kill(Number(diffPid), "SIGTERM");
+    fs.writeFileSync(release, "");
     expect(await exited).toBe(128 + 15);
     expect(stderr).toContain("interrupted (SIGTERM); the temporary worktree was removed");
     expect(worktrees()).toHaveLength(1);
@@ -150,11 +154,9 @@ describe("npm run diff leaves no worktree behind", () => {
 });
 
 describe("every command works from another working folder", () => {
-  it.each([
-    [["render.ts", "dev"], /kind: StatefulSet/],
-    [["restore-plan.ts", "prod"], /Database restore plan for stack prod/],
-    [["check.ts", "dev"], /dev/],
-  ])("%j", (args, out) => {
+  // The launcher and the project lookup are one code path for every command: npm start (above) and
+  // maintenance-gate (test/maintenance.test.ts) also run from another folder.
+  it.each([[["render.ts", "dev"], /kind: StatefulSet/]])("%j", (args, out) => {
     const [script, ...rest] = args;
     const r = runScript(script.replace(/\.ts$/, ""), rest, { cwd: os.tmpdir() });
     expect(r.stderr).not.toMatch(/Error|ENOENT/);

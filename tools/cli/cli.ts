@@ -7,6 +7,7 @@
 import * as os from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
+import { PROJECT_DIR } from "./project";
 
 /**
  * Exit codes of every command (README "Commands"): 0 done, 1 the command ran and found problems
@@ -82,8 +83,13 @@ export function listOpt(a: ParsedArgs, name: string): string[] {
   return Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : typeof v === "string" ? [v] : [];
 }
 
-/** Where a command writes. `progress` lines go to stderr, so stdout stays clean for pipes. */
+/**
+ * What a command works on and where it writes: the project folder it reads (and `promote` writes),
+ * and its output. `progress` lines go to stderr, so stdout stays clean for pipes.
+ */
 export interface Io {
+  /** The project folder (`Pulumi.yaml` and the stack files): PROJECT_DIR for a script, any copy in a test. */
+  readonly projectDir: string;
   out(text: string): void;
   err(text: string): void;
   progress(text: string): void;
@@ -120,6 +126,7 @@ export function makeStyle(enabled: boolean): Style {
 export function processIo(): Io {
   const errStyle = makeStyle(useColour(process.env, process.stderr.isTTY === true));
   return {
+    projectDir: PROJECT_DIR,
     out: (t) => void process.stdout.write(t),
     err: (t) => void process.stderr.write(t),
     progress: (t) => void process.stderr.write(`${errStyle.dim(t)}\n`),

@@ -129,16 +129,31 @@ function deferSignalsPastCleanUp(): void {
   for (const s of SIGNALS) if (process.listenerCount(s) === 0) process.once(s, () => exitAfterInterrupt(s));
 }
 
-/** Renders `stacks` at `base` with the base's own code, in order; always removes the temporary worktree. */
-export function renderAtBase(repoDir: string, projectDir: string, base: GitBase, stacks: readonly string[], key: Buffer): Snapshot[] {
+/**
+ * Renders `stacks` at `base` with the base's own code, in order; always removes the temporary worktree.
+ * A signal that came during the synchronous render is handled before this returns: Node reads it only
+ * when its event loop polls, and a diff whose remaining work never waits on I/O would otherwise end,
+ * exit 0, and lose it.
+ */
+export async function renderAtBase(
+  repoDir: string,
+  projectDir: string,
+  base: GitBase,
+  stacks: readonly string[],
+  key: Buffer,
+): Promise<Snapshot[]> {
   deferSignalsPastCleanUp();
   pruneStaleWorktrees(repoDir);
+  let snapshots: Snapshot[];
   try {
-    return renderInWorktree(repoDir, projectDir, base, stacks, key);
+    snapshots = renderInWorktree(repoDir, projectDir, base, stacks, key);
   } catch (e) {
     if (e instanceof Interrupted) exitAfterInterrupt(e.signal);
     throw e;
   }
+  // One turn of the event loop (its poll phase) runs the handler of a signal that is pending.
+  await new Promise((resolve) => setImmediate(resolve));
+  return snapshots;
 }
 
 function renderInWorktree(repoDir: string, projectDir: string, base: GitBase, stacks: readonly string[], key: Buffer): Snapshot[] {

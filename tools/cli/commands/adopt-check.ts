@@ -8,7 +8,6 @@ import { LiveDumpError, parseLiveDump } from "../../adopt/live";
 import type { KubeObject } from "../../kube/object";
 import { exitCode, formatReport } from "../../adopt/report";
 import { evaluateStack } from "../../evaluate/evaluate";
-import { PROJECT_DIR } from "../project";
 
 export const main: CommandMain = async (args, io) => {
   const files = listOpt(args, "live");
@@ -27,7 +26,7 @@ export const main: CommandMain = async (args, io) => {
   }
   const stack = args.positionals[0];
   io.progress(`rendering ${stack} and comparing ${live.length} live objects…`);
-  const ev = await evaluateStack(stack, { projectDir: PROJECT_DIR });
+  const ev = await evaluateStack(stack, { projectDir: io.projectDir });
   const report = compareObjects({
     namespace: ev.config.namespace,
     adopt: ev.config.adopt,

@@ -1,11 +1,10 @@
 /** npm run backup-tags: the backup image tags the environment stacks run, one per line. */
 import type { CommandMain } from "../cli";
 import { requiredBackupTags } from "../../ops/backup-tags";
-import { PROJECT_DIR } from "../project";
 
 export const main: CommandMain = async (_args, io) => {
   io.out(
-    requiredBackupTags(PROJECT_DIR)
+    requiredBackupTags(io.projectDir)
       .map((t) => `${t}\n`)
       .join(""),
   );

@@ -6,7 +6,6 @@ import { formatGithub, formatJson, formatText } from "../../check/format";
 import { fileSources, stackSources } from "../../check/load";
 import { runCheck } from "../../check/run";
 import { OpenApiDocument } from "../../check/schema";
-import { PROJECT_DIR } from "../project";
 
 const FORMATS = ["text", "json", "github"] as const;
 
@@ -41,7 +40,7 @@ export const main: CommandMain = async (args, io) => {
   } else {
     const selected = args.positionals.length === 0 ? STACKS : args.positionals.filter(isStackName);
     io.progress(`rendering the ${STACKS.length} stacks, then checking ${selected.join(", ")}…`);
-    sources = await stackSources(PROJECT_DIR, selected);
+    sources = await stackSources(io.projectDir, selected);
   }
   const report = await runCheck(sources, { openapi });
   if (format === "json") io.out(formatJson(report));

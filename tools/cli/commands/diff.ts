@@ -8,7 +8,6 @@ import { renderAtBase, resolveBase } from "../../diff/at-ref";
 import { diffSnapshots, hasChanges, toMarkdown } from "../../diff/plan-diff";
 import { graphChange, stackGraph } from "../../graph/graph";
 import { evaluateStack } from "../../evaluate/evaluate";
-import { PROJECT_DIR } from "../project";
 import { snapshotOf } from "../../evaluate/snapshot";
 import { switchesMarkdown, workloadSwitches } from "../../diff/workload-switch";
 
@@ -17,9 +16,9 @@ export const main: CommandMain = async (args, io) => {
   const stacks = args.positionals.length > 0 ? [...args.positionals] : [...STACKS];
   // A fresh random key per run: digests from two runs cannot be compared, and the key is never stored.
   const key = randomBytes(32);
-  const base = resolveBase(PROJECT_DIR, stringOpt(args, "base"));
+  const base = resolveBase(io.projectDir, stringOpt(args, "base"));
   io.progress(`diff: rendering base ${base.short} (${stacks.join(", ")}) in a temporary git worktree…`);
-  const befores = renderAtBase(PROJECT_DIR, PROJECT_DIR, base, stacks, key);
+  const befores = await renderAtBase(io.projectDir, io.projectDir, base, stacks, key);
   // npm runs scripts in the project folder; a relative --out-dir is where the user typed the command.
   const outArg = stringOpt(args, "out-dir");
   const outDir = outArg === undefined ? undefined : path.resolve(process.env.INIT_CWD ?? process.cwd(), outArg);
@@ -28,7 +27,7 @@ export const main: CommandMain = async (args, io) => {
   for (const [i, stack] of stacks.entries()) {
     io.progress(`diff: rendering ${stack} in the working tree…`);
     const before = befores[i];
-    const after = snapshotOf(await evaluateStack(stack, { projectDir: PROJECT_DIR }), key);
+    const after = snapshotOf(await evaluateStack(stack, { projectDir: io.projectDir }), key);
     const diff = diffSnapshots(before, after);
     // Graph keys are `Kind/name` (one namespace per stack); diff keys are `Kind/namespace/name`.
     const changedKeys = new Set(diff.changed.map((c) => c.key.replace(/^([^/]+)\/[^/]+\//, "$1/")));

@@ -5,7 +5,6 @@ import { stackNames } from "../../../components/names";
 import { EXIT, InputError, UsageError, stringOpt, type CommandMain } from "../cli";
 import { liveMaintenance, maintenanceGate } from "../../ops/maintenance-gate";
 import { evaluateStack } from "../../evaluate/evaluate";
-import { PROJECT_DIR } from "../project";
 
 export const main: CommandMain = async (args, io) => {
   const [stack] = args.positionals;
@@ -15,7 +14,7 @@ export const main: CommandMain = async (args, io) => {
   if (!fs.existsSync(file)) throw new InputError(`--live ${liveArg}: no such file`);
   const live = liveMaintenance(fs.readFileSync(file, "utf8"), liveArg);
   io.progress(`rendering ${stack}…`);
-  const ev = await evaluateStack(stack, { projectDir: PROJECT_DIR });
+  const ev = await evaluateStack(stack, { projectDir: io.projectDir });
   if (ev.config.role !== "env") throw new UsageError(`"${stack}" is not an environment stack`);
   const decision = maintenanceGate({
     stack,

@@ -3,12 +3,11 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { stackFileName } from "../../../config/stacks";
 import { stringOpt, type CommandMain } from "../cli";
-import { PROJECT_DIR } from "../project";
 import { PROMOTION_STACK, promote } from "../../ops/promote";
 
 export const main: CommandMain = async (args, io) => {
   const [env, commit] = args.positionals;
-  const file = path.join(PROJECT_DIR, stackFileName(PROMOTION_STACK));
+  const file = path.join(io.projectDir, stackFileName(PROMOTION_STACK));
   const text = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "config: {}\n";
   const result = promote(text, env, commit, { override: stringOpt(args, "override") });
   if (result.text === text) {

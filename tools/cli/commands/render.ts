@@ -1,7 +1,6 @@
 /** npm run render: one stack's objects as YAML, its plan as JSON, or a snapshot for diff. */
 import { UsageError, flagOpt, type CommandMain } from "../cli";
 import { evaluateStack } from "../../evaluate/evaluate";
-import { PROJECT_DIR } from "../project";
 import { kubernetesObjects, plan, toYaml } from "../../evaluate/render";
 import { keyFromEnv, snapshotOf } from "../../evaluate/snapshot";
 
@@ -15,7 +14,7 @@ export const main: CommandMain = async (args, io) => {
   // Several stacks (diff's base) in this one process: one JSON snapshot per line, in the order asked.
   for (const stack of args.positionals) {
     io.progress(`rendering ${stack}…`);
-    const ev = await evaluateStack(stack, { projectDir: PROJECT_DIR });
+    const ev = await evaluateStack(stack, { projectDir: io.projectDir });
     const text = key
       ? `${JSON.stringify(snapshotOf(ev, key))}\n`
       : flagOpt(args, "outputs")

@@ -4,7 +4,6 @@ import { BACKUP_CONFIG_KEYS } from "../../../components/database-backup";
 import { stackNames } from "../../../components/names";
 import type { CommandMain } from "../cli";
 import { evaluateStack } from "../../evaluate/evaluate";
-import { PROJECT_DIR } from "../project";
 import { kubernetesObjects } from "../../evaluate/render";
 import { checkBackupFile, formatRestorePlan, restorePlan } from "../../ops/restore-plan";
 
@@ -13,7 +12,7 @@ export const main: CommandMain = async (args, io) => {
   if (backupFile !== undefined) checkBackupFile(backupFile);
 
   io.progress(`rendering ${stack}…`);
-  const ev = await evaluateStack(stack, { projectDir: PROJECT_DIR });
+  const ev = await evaluateStack(stack, { projectDir: io.projectDir });
   const names = stackNames(ev.config.appName);
   const configMap = kubernetesObjects(ev).find((o) => o.kind === "ConfigMap" && o.metadata.name === names.backup.config);
   const conf = (configMap?.data as Record<string, unknown> | undefined)?.[BACKUP_CONFIG_KEYS.conf];

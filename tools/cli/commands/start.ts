@@ -9,29 +9,28 @@ import { ENVIRONMENTS, STACKS, isEnvName } from "../../../config/stacks";
 import { readPromotedCommit } from "../../../config";
 import type { CommandMain } from "../cli";
 import { evaluateStack } from "../../evaluate/evaluate";
-import { PROJECT_DIR } from "../project";
 import { writeOutputs } from "../../evaluate/out-dir";
 import { kubernetesObjects, plan, toYaml } from "../../evaluate/render";
 import { protectedResources, stackSummary, totalLine, type Totals } from "../../evaluate/summary";
 
 /** The commit each environment runs, as the environment stacks read it (config `readPromotedCommit`); "" if none. */
-function promotions(): Record<string, string> {
-  return Object.fromEntries(ENVIRONMENTS.map((env) => [env, readPromotedCommit(PROJECT_DIR, env) ?? ""]));
+function promotions(projectDir: string): Record<string, string> {
+  return Object.fromEntries(ENVIRONMENTS.map((env) => [env, readPromotedCommit(projectDir, env) ?? ""]));
 }
 
 /** The files `npm start` owns in out/: anything else there is left alone. */
 const OWNED = /^[a-z0-9-]+\.(yaml|plan\.json)$/;
 
 export const main: CommandMain = async (_args, io) => {
-  const outDir = path.join(PROJECT_DIR, "out");
+  const outDir = path.join(io.projectDir, "out");
   const shown = (f: string) => path.relative(process.env.INIT_CWD ?? process.cwd(), f) || ".";
   const files = new Map<string, string>();
   const summaries: string[] = [];
-  const commits = promotions();
+  const commits = promotions(io.projectDir);
   const totals: Totals = { stacks: 0, objects: 0, resources: 0, protected: 0, placeholders: 0 };
   for (const stack of STACKS) {
     io.progress(`rendering ${stack}…`);
-    const ev = await evaluateStack(stack, { projectDir: PROJECT_DIR });
+    const ev = await evaluateStack(stack, { projectDir: io.projectDir });
     const objects = kubernetesObjects(ev);
     const entries = plan(ev);
     const yamlFile = path.join(outDir, `${stack}.yaml`);
