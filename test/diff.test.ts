@@ -250,22 +250,6 @@ describe("npm run diff between git refs", () => {
   afterAll(() => fs.rmSync(repo, { recursive: true, force: true }));
   const diff = (...args: string[]) => runScript("diff", args, { root: repo });
 
-  it("renders the base with its own code and reports a working-tree edit; leaves no worktree behind", () => {
-    const file = path.join(repo, "Pulumi.dev.yaml");
-    fs.appendFileSync(file, "  hcap-infra:appName: hcapx\n");
-    const r = diff("dev", "--base", "HEAD", "--exit-code");
-    expect(r.stderr).not.toMatch(/Error/);
-    expect(r.status).toBe(3);
-    expect(r.stdout).toMatch(
-      /^\*\*`dev`\*\* \(f047a2-dev\): \d+ added, \d+ removed, \d+ changed.*\n\n### Offline plan diff: `dev` \(f047a2-dev\)/,
-    );
-    expect(r.stdout).toContain("#### Added");
-    expect(r.stdout).toContain("NetworkPolicy/f047a2-dev/hcapx-deny-by-default");
-    expect(r.stdout).not.toContain("bare placeholder");
-    const worktrees = spawnSync("git", ["worktree", "list"], { cwd: repo, encoding: "utf8" }).stdout.trim().split("\n");
-    expect(worktrees).toHaveLength(1);
-  });
-
   it("fails clearly when the base predates the render script", () => {
     const r = diff("dev", "--base", "HEAD~1");
     expect(r.status).toBe(2);
@@ -273,7 +257,13 @@ describe("npm run diff between git refs", () => {
     expect(r.stdout).toBe("");
   });
 
-  it("diffs all four stacks in one command, the base of all four rendered in one process", () => {
+  it("diffs all four stacks in one command (the base of all four rendered in one process, with its own code), reports working-tree edits, leaves no worktree behind, its own or a killed diff's", () => {
+    // The worktree of a diff killed before its clean-up ran: named after a pid that no longer runs.
+    const gone = spawnSync(process.execPath, ["-e", "0"]).pid;
+    const stale = path.join(os.tmpdir(), `hcap-infra-base-${gone}-stale`);
+    spawnSync("git", ["worktree", "add", "--detach", stale, "HEAD"], { cwd: repo });
+    const worktrees = () => spawnSync("git", ["worktree", "list"], { cwd: repo, encoding: "utf8" }).stdout.trim().split("\n");
+    expect(worktrees()).toHaveLength(2);
     const log = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "hcap-infra-procs-")), "procs");
     const preload = `${log}.cjs`;
     // Logs every node process the command starts (NODE_OPTIONS reaches them all, and their worker threads).
@@ -284,14 +274,30 @@ describe("npm run diff between git refs", () => {
     const file = path.join(repo, "Pulumi.prod.yaml");
     const original = fs.readFileSync(file, "utf8");
     fs.appendFileSync(file, "  hcap-infra:appName: hcapy\n");
+    const devFile = path.join(repo, "Pulumi.dev.yaml");
+    const devOriginal = fs.readFileSync(devFile, "utf8");
+    fs.appendFileSync(devFile, "  hcap-infra:appName: hcapx\n");
     try {
       const r = spawnSync(process.execPath, ["launch/run.cjs", "scripts/diff.ts", "--base", "HEAD", "--exit-code"], {
         cwd: repo,
         encoding: "utf8",
         env: { ...withoutProjectDir(), NODE_OPTIONS: `--require ${preload}` },
       });
-      expect(r.stderr).not.toMatch(/Error/);
+      // Only progress lines on stderr ("diff: rendering ……"), no error.
+      expect(
+        r.stderr
+          .split("\n")
+          .filter(Boolean)
+          .every((l) => l.endsWith("…")),
+      ).toBe(true);
       expect(r.status).toBe(3);
+      expect(r.stdout).toMatch(/^\*\*`dev`\*\* \(f047a2-dev\): \d+ added, \d+ removed, \d+ changed/m);
+      expect(r.stdout).toContain("### Offline plan diff: `dev` (f047a2-dev)");
+      expect(r.stdout).toContain("#### Added");
+      expect(r.stdout).toContain("NetworkPolicy/f047a2-dev/hcapx-deny-by-default");
+      expect(r.stdout).not.toContain("bare placeholder");
+      expect(worktrees()).toHaveLength(1);
+      expect(fs.existsSync(stale)).toBe(false);
       const headings = [...r.stdout.matchAll(/^### Offline plan diff: `(\w+)`/gm)].map((m) => m[1]);
       expect(headings).toEqual(["dev", "test", "prod", "tools"]);
       const prod = r.stdout.slice(r.stdout.indexOf("`prod`"), r.stdout.indexOf("`tools`"));
@@ -308,6 +314,7 @@ describe("npm run diff between git refs", () => {
       ]);
     } finally {
       fs.writeFileSync(file, original);
+      fs.writeFileSync(devFile, devOriginal);
       fs.rmSync(path.dirname(log), { recursive: true, force: true });
     }
   });
