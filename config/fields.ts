@@ -169,21 +169,37 @@ export function cronSchedule(minMinutes: number) {
       ctx.addIssue({ code: "custom", message: `must be a five-field cron schedule (got ${JSON.stringify(s)})` });
       return;
     }
-    try {
-      const it = CronExpressionParser.parse(s, { currentDate: new Date("2026-01-01T00:00:00Z"), tz: "UTC" });
-      let prev = it.next().getTime();
-      for (let i = 0; i < 48; i++) {
-        const next = it.next().getTime();
-        if (next - prev < minMinutes * 60_000) {
-          ctx.addIssue({ code: "custom", message: `must not run more often than every ${minMinutes} minutes (got ${JSON.stringify(s)})` });
-          return;
-        }
-        prev = next;
-      }
-    } catch (e) {
-      ctx.addIssue({ code: "custom", message: `is not a valid cron schedule: ${(e as Error).message}` });
-    }
+    const problem = cronFrequencyProblem(s, minMinutes);
+    if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem });
   });
+}
+
+/**
+ * Results of {@link cronFrequencyProblem}, per schedule and minimum: one process often validates the
+ * same schedules for several stacks (npm start, check, diff), and each walk costs milliseconds of
+ * luxon date arithmetic.
+ */
+const cronFrequencyProblems = new Map<string, string | undefined>();
+
+/** Why `s` is not a cron schedule at least `minMinutes` apart over its first 48 gaps, or undefined. */
+function cronFrequencyProblem(s: string, minMinutes: number): string | undefined {
+  const memo = `${minMinutes} ${s}`;
+  if (cronFrequencyProblems.has(memo)) return cronFrequencyProblems.get(memo);
+  let problem: string | undefined;
+  try {
+    const it = CronExpressionParser.parse(s, { currentDate: new Date("2026-01-01T00:00:00Z"), tz: "UTC" });
+    let prev = it.next().getTime();
+    for (let i = 0; i < 48 && problem === undefined; i++) {
+      const next = it.next().getTime();
+      if (next - prev < minMinutes * 60_000)
+        problem = `must not run more often than every ${minMinutes} minutes (got ${JSON.stringify(s)})`;
+      prev = next;
+    }
+  } catch (e) {
+    problem = `is not a valid cron schedule: ${(e as Error).message}`;
+  }
+  cronFrequencyProblems.set(memo, problem);
+  return problem;
 }
 
 /** An IANA time zone name, spelled as `CronJob.spec.timeZone` needs it (config/limits.ts). */

@@ -309,18 +309,30 @@ export function timeZoneProblem(tz: string): string | undefined {
 
 // --- schedules -------------------------------------------------------------------------------
 
+const COLLISION_WINDOW_START = new Date("2026-01-05T00:00:00Z");
+
+/**
+ * Start times of a schedule in a time zone over the collision window, per schedule and zone: one
+ * process often checks the same schedules for several stacks, and luxon's time-zone arithmetic is
+ * costly.
+ */
+const startTimes = new Map<string, number[]>();
+
 /**
  * The first time two cron schedules start within `minutes` of each other over the next two weeks
  * (both read in `timeZone`), or undefined. Two jobs on one ReadWriteOnce volume that start together
  * block each other (multi-attach) or read a half-written backup.
  */
 export function scheduleCollision(a: string, b: string, timeZone: string, minutes: number, timeZoneB: string = timeZone): Date | undefined {
-  const start = new Date("2026-01-05T00:00:00Z");
-  const end = start.getTime() + 14 * 24 * 3600_000;
   const times = (s: string, tz: string): number[] => {
-    const it = CronExpressionParser.parse(s, { currentDate: start, tz });
+    const memo = `${tz} ${s}`;
+    const known = startTimes.get(memo);
+    if (known) return known;
+    const it = CronExpressionParser.parse(s, { currentDate: COLLISION_WINDOW_START, tz });
     const out: number[] = [];
+    const end = COLLISION_WINDOW_START.getTime() + 14 * 24 * 3600_000;
     for (let t = it.next().getTime(); t < end && out.length < 5000; t = it.next().getTime()) out.push(t);
+    startTimes.set(memo, out);
     return out;
   };
   let ta: number[];

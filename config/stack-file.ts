@@ -18,10 +18,24 @@ const ENGINE_NAMESPACES = new Set(["pulumi"]);
 
 type Json = string | number | boolean | null | Json[] | { [k: string]: Json };
 
+/**
+ * Mappings already parsed, by file text. One stack's evaluation reads `Pulumi.yaml` and the tools stack
+ * file several times (defaults, promoted commits), and a process may evaluate four stacks: parsing
+ * is the costly part, reading the file again is not (so an edited file is parsed afresh).
+ */
+const parsed = new Map<string, Record<string, Json>>();
+
 /** A YAML file's top-level mapping; {} for an empty file. Throws ConfigError naming the file. */
 export function readYamlMapping(file: string, stack: string): Record<string, Json> {
-  const name = path.basename(file);
   const source = fs.readFileSync(file, "utf8");
+  const known = parsed.get(source);
+  if (known) return structuredClone(known);
+  const value = parseMapping(source, path.basename(file), stack);
+  parsed.set(source, structuredClone(value));
+  return value;
+}
+
+function parseMapping(source: string, name: string, stack: string): Record<string, Json> {
   const doc = parseDocument(source, { uniqueKeys: true, prettyErrors: false });
   if (doc.errors.length > 0) {
     throw new ConfigError(

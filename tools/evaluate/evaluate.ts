@@ -149,6 +149,22 @@ function mockState(args: pulumi.runtime.MockResourceArgs): Record<string, unknow
 let busy = false;
 
 /**
+ * Runs `fn` with V8's stack traces off (unless HCAP_INFRA_DEBUG is set). The Pulumi SDK captures a
+ * formatted stack for every promise and resource it creates (a source position for the engine, a trace
+ * for its leak report); offline neither is used, and formatting them is a tenth of a render's time.
+ */
+async function withoutStackTraces(fn: () => Promise<void>): Promise<void> {
+  if (process.env.HCAP_INFRA_DEBUG) return fn();
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    await fn();
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
+/**
  * Evaluates `stack` offline. Throws {@link ConfigError} (with nothing declared) for invalid config.
  * Evaluations run one at a time: the Pulumi runtime is process-global.
  */
@@ -261,8 +277,10 @@ async function evaluate(stack: string, options: EvaluateOptions): Promise<StackE
   };
 
   let outputs: StackOutputs | undefined;
-  await pulumi.runtime.runInPulumiStack(async () => (outputs = declareStack(config)));
-  await (pulumi.runtime as typeof pulumi.runtime & { waitForRPCs(): Promise<void> }).waitForRPCs();
+  await withoutStackTraces(async () => {
+    await pulumi.runtime.runInPulumiStack(async () => (outputs = declareStack(config)));
+    await (pulumi.runtime as typeof pulumi.runtime & { waitForRPCs(): Promise<void> }).waitForRPCs();
+  });
   if (outputs === undefined) throw new Error(`offline render of ${stack}: the program returned no outputs`);
   return { stack, config, resources: captured, placeholderSecrets: [...placeholders].sort(), outputs };
 }
