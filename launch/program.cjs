@@ -2,7 +2,7 @@
 /**
  * The entry `pulumi preview/up` runs (Pulumi.yaml `main`): the program compiled from the sources as
  * they are now (launch/compile.cjs compiles first if they changed). Pulumi.yaml's nodeargs preload
- * launch/defer-closure.cjs. Its exports are the stack outputs.
+ * launch/defer-modules.cjs. Its exports are the stack outputs.
  */
 const path = require("node:path");
 const { ensureCompiled } = require("./compile.cjs");

@@ -2,9 +2,9 @@
 /**
  * `node launch/run.cjs scripts/<name>.ts [args…]` — what every npm script runs: the script compiled by
  * launch/compile.cjs (compiled first if the sources changed), with typescript and @npmcli/arborist
- * deferred (launch/defer-closure.cjs). Plain Node, no tsx: no transpiling or source maps at start-up.
+ * deferred (launch/defer-modules.cjs). Plain Node, no tsx: no transpiling or source maps at start-up.
  */
-require("./defer-closure.cjs");
+require("./defer-modules.cjs");
 const path = require("node:path");
 const { ensureCompiled } = require("./compile.cjs");
 

@@ -88,7 +88,7 @@ describe("the compiled program", () => {
     const yaml = fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), "utf8");
     expect(yaml).toMatch(/^main: launch\/program\.cjs$/m);
     expect(yaml).toMatch(/^ {4}typescript: false$/m);
-    expect(yaml).toMatch(/^ {4}nodeargs: "--require \.\/launch\/defer-closure\.cjs"$/m);
+    expect(yaml).toMatch(/^ {4}nodeargs: "--require \.\/launch\/defer-modules\.cjs"$/m);
   });
 });
 
@@ -100,8 +100,13 @@ function renderIn(args: readonly string[], preload: boolean, extra = "") {
   const script = path.join(compiler.ensureCompiled(PROJECT_DIR), "scripts", "render.js");
   const probe = `
     process.on("exit", () => {
-      const loaded = Object.keys(require.cache).filter((f) => /node_modules[\\\\/](typescript|@npmcli[\\\\/]arborist)[\\\\/]/.test(f));
-      require("fs").writeSync(2, "\\nLOADED " + JSON.stringify([...new Set(loaded.map((f) => f.includes("typescript") ? "typescript" : "@npmcli/arborist"))].sort()) + "\\n");
+      const which = (f) =>
+        /node_modules[\\\\/]typescript[\\\\/]/.test(f) ? "typescript"
+        : /node_modules[\\\\/]@npmcli[\\\\/]arborist[\\\\/]/.test(f) ? "@npmcli/arborist"
+        : /node_modules[\\\\/]zod[\\\\/]v4[\\\\/]locales[\\\\/](?!en\\.cjs$)/.test(f) ? "zod locales"
+        : undefined;
+      const loaded = Object.keys(require.cache).map(which).filter((m) => m !== undefined);
+      require("fs").writeSync(2, "\\nLOADED " + JSON.stringify([...new Set(loaded)].sort()) + "\\n");
     });
     ${extra}
     process.argv = [process.argv[0], ${JSON.stringify(script)}, ...${JSON.stringify(args)}];
@@ -109,19 +114,19 @@ function renderIn(args: readonly string[], preload: boolean, extra = "") {
   // A file, not -e: under -e, parseArgs would take the script path for an argument.
   const file = path.join(tmp("hcap-infra-probe-"), "probe.cjs");
   fs.writeFileSync(file, probe);
-  const r = node([...(preload ? ["--require", path.join(LAUNCH, "defer-closure.cjs")] : []), file], PROJECT_DIR, KEY_ENV);
+  const r = node([...(preload ? ["--require", path.join(LAUNCH, "defer-modules.cjs")] : []), file], PROJECT_DIR, KEY_ENV);
   expect(r.status, r.stderr).toBe(0);
   const loaded = JSON.parse(/LOADED (.*)/.exec(r.stderr)?.[1] ?? "null") as string[];
   return { yaml: r.stdout, loaded, stderr: r.stderr };
 }
 
-describe("typescript and @npmcli/arborist deferred (launch/defer-closure.cjs)", () => {
-  it("all four stacks render byte-identical with and without the preload (objects and plan), and the preload loads neither module", () => {
+describe("typescript, @npmcli/arborist and zod's locales deferred (launch/defer-modules.cjs)", () => {
+  it("all four stacks render byte-identical with and without the preload (objects and plan), and the preload loads none of them", () => {
     // One process per side for the four stacks (render --snapshot takes several), as diff's base does.
     const stacks = ["dev", "test", "prod", "tools"];
     const plain = renderIn(["--snapshot", ...stacks], false);
     const deferred = renderIn(["--snapshot", ...stacks], true);
-    expect(plain.loaded).toEqual(["@npmcli/arborist", "typescript"]);
+    expect(plain.loaded).toEqual(["@npmcli/arborist", "typescript", "zod locales"]);
     expect(deferred.loaded).toEqual([]);
     const lines = deferred.yaml.trimEnd().split("\n");
     expect(lines.map((l) => (JSON.parse(l) as { stack: string }).stack)).toEqual(stacks);

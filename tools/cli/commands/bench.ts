@@ -185,7 +185,7 @@ export const main: CommandMain = async (args, io) => {
       a: {
         label: "program load, compiled + deferral (what Pulumi.yaml runs)",
         cmd: process.execPath,
-        args: ["--require", path.join(launch, "defer-closure.cjs"), "-e", loadCompiled],
+        args: ["--require", path.join(launch, "defer-modules.cjs"), "-e", loadCompiled],
       },
       b: {
         label: "program load with tsx (node --import tsx, before)",
