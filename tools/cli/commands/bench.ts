@@ -179,6 +179,17 @@ export const main: CommandMain = async (args, io) => {
       },
       b: FLOOR,
     },
+    {
+      // launch/run.cjs turns TurboFan off (a one-second process pays more for it than it gains): the
+      // same floor without it shows how much of the ratio above that flag accounts for.
+      name: "render without npm/floor without TurboFan",
+      a: {
+        label: "node launch/run.cjs scripts/render.ts prod",
+        cmd: process.execPath,
+        args: [path.join(launch, "run.cjs"), "scripts/render.ts", "prod"],
+      },
+      b: { label: "import floor, node --no-opt", cmd: FLOOR.cmd, args: ["--no-opt", ...FLOOR.args] },
+    },
     { name: "start/floor", a: npm("npm start (all four stacks)", "start", "--silent"), b: FLOOR, target: "≤ 1.5×" },
     {
       name: "load/tsx-load",
