@@ -103,6 +103,110 @@ export function backupConf(spec: string, verifySchedule: string | undefined): st
   return `${lines.join("\n")}\n`;
 }
 
+/**
+ * The env of the three pods. Backups and verification run as the application role; only the restore
+ * tool gets the cluster's superuser.
+ */
+export function backupEnvs(input: {
+  /** The ConfigMap holding backup.conf and the retention settings. */
+  readonly configMap: pulumi.Input<string>;
+  readonly database: Pick<DatabaseHandle, "secretKeyRef">;
+  /** The schedules' zone: the rolling strategy decides daily/weekly/monthly by the container's date. */
+  readonly timeZone: string;
+  readonly environment: { readonly name: string; readonly friendlyName: string };
+}): { readonly backup: EnvVar[]; readonly verify: EnvVar[]; readonly restore: EnvVar[] } {
+  const { database } = input;
+  const fromConfig = (envName: string, key: string): EnvVar => ({
+    name: envName,
+    valueFrom: { configMapKeyRef: { name: input.configMap, key } },
+  });
+  const settings: EnvVar[] = [
+    { name: "BACKUP_CONF", value: `${BACKUP_PATHS.config}/${BACKUP_CONFIG_KEYS.conf}` },
+    fromConfig("BACKUP_STRATEGY", BACKUP_CONFIG_KEYS.strategy),
+    fromConfig("DAILY_BACKUPS", BACKUP_CONFIG_KEYS.daily),
+    fromConfig("WEEKLY_BACKUPS", BACKUP_CONFIG_KEYS.weekly),
+    fromConfig("MONTHLY_BACKUPS", BACKUP_CONFIG_KEYS.monthly),
+    { name: "TZ", value: input.timeZone },
+    // Verification waits this long for its scratch server (the container's default, 120 s, is tight).
+    { name: "DATABASE_SERVER_TIMEOUT", value: "600" },
+    { name: "ENVIRONMENT_NAME", value: input.environment.name },
+    { name: "ENVIRONMENT_FRIENDLY_NAME", value: input.environment.friendlyName },
+    // Back up and verify as the application role (backup.config.utils getUsername/getPassword read
+    // DATABASE_USER/PASSWORD). It owns database `hcap`, so pg_dump sees everything, and
+    // `pg_dumpall --roles-only --no-role-passwords` needs no superuser. Verification starts its scratch
+    // server with POSTGRESQL_USER=DATABASE_USER (backup.postgres.plugin onStartServer), and sclorg's
+    // run-postgresql dies on `createuser postgres` (common.sh create_users), so the superuser would
+    // never verify; the app role also has to exist there for the dump's `OWNER TO hcap`.
+    { name: "DATABASE_USER", valueFrom: database.secretKeyRef("appUsername") },
+    { name: "DATABASE_PASSWORD", valueFrom: database.secretKeyRef("appPassword") },
+  ];
+  const backup: EnvVar[] = [{ name: "BACKUP_DIR", value: BACKUP_PATHS.backups }, ...settings];
+  return {
+    backup,
+    // The scratch server's own superuser, which initdb names after the container user and trusts on
+    // 127.0.0.1 (sclorg initdb without --auth): backup.sh's restore runs psql without -U, and DROP/CREATE
+    // DATABASE need it. Nothing from the Secret.
+    verify: [{ name: "BACKUP_DIR", value: `${BACKUP_PATHS.verifyInput}/` }, ...settings, { name: "PGUSER", value: "postgres" }],
+    // `backup.sh -r` drops and recreates the database, connecting as PGUSER with the password passed
+    // as `-a "$SUPERUSER_PASSWORD"`.
+    restore: [
+      ...backup,
+      { name: "PGUSER", valueFrom: database.secretKeyRef("superuserUsername") },
+      { name: RESTORE_PASSWORD_ENV, valueFrom: database.secretKeyRef("superuserPassword") },
+    ],
+  };
+}
+
+/**
+ * The pod of a backup, verify or restore-tool run: the backup volume and the ConfigMap, plus, for
+ * verification, the scratch volume and an emptyDir for the role-free copy.
+ */
+export function backupPodSpec(input: {
+  readonly image: string;
+  readonly resources: k8s.types.input.core.v1.ResourceRequirements;
+  readonly command: string[];
+  readonly env: EnvVar[];
+  readonly restartPolicy: "Never" | "Always";
+  readonly dataVolume: pulumi.Input<string>;
+  readonly configMap: pulumi.Input<string>;
+  /** Set for verification only. */
+  readonly verificationVolume?: pulumi.Input<string>;
+}): PodSpec {
+  const data = { name: "backup", persistentVolumeClaim: { claimName: input.dataVolume } };
+  const config = { name: "config", configMap: { name: input.configMap } };
+  const dataMount = { name: "backup", mountPath: BACKUP_PATHS.backups };
+  const configMount = { name: "config", mountPath: BACKUP_PATHS.config, readOnly: true };
+  const verifying = input.verificationVolume !== undefined;
+  const verifyInput = { name: "verify-input", emptyDir: {} };
+  return {
+    restartPolicy: input.restartPolicy,
+    terminationGracePeriodSeconds: 30,
+    containers: [
+      {
+        name: "backup",
+        image: input.image,
+        // backup.sh sources its siblings (./backup.usage, ...) relative to the working directory.
+        workingDir: "/",
+        command: input.command,
+        env: input.env,
+        resources: input.resources,
+        // Verification only reads the backups; it works on its copy in the verify-input emptyDir.
+        volumeMounts: verifying
+          ? [
+              { ...dataMount, readOnly: true },
+              configMount,
+              { name: "verification", mountPath: BACKUP_PATHS.verificationData },
+              { name: verifyInput.name, mountPath: BACKUP_PATHS.verifyInput },
+            ]
+          : [dataMount, configMount],
+      },
+    ],
+    volumes: verifying
+      ? [data, config, { name: "verification", persistentVolumeClaim: { claimName: input.verificationVolume } }, verifyInput]
+      : [data, config],
+  };
+}
+
 export class DatabaseBackup extends pulumi.ComponentResource {
   readonly cronJob: k8s.batch.v1.CronJob;
   readonly verifyCronJob?: k8s.batch.v1.CronJob;
@@ -189,88 +293,25 @@ export class DatabaseBackup extends pulumi.ComponentResource {
       { ...self, ...adoptOptions(args.adoption, "ConfigMap", names.config) },
     );
 
-    const fromConfig = (envName: string, key: string): EnvVar => ({
-      name: envName,
-      valueFrom: { configMapKeyRef: { name: this.configMap.metadata.name, key } },
+    const envs = backupEnvs({
+      configMap: this.configMap.metadata.name,
+      database,
+      timeZone: backup.timeZone,
+      environment: args.environment,
     });
-    const settings: EnvVar[] = [
-      { name: "BACKUP_CONF", value: `${BACKUP_PATHS.config}/${BACKUP_CONFIG_KEYS.conf}` },
-      fromConfig("BACKUP_STRATEGY", BACKUP_CONFIG_KEYS.strategy),
-      fromConfig("DAILY_BACKUPS", BACKUP_CONFIG_KEYS.daily),
-      fromConfig("WEEKLY_BACKUPS", BACKUP_CONFIG_KEYS.weekly),
-      fromConfig("MONTHLY_BACKUPS", BACKUP_CONFIG_KEYS.monthly),
-      // The rolling strategy decides daily/weekly/monthly by the container's date: same zone as the schedule.
-      { name: "TZ", value: backup.timeZone },
-      // Verification waits this long for its scratch server (the container's default, 120 s, is tight).
-      { name: "DATABASE_SERVER_TIMEOUT", value: "600" },
-      { name: "ENVIRONMENT_NAME", value: args.environment.name },
-      { name: "ENVIRONMENT_FRIENDLY_NAME", value: args.environment.friendlyName },
-      // Back up and verify as the application role (backup.config.utils getUsername/getPassword read
-      // DATABASE_USER/PASSWORD). It owns database `hcap`, so pg_dump sees everything, and
-      // `pg_dumpall --roles-only --no-role-passwords` needs no superuser. Verification starts its scratch
-      // server with POSTGRESQL_USER=DATABASE_USER (backup.postgres.plugin onStartServer), and sclorg's
-      // run-postgresql dies on `createuser postgres` (common.sh create_users), so the superuser would
-      // never verify; the app role also has to exist there for the dump's `OWNER TO hcap`.
-      { name: "DATABASE_USER", valueFrom: database.secretKeyRef("appUsername") },
-      { name: "DATABASE_PASSWORD", valueFrom: database.secretKeyRef("appPassword") },
-    ];
-    const env: EnvVar[] = [{ name: "BACKUP_DIR", value: BACKUP_PATHS.backups }, ...settings];
-    // The scratch server's own superuser, which initdb names after the container user and trusts on
-    // 127.0.0.1 (sclorg initdb without --auth): backup.sh's restore runs psql without -U, and DROP/CREATE
-    // DATABASE need it. Nothing from the Secret.
-    const verifyEnv: EnvVar[] = [
-      { name: "BACKUP_DIR", value: `${BACKUP_PATHS.verifyInput}/` },
-      ...settings,
-      { name: "PGUSER", value: "postgres" },
-    ];
-    // Only the restore tool gets the cluster's superuser: `backup.sh -r` drops and recreates the
-    // database, connecting as PGUSER with the password passed as `-a "$SUPERUSER_PASSWORD"`.
-    const restoreEnv: EnvVar[] = [
-      ...env,
-      { name: "PGUSER", valueFrom: database.secretKeyRef("superuserUsername") },
-      { name: RESTORE_PASSWORD_ENV, valueFrom: database.secretKeyRef("superuserPassword") },
-    ];
 
     // --- pods ---------------------------------------------------------------------------------
-    const volumes = {
-      data: { name: "backup", persistentVolumeClaim: { claimName: this.dataVolume.metadata.name } },
-      config: { name: "config", configMap: { name: this.configMap.metadata.name } },
-      verification: verificationVolume && { name: "verification", persistentVolumeClaim: { claimName: verificationVolume.metadata.name } },
-    };
-    const mounts = {
-      data: { name: "backup", mountPath: BACKUP_PATHS.backups },
-      config: { name: "config", mountPath: BACKUP_PATHS.config, readOnly: true },
-      verification: { name: "verification", mountPath: BACKUP_PATHS.verificationData },
-    };
-    const verifyInput = { name: "verify-input", emptyDir: {} };
-    const podSpec = (command: string[], podEnv: EnvVar[], withVerification: boolean, restartPolicy: "Never" | "Always"): PodSpec => ({
-      restartPolicy,
-      terminationGracePeriodSeconds: 30,
-      containers: [
-        {
-          name: "backup",
-          image: args.image,
-          // backup.sh sources its siblings (./backup.usage, ...) relative to the working directory.
-          workingDir: "/",
-          command,
-          env: podEnv,
-          resources: backup.resources,
-          // Verification only reads the backups; it works on its copy in the verify-input emptyDir.
-          volumeMounts: withVerification
-            ? [
-                { ...mounts.data, readOnly: true },
-                mounts.config,
-                mounts.verification,
-                { name: verifyInput.name, mountPath: BACKUP_PATHS.verifyInput },
-              ]
-            : [mounts.data, mounts.config],
-        },
-      ],
-      volumes:
-        withVerification && volumes.verification
-          ? [volumes.data, volumes.config, volumes.verification, verifyInput]
-          : [volumes.data, volumes.config],
-    });
+    const podSpec = (command: string[], env: EnvVar[], withVerification: boolean, restartPolicy: "Never" | "Always"): PodSpec =>
+      backupPodSpec({
+        image: args.image,
+        resources: backup.resources,
+        command,
+        env,
+        restartPolicy,
+        dataVolume: this.dataVolume.metadata.name,
+        configMap: this.configMap.metadata.name,
+        verificationVolume: withVerification ? verificationVolume?.metadata.name : undefined,
+      });
     // Job pods carry the backup selector: the NetworkPolicy lets exactly these labels reach Postgres.
     const cronJob = (jobName: string, schedule: string, command: string[], podEnv: EnvVar[], withVerification: boolean) =>
       new k8s.batch.v1.CronJob(
@@ -299,14 +340,14 @@ export class DatabaseBackup extends pulumi.ComponentResource {
         { ...self, ...adoptOptions(args.adoption, "CronJob", jobName) },
       );
 
-    this.cronJob = cronJob(names.name, backup.schedule, ["/bin/bash", "/backup.sh", "-1"], env, false);
+    this.cronJob = cronJob(names.name, backup.schedule, ["/bin/bash", "/backup.sh", "-1"], envs.backup, false);
     this.verifyCronJob =
       verification &&
       cronJob(
         names.verifyJob,
         verification.schedule,
         ["/bin/bash", "-c", verifyLatestScript(BACKUP_PATHS.backups, BACKUP_PATHS.verifyInput)],
-        verifyEnv,
+        envs.verify,
         true,
       );
 
@@ -328,7 +369,7 @@ export class DatabaseBackup extends pulumi.ComponentResource {
           strategy: { type: "Recreate" },
           template: {
             metadata: { labels: restoreLabels },
-            spec: podSpec(["/bin/bash", "-c", "exec sleep infinity"], restoreEnv, false, "Always"),
+            spec: podSpec(["/bin/bash", "-c", "exec sleep infinity"], envs.restore, false, "Always"),
           },
         },
       },

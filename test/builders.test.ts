@@ -6,6 +6,7 @@ import { adoptOptions, madeByOldFlow, NOT_ADOPTING, stackAdoption } from "../com
 import { imageStreamObject } from "../components/app-image";
 import { routeObject } from "../components/app-tier";
 import { backupBuildConfig } from "../components/backup-image";
+import { backupEnvs, backupPodSpec } from "../components/database-backup";
 import { workloadScale } from "../components/maintenance";
 import { stackNames, type PatroniNames } from "../components/names";
 import { patroniStatefulSetSpec } from "../components/patroni-cluster";
@@ -233,5 +234,75 @@ describe("patroniStatefulSetSpec", () => {
     });
     expect(container.volumeMounts.map((m) => m.name)).toEqual(["pgdata"]);
     expect(spec.persistentVolumeClaimRetentionPolicy).toEqual({ whenDeleted: "Retain", whenScaled: "Retain" });
+  });
+});
+
+describe("backupEnvs: who connects as whom", () => {
+  // A handle whose Secret references are readable as "<key>".
+  const database = { secretKeyRef: (key: string) => ({ secretKeyRef: { name: "db-secret", key } }) };
+  const envs = backupEnvs({
+    configMap: "demo-backup-config",
+    database,
+    timeZone: "America/Vancouver",
+    environment: { name: "d", friendlyName: "D" },
+  });
+  const secretKeys = (env: readonly { valueFrom?: unknown }[]) =>
+    env.flatMap((e) => {
+      const ref = (e.valueFrom as { secretKeyRef?: { key: string } } | undefined)?.secretKeyRef;
+      return ref ? [ref.key] : [];
+    });
+  const value = (env: readonly { name: unknown; value?: unknown }[], name: string) => env.find((e) => e.name === name)?.value;
+
+  it("backups and verification read only the application role's credentials", () => {
+    expect(secretKeys(envs.backup)).toEqual(["appUsername", "appPassword"]);
+    expect(secretKeys(envs.verify)).toEqual(["appUsername", "appPassword"]);
+  });
+
+  it("only the restore tool gets the superuser, as PGUSER and the password backup.sh -r takes", () => {
+    expect(secretKeys(envs.restore)).toEqual(["appUsername", "appPassword", "superuserUsername", "superuserPassword"]);
+    expect(envs.restore.map((e) => e.name)).toContain("SUPERUSER_PASSWORD");
+  });
+
+  it("verification restores the copy in /verify as the scratch server's own postgres user; the others use /backups/", () => {
+    expect(value(envs.verify, "BACKUP_DIR")).toBe("/verify/");
+    expect(value(envs.verify, "PGUSER")).toBe("postgres");
+    expect(value(envs.backup, "BACKUP_DIR")).toBe("/backups/");
+    expect(value(envs.backup, "TZ")).toBe("America/Vancouver");
+    expect(envs.backup.find((e) => e.name === "DAILY_BACKUPS")?.valueFrom).toEqual({
+      configMapKeyRef: { name: "demo-backup-config", key: "DAILY_BACKUPS" },
+    });
+  });
+});
+
+describe("backupPodSpec", () => {
+  const base = {
+    image: "registry/backup:2.13.0",
+    resources: { requests: { cpu: "50m" } },
+    command: ["/bin/bash", "/backup.sh", "-1"],
+    env: [],
+    restartPolicy: "Never" as const,
+    dataVolume: "demo-backup-data",
+    configMap: "demo-backup-config",
+  };
+  type Plain = { containers: { volumeMounts: { name: string; mountPath: string; readOnly?: boolean }[] }[]; volumes: { name: string }[] };
+
+  it("a backup writes to the backup volume and reads the ConfigMap", () => {
+    const spec = backupPodSpec(base) as unknown as Plain;
+    expect(spec.volumes.map((v) => v.name)).toEqual(["backup", "config"]);
+    expect(spec.containers[0].volumeMounts).toEqual([
+      { name: "backup", mountPath: "/backups/" },
+      { name: "config", mountPath: "/etc/backup-container", readOnly: true },
+    ]);
+  });
+
+  it("verification reads the backups read-only and works on the scratch volume and an emptyDir", () => {
+    const spec = backupPodSpec({ ...base, verificationVolume: "demo-backup-verification" }) as unknown as Plain;
+    expect(spec.volumes.map((v) => v.name)).toEqual(["backup", "config", "verification", "verify-input"]);
+    expect(spec.containers[0].volumeMounts).toEqual([
+      { name: "backup", mountPath: "/backups/", readOnly: true },
+      { name: "config", mountPath: "/etc/backup-container", readOnly: true },
+      { name: "verification", mountPath: "/var/lib/pgsql/data" },
+      { name: "verify-input", mountPath: "/verify" },
+    ]);
   });
 });

@@ -5,7 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { NOT_ADOPTING } from "../components/adoption";
-import type { KeycloakNames, NetworkPolicyNames, PatroniNames } from "../components/names";
+import type { BackupNames, KeycloakNames, NetworkPolicyNames, PatroniNames } from "../components/names";
 
 interface Registered {
   readonly type: string;
@@ -144,5 +144,84 @@ describe("PatroniCluster", () => {
     new PatroniCluster("database", { ...args, passwords: { superuserPassword: pulumi.secret("a"), appPassword: pulumi.secret("c") } });
     await settled();
     expect(ofType("random:index/randomPassword:RandomPassword").map((r) => r.name)).toEqual(["demo-patroni-replication-password"]);
+  });
+});
+
+describe("DatabaseBackup", () => {
+  const names: BackupNames = {
+    name: "demo-backup",
+    labels: { app: "demo" },
+    selector: { role: "backup" },
+    podLabels: { role: "backup", app: "demo" },
+    dataVolume: "demo-backup-data",
+    verificationVolume: "demo-backup-verification",
+    config: "demo-backup-config",
+    verifyJob: "demo-backup-verify",
+    restoreTool: "demo-backup-restore",
+    restoreToolSelector: { tool: "restore" },
+  };
+  const backup = {
+    schedule: "0 1 * * *",
+    timeZone: "America/Vancouver",
+    retention: { daily: 3, weekly: 2, monthly: 1 },
+    volumeSize: "5Gi",
+    storageClass: "netapp-file-backup",
+    verification: { enabled: true, schedule: "0 3 * * *", volumeSize: "2Gi" },
+    resources: { requests: { cpu: "50m", memory: "256Mi" }, limits: { cpu: "500m", memory: "512Mi" } },
+  } as const;
+  const args = {
+    names,
+    database: {
+      secretKeyRef: (key: string) => ({ secretKeyRef: { name: "db", key } }),
+      serviceName: pulumi.output("demo-db"),
+      databaseName: "demo",
+      port: 5432,
+      podSelector: { db: "yes" },
+    },
+    image: "registry/ns/demo-backup:2.13.0",
+    backup,
+    environment: { name: "dev", friendlyName: "Dev" },
+    protect: false,
+    adoption: NOT_ADOPTING,
+  };
+  type CronJobInputs = { spec: { schedule: string; suspend: boolean; timeZone: string } };
+
+  it("a nightly backup and a verification CronJob on their schedules and zone; the restore tool at the replicas it is given", async () => {
+    const { DatabaseBackup } = await import("../components/database-backup");
+    new DatabaseBackup("backup", { ...args, scale: { backupSuspended: false, restoreToolReplicas: 0 } });
+    await settled();
+    const jobs = ofType("kubernetes:batch/v1:CronJob");
+    expect(jobs.map((j) => [j.name, (j.inputs as CronJobInputs).spec.schedule, (j.inputs as CronJobInputs).spec.timeZone])).toEqual([
+      ["demo-backup", "0 1 * * *", "America/Vancouver"],
+      ["demo-backup-verify", "0 3 * * *", "America/Vancouver"],
+    ]);
+    const [tool] = ofType("kubernetes:apps/v1:Deployment");
+    expect((tool.inputs.spec as { replicas: number }).replicas).toBe(0);
+    const [config] = ofType("kubernetes:core/v1:ConfigMap");
+    expect((config.inputs.data as Record<string, string>)["backup.conf"]).toBe(
+      "postgres=demo-db:5432/demo\n0 3 * * * default ./backup.sh -s -v all\n",
+    );
+  });
+
+  it("under a restore: both CronJobs suspended, one restore tool pod", async () => {
+    const { DatabaseBackup } = await import("../components/database-backup");
+    new DatabaseBackup("backup", { ...args, scale: { backupSuspended: true, restoreToolReplicas: 1 } });
+    await settled();
+    expect(ofType("kubernetes:batch/v1:CronJob").map((j) => (j.inputs as CronJobInputs).spec.suspend)).toEqual([true, true]);
+    expect((ofType("kubernetes:apps/v1:Deployment")[0].inputs.spec as { replicas: number }).replicas).toBe(1);
+  });
+
+  it("without verification: no verify CronJob, no scratch volume, and backup.conf holds no cron line", async () => {
+    const { DatabaseBackup } = await import("../components/database-backup");
+    new DatabaseBackup("backup", {
+      ...args,
+      backup: { ...backup, verification: { ...backup.verification, enabled: false } },
+      scale: { backupSuspended: false, restoreToolReplicas: 0 },
+    });
+    await settled();
+    expect(ofType("kubernetes:batch/v1:CronJob").map((j) => j.name)).toEqual(["demo-backup"]);
+    expect(ofType("kubernetes:core/v1:PersistentVolumeClaim").map((c) => c.name)).toEqual(["demo-backup-data"]);
+    const [config] = ofType("kubernetes:core/v1:ConfigMap");
+    expect((config.inputs.data as Record<string, string>)["backup.conf"]).toBe("postgres=demo-db:5432/demo\n");
   });
 });
