@@ -9,7 +9,7 @@
  *   serializer (runtime/index.js → closure/parseFunction.js → typescript-shim.js → typescript;
  *   closure/codePaths.js → @npmcli/arborist), which only runs when a program serializes a function
  *   (dynamic providers, callback functions). This program never does, yet the two cost over half of
- *   @pulumi/pulumi's load time. 3.249.0 and later need Node ≥ 22 (this project and its CI run Node 20);
+ *   @pulumi/pulumi's load time. 3.249.0 and later need Node ≥ 22 (the project supports Node ≥ 20.6);
  *   3.276.0 drops arborist but still loads typescript eagerly.
  * - zod 4's `locales` namespace: `zod` re-exports every message locale (about 50 modules) as
  *   `z.locales`; the schemas use English, which zod loads on its own (v4/classic/schemas.cjs →
