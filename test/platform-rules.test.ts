@@ -177,6 +177,15 @@ const CHECKS: Record<PlatformRuleId, () => Promise<void>> = {
     expect(check).toBeGreaterThanOrEqual(0);
     expect(script).toContain("for image in hcap-server hcap-client; do");
     expect(check).toBeLessThan(script.indexOf("npm run --silent promote"));
+    // deploy.yml: before the tools stack is applied, every environment's source tags must resolve.
+    const deploy = parse(fs.readFileSync(path.join(PROJECT_DIR, ".github/workflows/deploy.yml"), "utf8")) as Obj;
+    const steps = deploy.jobs.tools.steps as Obj[];
+    const guard = steps.findIndex((s) => String(s.run ?? "").includes('kubectl get imagestreamtag "$source"'));
+    const up = steps.findIndex((s) => (s.with as Obj | undefined)?.command === "up");
+    expect(guard).toBeGreaterThanOrEqual(0);
+    expect(guard).toBeLessThan(up);
+    expect(String(steps[guard].run)).toContain("npm run --silent render -- tools --outputs");
+    expect(String(steps[guard].run)).toMatch(/::error::[\s\S]*exit "\$missing"/);
   },
   async "backup-conf-bare-host"() {
     for (const env of ["dev", "test", "prod"]) {

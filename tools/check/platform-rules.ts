@@ -108,7 +108,8 @@ export const PLATFORM_RULES = {
   "istag-404-without-image": {
     rule:
       "GET of an ImageStreamTag whose tag has no image answers 404, and the provider then treats it as deleted; " +
-      "an environment is promoted only to a commit whose `<stream>:<sha>` tags of both images resolve (same GET).",
+      "an environment is promoted only to a commit whose `<stream>:<sha>` tags of both images resolve (same GET), " +
+      "and the tools stack is applied only when every environment's source tags resolve (an edited stack file).",
     breaks:
       "a promotion to an unbuilt commit: the env tag vanishes from state on refresh and the next up fails with " +
       "AlreadyExists (recovery: `oc tag -d` of the env tags, then up)",
