@@ -5,12 +5,14 @@
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { NOT_ADOPTING } from "../components/adoption";
-import type { BackupNames, KeycloakNames, NetworkPolicyNames, PatroniNames } from "../components/names";
+import type { BackupNames, KeycloakNames, NetworkPolicyNames, ObjectNames, PatroniNames } from "../components/names";
 
 interface Registered {
   readonly type: string;
   readonly name: string;
   readonly inputs: Record<string, unknown>;
+  /** The provider reference (`<urn>::<id>`) the resource was registered with, if any. */
+  readonly provider?: string;
 }
 
 let registered: Registered[] = [];
@@ -19,7 +21,7 @@ beforeAll(async () => {
   await pulumi.runtime.setMocks(
     {
       newResource: (args) => {
-        registered.push({ type: args.type, name: args.name, inputs: args.inputs as Record<string, unknown> });
+        registered.push({ type: args.type, name: args.name, inputs: args.inputs as Record<string, unknown>, provider: args.provider });
         return { id: `${args.name}-id`, state: args.inputs };
       },
       call: (args) => {
@@ -223,5 +225,94 @@ describe("DatabaseBackup", () => {
     expect(ofType("kubernetes:core/v1:PersistentVolumeClaim").map((c) => c.name)).toEqual(["demo-backup-data"]);
     const [config] = ofType("kubernetes:core/v1:ConfigMap");
     expect((config.inputs.data as Record<string, string>)["backup.conf"]).toBe("postgres=demo-db:5432/demo\n");
+  });
+});
+
+describe("AppTier", () => {
+  const names: ObjectNames = {
+    name: "demo-api",
+    labels: { app: "demo" },
+    selector: { tier: "api" },
+    podLabels: { tier: "api", app: "demo" },
+  };
+  const probe = { path: "/health", initialDelaySeconds: 5, periodSeconds: 10, timeoutSeconds: 2, failureThreshold: 3 };
+  const args = {
+    names,
+    image: { namespace: "ns-tools", stream: "demo-api", tag: "dev" },
+    port: 8080,
+    replicas: 2,
+    resources: { requests: { cpu: "100m", memory: "128Mi" }, limits: { cpu: "500m", memory: "512Mi" } },
+    workload: "DeploymentConfig" as const,
+    commit: "",
+    readOnlyRoot: { writable: [] },
+    host: "demo.example.org",
+    pathRoutes: [{ name: "demo-api-path", host: "web.example.org", path: "/api" }],
+    env: [],
+    readiness: probe,
+    liveness: probe,
+    adoption: NOT_ADOPTING,
+  };
+  type RouteSpec = { host: string; path?: string; to: { kind: string; name: string } };
+
+  it("a DeploymentConfig tier: its Service targets the container port by number, its Routes reach that Service", async () => {
+    const { AppTier } = await import("../components/app-tier");
+    new AppTier("api", args);
+    await settled();
+    expect(ofType("kubernetes:apps.openshift.io/v1:DeploymentConfig").map((r) => r.name)).toEqual(["demo-api"]);
+    expect(ofType("kubernetes:apps/v1:Deployment")).toEqual([]);
+    const [service] = ofType("kubernetes:core/v1:Service");
+    expect(service.inputs.spec).toMatchObject({ selector: { tier: "api" }, ports: [{ port: 8080, targetPort: 8080 }] });
+    const routes = ofType("kubernetes:route.openshift.io/v1:Route").map((r) => r.inputs.spec as RouteSpec);
+    expect(routes.map((r) => [r.host, r.path ?? "", r.to])).toEqual([
+      ["demo.example.org", "", { kind: "Service", name: "demo-api", weight: 100 }],
+      ["web.example.org", "/api", { kind: "Service", name: "demo-api", weight: 100 }],
+    ]);
+  });
+
+  it("a Deployment tier declares a Deployment and no DeploymentConfig", async () => {
+    const { AppTier } = await import("../components/app-tier");
+    new AppTier("api", { ...args, workload: "Deployment", commit: "1a2b3c4" });
+    await settled();
+    expect(ofType("kubernetes:apps/v1:Deployment").map((r) => r.name)).toEqual(["demo-api"]);
+    expect(ofType("kubernetes:apps.openshift.io/v1:DeploymentConfig")).toEqual([]);
+  });
+
+  it("refuses a path Route for the whole host", async () => {
+    const { AppTier } = await import("../components/app-tier");
+    expect(() => new AppTier("api", { ...args, pathRoutes: [{ name: "all", host: "web.example.org", path: "/" }] })).toThrow(
+      'AppTier api: route all needs a path below "/" (got "/")',
+    );
+  });
+});
+
+describe("AppImage", () => {
+  const args = {
+    names: { name: "demo-api", labels: { app: "demo" } },
+    git: { repository: "https://github.com/example/demo.git", ref: "main" },
+    adoption: NOT_ADOPTING,
+  };
+
+  it("declares a tag for each promoted environment only, through the tag provider, from the commit's tag", async () => {
+    const k8s = await import("@pulumi/kubernetes");
+    const { AppImage } = await import("../components/app-image");
+    const tagProvider = new k8s.Provider("image-tags", { enableServerSideApply: false });
+    new AppImage("api-image", { ...args, promotions: { dev: "1a2b3c4", test: "" }, tagProvider });
+    await settled();
+    const tags = ofType("kubernetes:image.openshift.io/v1:ImageStreamTag");
+    expect(tags.map((t) => [t.name, (t.inputs.tag as { from: unknown }).from])).toEqual([
+      ["demo-api:dev", { kind: "ImageStreamTag", name: "demo-api:1a2b3c4" }],
+    ]);
+    expect(tags[0].provider).toMatch(/::image-tags::/);
+    const [stream] = ofType("kubernetes:image.openshift.io/v1:ImageStream");
+    expect(stream.provider ?? "").not.toMatch(/image-tags/);
+  });
+
+  it("refuses a promotion that is not a commit, naming the environment", async () => {
+    const k8s = await import("@pulumi/kubernetes");
+    const { AppImage } = await import("../components/app-image");
+    const tagProvider = new k8s.Provider("image-tags", { enableServerSideApply: false });
+    expect(() => new AppImage("api-image", { ...args, promotions: { prod: "main" }, tagProvider })).toThrow(
+      /AppImage api-image: the prod commit .*\(got "main"\)/,
+    );
   });
 });
