@@ -71,3 +71,11 @@ export function runScript(script: string, args: readonly string[], options: Scri
     maxBuffer: 256 * 1024 * 1024,
   });
 }
+
+/** True when `stderr` holds only progress lines ("rendering dev…"): no error, no warning. */
+export function onlyProgress(stderr: string): boolean {
+  return stderr
+    .split("\n")
+    .filter(Boolean)
+    .every((l) => l.endsWith("…"));
+}
