@@ -96,14 +96,20 @@ describe("references", () => {
 
   it("Secrets and their keys (optional refs excepted)", () => {
     expect(hits(report, "ref-secret")).toEqual([
+      "Deployment/bad-secret at spec.template.spec.volumes[0].secret.secretName",
       "Deployment/bad-secret at spec.template.spec.containers[0].env[0].valueFrom.secretKeyRef",
       "Deployment/bad-secret at spec.template.spec.containers[0].env[1].valueFrom.secretKeyRef",
     ]);
-    expect(report.findings.find((f) => f.rule === "ref-secret")?.message).toBe("Secret creds has no key passwrd (has: password)");
+    const message = (path: string) => report.findings.find((f) => f.rule === "ref-secret" && f.path === path)?.message;
+    expect(message("spec.template.spec.containers[0].env[0].valueFrom.secretKeyRef")).toBe(
+      "Secret creds has no key passwrd (has: password)",
+    );
+    expect(message("spec.template.spec.volumes[0].secret.secretName")).toBe("Secret missing-secret is not declared in demo-dev");
   });
 
   it("ConfigMaps and their keys", () => {
     expect(hits(report, "ref-configmap")).toEqual([
+      "Deployment/bad-configmap at spec.template.spec.volumes[0].configMap.items[0].key",
       "Deployment/bad-configmap at spec.template.spec.containers[0].env[0].valueFrom.configMapKeyRef",
       "Deployment/bad-configmap at spec.template.spec.containers[0].envFrom[0].configMapRef",
     ]);

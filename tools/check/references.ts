@@ -147,41 +147,19 @@ function checkPodRefs(idx: Index, ns: string, o: KubeObject, t: PodTemplate, out
     const vol = asObject(v);
     const path = `${specPath}.volumes[${i}]`;
     if (typeof vol.name === "string") volumeNames.add(vol.name);
-    const secret = asObject(vol.secret);
-    if (typeof secret.secretName === "string") {
-      const items = asArray(secret.items);
-      if (items.length === 0)
-        checkKeyed(idx, ns, o, out, "Secret", secret.secretName, undefined, secret.optional === true, `${path}.secret.secretName`);
+    // A volume from a Secret or a ConfigMap: the object must exist, and so must each key it projects.
+    for (const [kind, field, nameField] of [
+      ["Secret", "secret", "secretName"],
+      ["ConfigMap", "configMap", "name"],
+    ] as const) {
+      const source = asObject(vol[field]);
+      const name = source[nameField];
+      if (typeof name !== "string") continue;
+      const optional = source.optional === true;
+      const items = asArray(source.items);
+      if (items.length === 0) checkKeyed(idx, ns, o, out, kind, name, undefined, optional, `${path}.${field}.${nameField}`);
       items.forEach((it, j) =>
-        checkKeyed(
-          idx,
-          ns,
-          o,
-          out,
-          "Secret",
-          secret.secretName as string,
-          asString(asObject(it).key),
-          secret.optional === true,
-          `${path}.secret.items[${j}].key`,
-        ),
-      );
-    }
-    const cm = asObject(vol.configMap);
-    if (typeof cm.name === "string") {
-      const items = asArray(cm.items);
-      if (items.length === 0) checkKeyed(idx, ns, o, out, "ConfigMap", cm.name, undefined, cm.optional === true, `${path}.configMap.name`);
-      items.forEach((it, j) =>
-        checkKeyed(
-          idx,
-          ns,
-          o,
-          out,
-          "ConfigMap",
-          cm.name as string,
-          asString(asObject(it).key),
-          cm.optional === true,
-          `${path}.configMap.items[${j}].key`,
-        ),
+        checkKeyed(idx, ns, o, out, kind, name, asString(asObject(it).key), optional, `${path}.${field}.items[${j}].key`),
       );
     }
     const claim = asString(asObject(vol.persistentVolumeClaim).claimName);
