@@ -12,7 +12,6 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { UsageError, stringOpt, type CommandMain, type Io } from "../cli";
-import { PROJECT_DIR } from "../project";
 
 /** `--runs` (pairs per comparison) as a whole number in 1..50. */
 export function parseRuns(text: string): number {
@@ -104,6 +103,8 @@ interface Comparison {
 
 class Runner {
   private readonly ticks = clockTicks();
+  /** The project whose commands are measured (they run in it). */
+  constructor(private readonly projectDir: string) {}
   private readonly peakFile = path.join(os.tmpdir(), `hcap-infra-bench-${process.pid}.peak`);
 
   run(c: Command): Sample {
@@ -112,11 +113,11 @@ class Runner {
     const env = {
       ...process.env,
       HCAP_INFRA_PEAK_FILE: this.peakFile,
-      NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --require ${path.join(PROJECT_DIR, "launch", "report-peak.cjs")}`.trim(),
+      NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --require ${path.join(this.projectDir, "launch", "report-peak.cjs")}`.trim(),
     };
     const cpu0 = childrenCpu(this.ticks);
     const t0 = process.hrtime.bigint();
-    const r = spawnSync(c.cmd, c.args, { cwd: PROJECT_DIR, env, stdio: ["ignore", "ignore", "pipe"], encoding: "utf8" });
+    const r = spawnSync(c.cmd, c.args, { cwd: this.projectDir, env, stdio: ["ignore", "ignore", "pipe"], encoding: "utf8" });
     const wall = Number(process.hrtime.bigint() - t0) / 1e9;
     const cpu = childrenCpu(this.ticks) - cpu0;
     if (r.status !== 0) throw new Error(`${c.label} failed (${r.status ?? r.signal}):\n${r.stderr}`);
@@ -164,30 +165,28 @@ export const main: CommandMain = async (args, io) => {
   if (!npmCli) throw new UsageError("run it as npm run bench (it times npm commands with the same npm)");
 
   const npm = (label: string, ...argv: string[]): Command => ({ label, cmd: process.execPath, args: [npmCli, ...argv] });
-  const launch = path.join(PROJECT_DIR, "launch");
+  const launch = path.join(io.projectDir, "launch");
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { ensureCompiled } = require(path.join(launch, "compile.cjs")) as { ensureCompiled(dir: string): string };
+  /** The render as its npm script starts it, without npm. */
+  const renderDirect: Command = {
+    label: "node launch/run.cjs scripts/render.ts prod",
+    cmd: process.execPath,
+    args: [path.join(launch, "run.cjs"), "scripts/render.ts", "prod"],
+  };
   const loadCompiled = `require(require("path").join(require("./launch/compile.cjs").ensureCompiled(process.cwd()), "stack.js"))`;
   const comparisons: Comparison[] = [
     { name: "render/floor", a: npm("npm run render -- prod", "run", "--silent", "render", "--", "prod"), b: FLOOR, target: "≤ 1.2×" },
     {
       name: "render without npm/floor",
-      a: {
-        label: "node launch/run.cjs scripts/render.ts prod (what the npm script runs)",
-        cmd: process.execPath,
-        args: [path.join(launch, "run.cjs"), "scripts/render.ts", "prod"],
-      },
+      a: { ...renderDirect, label: `${renderDirect.label} (what the npm script runs)` },
       b: FLOOR,
     },
     {
       // launch/run.cjs turns TurboFan off (a one-second process pays more for it than it gains): the
       // same floor without it shows how much of the ratio above that flag accounts for.
       name: "render without npm/floor without TurboFan",
-      a: {
-        label: "node launch/run.cjs scripts/render.ts prod",
-        cmd: process.execPath,
-        args: [path.join(launch, "run.cjs"), "scripts/render.ts", "prod"],
-      },
+      a: renderDirect,
       b: { label: "import floor, node --no-opt", cmd: FLOOR.cmd, args: ["--no-opt", ...FLOOR.args] },
     },
     { name: "start/floor", a: npm("npm start (all four stacks)", "start", "--silent"), b: FLOOR, target: "≤ 1.5×" },
@@ -209,14 +208,14 @@ export const main: CommandMain = async (args, io) => {
       name: "cold render/floor",
       a: {
         ...npm("npm run render -- prod, first run after a source change (compiles)", "run", "--silent", "render", "--", "prod"),
-        before: () => fs.rmSync(ensureCompiled(PROJECT_DIR), { recursive: true, force: true }),
+        before: () => fs.rmSync(ensureCompiled(io.projectDir), { recursive: true, force: true }),
       },
       b: FLOOR,
     },
   ];
 
   const progress = new Progress(io, comparisons.length * (pairs + 1));
-  const runner = new Runner();
+  const runner = new Runner(io.projectDir);
   const loadBefore = os.loadavg()[0].toFixed(1);
   const out: string[] = [];
   try {
@@ -225,9 +224,9 @@ export const main: CommandMain = async (args, io) => {
     progress.end();
     runner.dispose();
   }
-  ensureCompiled(PROJECT_DIR);
+  ensureCompiled(io.projectDir);
   const pkg = (name: string) =>
-    (JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "node_modules", name, "package.json"), "utf8")) as { version: string }).version;
+    (JSON.parse(fs.readFileSync(path.join(io.projectDir, "node_modules", name, "package.json"), "utf8")) as { version: string }).version;
   io.out(
     [
       `npm run bench: ${pairs} pairs per comparison, medians of pair ratios; ${os.cpus().length} cores, load average ${loadBefore} → ${os.loadavg()[0].toFixed(1)}`,
