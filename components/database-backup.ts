@@ -174,9 +174,12 @@ export function backupPodSpec(input: {
 }): PodSpec {
   const data = { name: "backup", persistentVolumeClaim: { claimName: input.dataVolume } };
   const config = { name: "config", configMap: { name: input.configMap } };
-  const dataMount = { name: "backup", mountPath: BACKUP_PATHS.backups };
-  const configMount = { name: "config", mountPath: BACKUP_PATHS.config, readOnly: true };
-  const verifying = input.verificationVolume !== undefined;
+  const dataMount = { name: data.name, mountPath: BACKUP_PATHS.backups };
+  const configMount = { name: config.name, mountPath: BACKUP_PATHS.config, readOnly: true };
+  const verification =
+    input.verificationVolume === undefined
+      ? undefined
+      : { name: "verification", persistentVolumeClaim: { claimName: input.verificationVolume } };
   const verifyInput = { name: "verify-input", emptyDir: {} };
   return {
     restartPolicy: input.restartPolicy,
@@ -191,19 +194,17 @@ export function backupPodSpec(input: {
         env: input.env,
         resources: input.resources,
         // Verification only reads the backups; it works on its copy in the verify-input emptyDir.
-        volumeMounts: verifying
+        volumeMounts: verification
           ? [
               { ...dataMount, readOnly: true },
               configMount,
-              { name: "verification", mountPath: BACKUP_PATHS.verificationData },
+              { name: verification.name, mountPath: BACKUP_PATHS.verificationData },
               { name: verifyInput.name, mountPath: BACKUP_PATHS.verifyInput },
             ]
           : [dataMount, configMount],
       },
     ],
-    volumes: verifying
-      ? [data, config, { name: "verification", persistentVolumeClaim: { claimName: input.verificationVolume } }, verifyInput]
-      : [data, config],
+    volumes: verification ? [data, config, verification, verifyInput] : [data, config],
   };
 }
 
