@@ -1,6 +1,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
+import * as os from "node:os";
 import { describe, expect, it } from "vitest";
+import { readYamlMapping } from "../config/stack-file";
 import { configError, projectWith, registeredCount, render } from "./harness";
 import * as specs from "../tools/cli/commands/specs";
 import { runInProcess } from "./cli-harness";
@@ -126,5 +128,21 @@ describe("keys declared in Pulumi.yaml without a default", () => {
     await expect(render("dev", { projectDir })).rejects.toThrow(
       "Pulumi.dev.yaml: hcap-infra:kubeContext: is declared in Pulumi.yaml without a default, so Pulumi requires this stack to set it",
     );
+  });
+});
+
+describe("stack files read once per text (config/stack-file.ts)", () => {
+  it("an edited file is read afresh, and a caller's change to what it got never reaches the next read", () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "hcap-yaml-")), "Pulumi.dev.yaml");
+    fs.writeFileSync(file, "config:\n  hcap-infra:appName: one\n");
+    // The first read parses, the later ones come from the cache: change both kinds of result.
+    for (let i = 0; i < 2; i++) {
+      const got = readYamlMapping(file, "dev") as { config: Record<string, string> };
+      expect(got.config["hcap-infra:appName"]).toBe("one");
+      got.config["hcap-infra:appName"] = "changed by a caller";
+    }
+    expect(readYamlMapping(file, "dev")).toEqual({ config: { "hcap-infra:appName": "one" } });
+    fs.writeFileSync(file, "config:\n  hcap-infra:appName: two\n");
+    expect(readYamlMapping(file, "dev")).toEqual({ config: { "hcap-infra:appName": "two" } });
   });
 });

@@ -29,6 +29,13 @@ describe("deterministic render", () => {
     expect(b.objects).toEqual(a.objects);
     expect(b.plan).toEqual(a.plan);
   });
+
+  it("an evaluation turns V8's stack traces off only while the SDK runs (tools/evaluate/evaluate.ts)", async () => {
+    const before = Error.stackTraceLimit;
+    expect(before).toBeGreaterThan(0);
+    await render("dev", { fresh: true });
+    expect(Error.stackTraceLimit).toBe(before);
+  });
 });
 
 describe("platform network baseline", () => {
