@@ -17,6 +17,7 @@ import { KeycloakSecret } from "./components/keycloak-secret";
 import { workloadScale } from "./components/maintenance";
 import { MaintenanceMarker } from "./components/maintenance-marker";
 import { internalImage, stackNames } from "./components/names";
+import { environmentTagHooks } from "./components/openshift/tag-source-check";
 import { NetworkPolicies } from "./components/network-policies";
 import { PatroniCluster } from "./components/patroni-cluster";
 import { PatroniImage } from "./components/patroni-image";
@@ -268,6 +269,9 @@ function declareTools(cfg: ToolsConfig, opts: pulumi.ComponentResourceOptions): 
   const names = stackNames(cfg.appName);
   const adoption = stackAdoption({ adopt: cfg.adopt, namespace: cfg.namespace, names, role: "tools" });
   const tagProvider = imageTagProvider(cfg);
+  // A tag is created or moved only to a source tag that has an image: one without would answer 404 and
+  // vanish from state (components/openshift/tag-source-check.ts).
+  const tagHooks = environmentTagHooks({ namespace: cfg.namespace, ...cfg.kube });
   new NetworkPolicies("network", { names: names.networkPolicies, routed: [], databaseClients: [], adoption }, opts);
 
   // The server from the repository's root Dockerfile (which also bundles the client build, unused
@@ -279,6 +283,7 @@ function declareTools(cfg: ToolsConfig, opts: pulumi.ComponentResourceOptions): 
       git: cfg.git,
       promotions: cfg.promotions,
       tagProvider,
+      tagHooks,
       adoption,
     },
     opts,
@@ -295,6 +300,7 @@ function declareTools(cfg: ToolsConfig, opts: pulumi.ComponentResourceOptions): 
       pullSecret: names.buildPullSecret,
       promotions: cfg.promotions,
       tagProvider,
+      tagHooks,
       adoption,
     },
     opts,

@@ -7,7 +7,8 @@
  * owns only the environment tags, as ImageStreamTag objects. The ImageStream itself never declares
  * `spec.tags`, so the two writers never touch the same field. The environment tags go through their
  * own provider without server-side apply (`tagProvider`; why: stack.ts `imageTagProvider`), so moving
- * a tag is a merge patch the API server accepts.
+ * a tag is a merge patch the API server accepts. A tag is created or moved only to a source tag that
+ * has an image (`tagHooks`), so no environment tag ever answers 404 to a refresh.
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { EnvName, Resources } from "../config";
@@ -52,6 +53,11 @@ export interface AppImageArgs {
    * (the API server rejects a server-side apply that moves an ImageStreamTag).
    */
   readonly tagProvider: pulumi.ProviderResource;
+  /**
+   * Hooks on each environment tag: the check that its source tag has an image before the tag is
+   * created or moved (components/openshift/tag-source-check.ts).
+   */
+  readonly tagHooks: pulumi.ResourceHookBinding;
 }
 
 export const BUILD_DEFAULTS = {
@@ -165,6 +171,7 @@ export class AppImage extends pulumi.ComponentResource {
       openshiftObject(tag, {
         ...self,
         provider: args.tagProvider,
+        hooks: args.tagHooks,
         dependsOn: [stream],
         ...adoptOptions(args.adoption, "ImageStreamTag", tag.metadata.name),
         ...formerly(`${names.name}-${env}`),

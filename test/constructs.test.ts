@@ -296,7 +296,7 @@ describe("AppImage", () => {
     const k8s = await import("@pulumi/kubernetes");
     const { AppImage } = await import("../components/app-image");
     const tagProvider = new k8s.Provider("image-tags", { enableServerSideApply: false });
-    new AppImage("api-image", { ...args, promotions: { dev: "1a2b3c4", test: "" }, tagProvider });
+    new AppImage("api-image", { ...args, promotions: { dev: "1a2b3c4", test: "" }, tagProvider, tagHooks: {} });
     await settled();
     const tags = ofType("kubernetes:image.openshift.io/v1:ImageStreamTag");
     expect(tags.map((t) => [t.name, (t.inputs.tag as { from: unknown }).from])).toEqual([
@@ -311,7 +311,7 @@ describe("AppImage", () => {
     const k8s = await import("@pulumi/kubernetes");
     const { AppImage } = await import("../components/app-image");
     const tagProvider = new k8s.Provider("image-tags", { enableServerSideApply: false });
-    expect(() => new AppImage("api-image", { ...args, promotions: { prod: "main" }, tagProvider })).toThrow(
+    expect(() => new AppImage("api-image", { ...args, promotions: { prod: "main" }, tagProvider, tagHooks: {} })).toThrow(
       /AppImage api-image: the prod commit .*\(got "main"\)/,
     );
   });

@@ -12,6 +12,7 @@ import type { DeclaredResource } from "../tools/evaluate/evaluate";
 import { restorePlan } from "../tools/ops/restore-plan";
 import { PLATFORM_RULES, type PlatformRuleId } from "../tools/check/platform-rules";
 import { PROJECT_DIR } from "../tools/cli/project";
+import { TAG_SOURCE_HOOK } from "../components/openshift/tag-source-check";
 import { find, ofKind, projectWith, render } from "./harness";
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- test-only view of rendered YAML
@@ -171,6 +172,21 @@ const CHECKS: Record<PlatformRuleId, () => Promise<void>> = {
     }
   },
   async "istag-404-without-image"() {
+    // The program: every environment tag carries the source check before it is created or moved, in previews too.
+    const { ev } = await promotedTools();
+    const tags = ev.resources.filter((r) => r.type === "kubernetes:image.openshift.io/v1:ImageStreamTag");
+    expect(tags).toHaveLength(6);
+    for (const tag of tags) {
+      expect(tag.options.hooks, tag.name).toEqual({ beforeCreate: [TAG_SOURCE_HOOK], beforeUpdate: [TAG_SOURCE_HOOK] });
+      const [stream] = tag.name.split(":");
+      // A tracking tag of its own stream: the kind whose image the stream copies in at tagging time.
+      expect((tag.inputs.tag as Obj).from, tag.name).toMatchObject({
+        kind: "ImageStreamTag",
+        name: expect.stringMatching(`^${stream}:[0-9a-f]{7}$`),
+      });
+    }
+    expect(ev.hooks.filter((h) => h.name === TAG_SOURCE_HOOK)).toEqual([{ name: TAG_SOURCE_HOOK, onDryRun: true, ignoreErrors: false }]);
+    // The pipelines ask too, before anything runs:
     const promote = parse(fs.readFileSync(path.join(PROJECT_DIR, ".github/workflows/promote.yml"), "utf8")) as Obj;
     const script = (promote.jobs.record.steps as Obj[]).map((s) => String(s.run ?? "")).join("\n");
     const check = script.indexOf('kubectl get imagestreamtag "$image:$short"');

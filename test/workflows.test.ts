@@ -113,6 +113,16 @@ describe("workflow rules", () => {
     }
   });
 
+  it.each(files)("%s: every pulumi preview/up installs a CLI that runs resource hooks (3.182 or later)", (f) => {
+    for (const [name, job] of jobsOf(f)) {
+      for (const s of pulumiSteps(job)) {
+        // pulumi/actions installs the newest release in the range; the runner's own CLI only if it satisfies it.
+        const [, minor] = /^\^3\.(\d+)\.\d+$/.exec(String(s.with?.["pulumi-version"])) ?? [];
+        expect(Number(minor), `${f} ${name}`).toBeGreaterThanOrEqual(182);
+      }
+    }
+  });
+
   it.each(files)("%s: Pulumi credentials only in the Pulumi step (npm ci's install scripts never see them)", (f) => {
     for (const [name, job] of jobsOf(f)) {
       expect(

@@ -5,7 +5,7 @@
  * the adoption fixtures, so a change that breaks one fails `npm test`.
  *
  * Upstream snapshots read: openshift/openshift-apiserver 56aa2d9, openshift/api 2a3d739,
- * openshift/openshift-controller-manager 26d20fe, pulumi/pulumi-kubernetes 9497796,
+ * openshift/openshift-controller-manager 26d20fe, pulumi/pulumi-kubernetes 9497796, pulumi/pulumi 1b59498,
  * bcgov/backup-container 2.13.0, sclorg/postgresql-container 134bb39,
  * bcgov/patroni-postgres-container de9088b, zalando/patroni v2.0.1.
  */
@@ -107,15 +107,21 @@ export const PLATFORM_RULES = {
   },
   "istag-404-without-image": {
     rule:
-      "GET of an ImageStreamTag whose tag has no image answers 404, and the provider then treats it as deleted; " +
-      "an environment is promoted only to a commit whose `<stream>:<sha>` tags of both images resolve (same GET), " +
-      "and the tools stack is applied only when every environment's source tags resolve (an edited stack file).",
+      "GET of an ImageStreamTag whose tag has no image answers 404, and the provider then treats it as deleted. A tag " +
+      "gets its image in the request that creates or moves it when its source tag has one, and keeps it afterwards, " +
+      "even when the source tag is deleted. So an environment tag is created or moved only to a source tag that " +
+      "resolves: the tools stack's before-create/before-update hook asks first (in previews too, with the provider's " +
+      "kubeconfig and context), and promote.yml and deploy.yml ask with the same GET.",
     breaks:
       "a promotion to an unbuilt commit: the env tag vanishes from state on refresh and the next up fails with " +
       "AlreadyExists (recovery: `oc tag -d` of the env tags, then up)",
     source:
-      "openshift/openshift-apiserver pkg/image/apiserver/registry/imagestreamtag/rest.go (Get, newISTag " +
-      "allowEmptyEvent=false); pulumi/pulumi-kubernetes provider/pkg/provider/provider.go (Read: 404 is deleted)",
+      "openshift/openshift-apiserver pkg/image/apiserver/registry/imagestreamtag/rest.go (Get → imageFor, newISTag " +
+      "allowEmptyEvent=false; Create updates the stream), pkg/image/apiserver/registry/imagestream/strategy.go " +
+      "(tagsChanged: only changed spec tags are resolved; updateChangedTrackingTags skips a deleted source); " +
+      "pulumi/pulumi-kubernetes provider/pkg/provider/provider.go (Read: 404 is deleted); pulumi/pulumi " +
+      "pkg/resource/deploy/step.go (CreateStep/UpdateStep run the before hooks first) and deployment.go (RunHooks: " +
+      "OnDryRun hooks run in previews)",
   },
   "backup-conf-bare-host": {
     rule:

@@ -8,6 +8,7 @@
  */
 import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
+import type { ICallbackServer } from "@pulumi/pulumi/runtime/callbacks";
 import { ConfigError, PROJECT, loadConfig, type StackConfig } from "../../config";
 import { declareStack } from "../../stack";
 import type { StackOutputs } from "../../stack-outputs";
@@ -24,6 +25,20 @@ export interface ResourceOptionsSeen {
   readonly dependsOn: readonly string[];
   /** The URNs it was known by before (`aliases`): Pulumi moves their state to it instead of replacing. */
   readonly aliases: readonly string[];
+  /** Resource hooks by when they run (`beforeCreate`, ...): the names of the hooks bound there. */
+  readonly hooks: Readonly<Partial<Record<HookPoint, readonly string[]>>>;
+}
+
+/** Where a resource hook can be bound. */
+export type HookPoint = "beforeCreate" | "afterCreate" | "beforeUpdate" | "afterUpdate" | "beforeDelete" | "afterDelete";
+
+/** A resource hook the program registered, as the engine would record it. */
+export interface HookSeen {
+  readonly name: string;
+  /** Runs in `pulumi preview` as well as in `up`. */
+  readonly onDryRun: boolean;
+  /** Its errors are only warnings. */
+  readonly ignoreErrors: boolean;
 }
 
 export interface DeclaredResource {
@@ -46,6 +61,8 @@ export interface StackEvaluation {
   readonly placeholderSecrets: readonly string[];
   /** The stack outputs, as `pulumi up` exports them (plain values, none secret). */
   readonly outputs: StackOutputs;
+  /** The resource hooks the program registered (they never run offline). */
+  readonly hooks: readonly HookSeen[];
 }
 
 export interface EvaluateOptions {
@@ -114,6 +131,43 @@ interface RegisterRequest {
   getImportid(): string;
   getDependenciesList(): string[];
   getAliasesList(): AliasMessage[];
+  getHooks(): HooksMessage | undefined;
+}
+/** The subset of the generated ResourceHooksBinding accessors read here. */
+type HooksMessage = Record<`get${Capitalize<HookPoint>}List`, () => string[]>;
+const HOOK_POINTS: readonly HookPoint[] = ["beforeCreate", "afterCreate", "beforeUpdate", "afterUpdate", "beforeDelete", "afterDelete"];
+
+function hooksOf(req: RegisterRequest): Partial<Record<HookPoint, readonly string[]>> {
+  const binding = req.getHooks();
+  if (binding === undefined) return {};
+  const bound = HOOK_POINTS.map((p) => [p, binding[`get${p[0].toUpperCase()}${p.slice(1)}List` as keyof HooksMessage]()] as const);
+  return Object.fromEntries(bound.filter(([, names]) => names.length > 0));
+}
+
+/**
+ * Stands in for the SDK's callback server, which a `ResourceHook` registers with. Under mocks the SDK
+ * would start a gRPC server for it and then call a monitor method the mock monitor lacks; offline the
+ * hooks never run, so recording them is all there is to do. The runtime's store is process-global
+ * (`globalStore`, sdk/nodejs/runtime/state.ts), and `setMocks` has just reset its `callbacks`.
+ */
+function recordHooks(seen: HookSeen[]): void {
+  const unused = (what: string) => (): never => {
+    throw new Error(`offline render: ${what} is not available`);
+  };
+  const callbacks: ICallbackServer = {
+    registerResourceHook(hook) {
+      seen.push({ name: hook.name, onDryRun: hook.opts?.onDryRun === true, ignoreErrors: hook.opts?.ignoreErrors === true });
+      return Promise.resolve();
+    },
+    awaitStackRegistrations: () => Promise.resolve(),
+    registerTransform: unused("registerTransform"),
+    registerStackTransform: unused("registerStackTransform"),
+    registerStackInvokeTransform: unused("registerStackInvokeTransform"),
+    registerStackInvokeTransformAsync: unused("registerStackInvokeTransformAsync"),
+    registerErrorHook: unused("registerErrorHook"),
+    shutdown: () => undefined,
+  };
+  (globalThis as unknown as { globalStore: { callbacks?: ICallbackServer } }).globalStore.callbacks = callbacks;
 }
 interface RegisterResponse {
   getUrn(): string;
@@ -243,6 +297,8 @@ async function evaluate(stack: string, options: EvaluateOptions): Promise<StackE
   }
 
   const captured: DeclaredResource[] = [];
+  const hooks: HookSeen[] = [];
+  recordHooks(hooks);
   const monitor = pulumi.runtime.getMonitor() as unknown as Monitor;
   const register = monitor.registerResource.bind(monitor);
   monitor.registerResource = (req, cb) => {
@@ -269,6 +325,7 @@ async function evaluate(stack: string, options: EvaluateOptions): Promise<StackE
               .getAliasesList()
               .map((a) => aliasUrn(req, resp.getUrn(), a))
               .sort(),
+            hooks: hooksOf(req),
           },
         });
       }
@@ -282,5 +339,5 @@ async function evaluate(stack: string, options: EvaluateOptions): Promise<StackE
     await (pulumi.runtime as typeof pulumi.runtime & { waitForRPCs(): Promise<void> }).waitForRPCs();
   });
   if (outputs === undefined) throw new Error(`offline render of ${stack}: the program returned no outputs`);
-  return { stack, config, resources: captured, placeholderSecrets: [...placeholders].sort(), outputs };
+  return { stack, config, resources: captured, placeholderSecrets: [...placeholders].sort(), outputs, hooks };
 }

@@ -5,7 +5,7 @@
 import { stringify } from "yaml";
 import type { KubeObject } from "../kube/object";
 import { redact, type Captured, type SecretRenderer } from "../kube/secret";
-import type { DeclaredResource, StackEvaluation } from "./evaluate";
+import type { DeclaredResource, HookPoint, StackEvaluation } from "./evaluate";
 
 /** The type token of the stack's Kubernetes provider (the program declares exactly one). */
 export const PROVIDER_TYPE = "pulumi:providers:kubernetes";
@@ -29,6 +29,8 @@ export interface PlanEntry {
   readonly dependsOn: readonly string[];
   /** Former URNs of a renamed resource (absent when there are none). */
   readonly aliases?: readonly string[];
+  /** Resource hooks by when they run (absent when there are none). */
+  readonly hooks?: Readonly<Partial<Record<HookPoint, readonly string[]>>>;
 }
 
 /** Install order, as a reviewer (and `oc apply`) expects it; unknown kinds go last, by name. */
@@ -130,5 +132,6 @@ export function plan(ev: StackEvaluation): PlanEntry[] {
     import: r.options.import ?? null,
     dependsOn: r.options.dependsOn,
     ...(r.options.aliases.length > 0 ? { aliases: r.options.aliases } : {}),
+    ...(Object.keys(r.options.hooks).length > 0 ? { hooks: r.options.hooks } : {}),
   }));
 }
