@@ -202,6 +202,20 @@ describe("plan-level safety changes", () => {
     ]);
   });
 
+  it("a hook bound or dropped is reported (the tag source check guards what a tag may point at)", () => {
+    const tag = "kubernetes:image.openshift.io/v1:ImageStreamTag";
+    const check = { beforeCreate: ["environment-tag-source"], beforeUpdate: ["environment-tag-source"] };
+    expect(diffPlans([entry(tag, "hcap-server:dev", { hooks: check })], [entry(tag, "hcap-server:dev")])).toEqual([
+      {
+        resource: `${tag} hcap-server:dev`,
+        message: "`hooks` beforeCreate: environment-tag-source; beforeUpdate: environment-tag-source → none",
+      },
+    ]);
+    expect(diffPlans([entry(tag, "hcap-server:dev", { hooks: check })], [entry(tag, "hcap-server:dev", { hooks: { ...check } })])).toEqual(
+      [],
+    );
+  });
+
   it("a resource whose URN changes (new parent) is flagged as a replacement", () => {
     const before = entry(sts, "hcap-patroni");
     const after = { ...before, urn: `urn:pulumi:dev::hcap-infra::hcap:db:Patroni$${sts}::hcap-patroni` };

@@ -135,6 +135,8 @@ export function diffPlans(before: readonly PlanEntry[], after: readonly PlanEntr
     if (b.ignoreChanges.join(",") !== a.ignoreChanges.join(",")) {
       out.push({ resource: label(b), message: `\`ignoreChanges\` [${b.ignoreChanges.join(", ")}] → [${a.ignoreChanges.join(", ")}]` });
     }
+    // A hook that guards a write (the environment-tag source check) going away is a safety change too.
+    if (hooksText(b) !== hooksText(a)) out.push({ resource: label(b), message: `\`hooks\` ${hooksText(b)} → ${hooksText(a)}` });
   }
   for (const a of unmatchedAfter.values()) {
     const notes: string[] = [];
@@ -148,6 +150,12 @@ export function diffPlans(before: readonly PlanEntry[], after: readonly PlanEntr
     }
   }
   return out;
+}
+
+/** `beforeCreate: a, b; beforeUpdate: a`, or `none`. */
+function hooksText(e: PlanEntry): string {
+  const bound = Object.entries(e.hooks ?? {}).filter(([, names]) => names.length > 0);
+  return bound.length === 0 ? "none" : bound.map(([point, names]) => `${point}: ${names.join(", ")}`).join("; ");
 }
 
 function removalMessage(b: PlanEntry): string {
