@@ -80,6 +80,18 @@ describe("when the check asks", () => {
     expect(calls.map((c) => c[2])).toEqual(["hcap-server:5d6e7f8"]);
   });
 
+  it("a source in another namespace is asked for there, and a move between namespaces asks again", async () => {
+    const { run, calls } = fakeClient({ kind: "ok", stdout: "sha256:0f1e" });
+    const here = tagInputs("test", "1a2b3c4");
+    const there = {
+      ...here,
+      tag: { name: "test", from: { kind: "ImageStreamTag", name: "hcap-server:1a2b3c4", namespace: "f047a2-dev" } },
+    };
+    await tagSourceCheck(KUBE, run)(hookArgs(there, here));
+    expect(calls).toHaveLength(1);
+    expect(calls[0].join(" ")).toContain("--namespace f047a2-dev");
+  });
+
   it("an update that leaves the source alone asks nothing (a source tag deleted since never blocks it)", async () => {
     const { run, calls } = fakeClient({ kind: "failed", stderr: NOT_FOUND });
     const before = tagInputs("prod", "0123456");

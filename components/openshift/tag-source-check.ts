@@ -61,25 +61,21 @@ const tagInputs = z.object({
   }),
 });
 
-/** The tag a hook call is about and the tag it will point at, from the inputs the engine passes. */
-export function tagMoveOf(args: Pick<pulumi.ResourceHookArgs, "name" | "newInputs">, namespace: string): TagMove {
-  const parsed = tagInputs.safeParse(args.newInputs);
-  if (!parsed.success) {
+/**
+ * The move a hook call announces, from the inputs the engine passes: the tag, and the tag it will point
+ * at. `undefined` for an update that leaves `tag.from` as it was (a create always moves).
+ */
+export function tagMoveOf(args: Pick<pulumi.ResourceHookArgs, "name" | "newInputs" | "oldInputs">, namespace: string): TagMove | undefined {
+  const after = tagInputs.safeParse(args.newInputs);
+  if (!after.success) {
     throw new Error(`${args.name}: not an ImageStreamTag that points at another tag, so its source cannot be checked`);
   }
-  const { metadata, tag } = parsed.data;
-  return { tag: metadata.name, source: tag.from.name, namespace: tag.from.namespace ?? namespace };
-}
-
-/** True when an update changes where the tag points (a create always does). */
-export function movesTag(args: Pick<pulumi.ResourceHookArgs, "newInputs" | "oldInputs">): boolean {
-  if (args.oldInputs === undefined) return true;
+  const { metadata, tag } = after.data;
   const before = tagInputs.safeParse(args.oldInputs);
-  const after = tagInputs.safeParse(args.newInputs);
-  if (!before.success || !after.success) return true;
-  const a = before.data.tag.from;
-  const b = after.data.tag.from;
-  return a.name !== b.name || a.namespace !== b.namespace;
+  if (before.success && before.data.tag.from.name === tag.from.name && before.data.tag.from.namespace === tag.from.namespace) {
+    return undefined;
+  }
+  return { tag: metadata.name, source: tag.from.name, namespace: tag.from.namespace ?? namespace };
 }
 
 /** The `kubectl get` that answers as the provider's refresh will: 404 while the tag has no image. */
@@ -148,9 +144,8 @@ export function tagSourceCheck(
   run: KubeClient,
 ): (args: pulumi.ResourceHookArgs) => Promise<(TagMove & { image: string }) | undefined> {
   return async (args) => {
-    if (!movesTag(args)) return undefined;
     const move = tagMoveOf(args, kube.namespace);
-    return { ...move, image: await checkTagSource(move, kube, run) };
+    return move === undefined ? undefined : { ...move, image: await checkTagSource(move, kube, run) };
   };
 }
 

@@ -25,12 +25,13 @@ export interface ResourceOptionsSeen {
   readonly dependsOn: readonly string[];
   /** The URNs it was known by before (`aliases`): Pulumi moves their state to it instead of replacing. */
   readonly aliases: readonly string[];
-  /** Resource hooks by when they run (`beforeCreate`, ...): the names of the hooks bound there. */
-  readonly hooks: Readonly<Partial<Record<HookPoint, readonly string[]>>>;
+  readonly hooks: HookBindings;
 }
 
-/** Where a resource hook can be bound. */
-export type HookPoint = "beforeCreate" | "afterCreate" | "beforeUpdate" | "afterUpdate" | "beforeDelete" | "afterDelete";
+/** Where a resource hook can be bound (the SDK's binding, less its error hooks). */
+export type HookPoint = Exclude<keyof pulumi.ResourceHookBinding, "onError">;
+/** Resource hooks by when they run (`beforeCreate`, ...): the names of the hooks bound there; empty points left out. */
+export type HookBindings = Readonly<Partial<Record<HookPoint, readonly string[]>>>;
 
 /** A resource hook the program registered, as the engine would record it. */
 export interface HookSeen {
@@ -134,14 +135,32 @@ interface RegisterRequest {
   getHooks(): HooksMessage | undefined;
 }
 /** The subset of the generated ResourceHooksBinding accessors read here. */
-type HooksMessage = Record<`get${Capitalize<HookPoint>}List`, () => string[]>;
-const HOOK_POINTS: readonly HookPoint[] = ["beforeCreate", "afterCreate", "beforeUpdate", "afterUpdate", "beforeDelete", "afterDelete"];
+interface HooksMessage {
+  getBeforeCreateList(): string[];
+  getAfterCreateList(): string[];
+  getBeforeUpdateList(): string[];
+  getAfterUpdateList(): string[];
+  getBeforeDeleteList(): string[];
+  getAfterDeleteList(): string[];
+}
+/** Each hook point's list in the request; typed by {@link HookPoint}, so a point the SDK adds must be read here. */
+const HOOK_LISTS: { readonly [P in HookPoint]: (b: HooksMessage) => string[] } = {
+  beforeCreate: (b) => b.getBeforeCreateList(),
+  afterCreate: (b) => b.getAfterCreateList(),
+  beforeUpdate: (b) => b.getBeforeUpdateList(),
+  afterUpdate: (b) => b.getAfterUpdateList(),
+  beforeDelete: (b) => b.getBeforeDeleteList(),
+  afterDelete: (b) => b.getAfterDeleteList(),
+};
 
-function hooksOf(req: RegisterRequest): Partial<Record<HookPoint, readonly string[]>> {
+function hooksOf(req: RegisterRequest): HookBindings {
   const binding = req.getHooks();
   if (binding === undefined) return {};
-  const bound = HOOK_POINTS.map((p) => [p, binding[`get${p[0].toUpperCase()}${p.slice(1)}List` as keyof HooksMessage]()] as const);
-  return Object.fromEntries(bound.filter(([, names]) => names.length > 0));
+  return Object.fromEntries(
+    Object.entries(HOOK_LISTS)
+      .map(([point, list]) => [point, list(binding)] as const)
+      .filter(([, names]) => names.length > 0),
+  );
 }
 
 /**

@@ -5,7 +5,7 @@
 import { stringify } from "yaml";
 import type { KubeObject } from "../kube/object";
 import { redact, type Captured, type SecretRenderer } from "../kube/secret";
-import type { DeclaredResource, HookPoint, StackEvaluation } from "./evaluate";
+import type { DeclaredResource, HookBindings, StackEvaluation } from "./evaluate";
 
 /** The type token of the stack's Kubernetes provider (the program declares exactly one). */
 export const PROVIDER_TYPE = "pulumi:providers:kubernetes";
@@ -30,7 +30,7 @@ export interface PlanEntry {
   /** Former URNs of a renamed resource (absent when there are none). */
   readonly aliases?: readonly string[];
   /** Resource hooks by when they run (absent when there are none). */
-  readonly hooks?: Readonly<Partial<Record<HookPoint, readonly string[]>>>;
+  readonly hooks?: HookBindings;
 }
 
 /** Install order, as a reviewer (and `oc apply`) expects it; unknown kinds go last, by name. */
