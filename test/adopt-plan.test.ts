@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { ConfigError, type EnvConfig } from "../config";
 import { adoptOptions, stackAdoption } from "../components/adoption";
 import { stackNames } from "../components/names";
+import { ADOPTED_IN_EVERY_ENVIRONMENT, processedEnvironment } from "./fixtures/oc-process";
 import { parseStack, planEntry, projectWith, render } from "./harness";
 
 const KEYCLOAK = { keycloakApiSecret: "k", keycloakSaUsername: "u", keycloakSaPassword: "p" };
@@ -21,21 +22,15 @@ describe("adopt: true", () => {
       projectDir: projectWith("prod", { "hcap-infra:adopt": true, "hcap-infra:appWorkload": "DeploymentConfig" }),
       secrets: ADOPTED_PASSWORDS,
     });
-    for (const [type, name] of [
-      ["StatefulSet", "hcap-patroni"],
-      ["Secret", "hcap-patroni"],
-      ["Service", "hcap-patroni"],
-      ["ServiceAccount", "hcap-patroni"],
-      ["Role", "hcap-patroni"],
-      ["RoleBinding", "hcap-patroni"],
-      ["Secret", "hcap-keycloak"],
-      ["Service", "hcap-server"],
-      ["PersistentVolumeClaim", "hcap-backup-data"],
-      ["ConfigMap", "hcap-backup-config"],
-    ]) {
+    // prod verifies its backups, so its verification claim is adopted as well: every object the templates made.
+    const adopted = [...ADOPTED_IN_EVERY_ENVIRONMENT, ["PersistentVolumeClaim", "hcap-backup-verification"] as const];
+    const made = processedEnvironment({ env: "prod", app: "hcap", toolsNamespace: "f047a2-tools" });
+    expect(adopted.map(([k, n]) => `${k}/${n}`).sort()).toEqual(
+      made.map((o) => `${String(o.kind)}/${(o.metadata as { name: string }).name}`).sort(),
+    );
+    for (const [type, name] of adopted) {
       expect(planEntry(plan, type, name).import, `${type}/${name}`).toBe(`f047a2-prod/${name}`);
     }
-    expect(planEntry(plan, "DeploymentConfig", "hcap-server").import).toBe("f047a2-prod/hcap-server");
     for (const [type, name] of [
       ["PodDisruptionBudget", "hcap-patroni"],
       ["CronJob", "hcap-backup"],

@@ -12,7 +12,7 @@ import { declaredObjects, providerSwitches } from "../tools/adopt/declared";
 import { LIVE_DIR, LIVE_FILES, liveEnvironment } from "./fixtures/api-server";
 import { projectWith, render } from "./harness";
 import { declaredDev, type DeclaredOptions } from "./fixtures/declared";
-import { FAKE, type Obj } from "./fixtures/oc-process";
+import { ADOPTED_IN_EVERY_ENVIRONMENT, FAKE, type Obj } from "./fixtures/oc-process";
 import * as specs from "../tools/cli/commands/specs";
 import { runInProcess, runScript } from "./cli-harness";
 
@@ -385,21 +385,7 @@ describe("npm run adopt-check against the template-made namespaces", () => {
     const { status, stdout } = runCli(["dev", "--live", path.join(LIVE_DIR, "dev.yaml")], adopting("dev"));
     expect(status).toBe(0);
     const importBlock = stdout.split("Import (")[1].split("Create (")[0];
-    for (const [kind, name] of [
-      ["StatefulSet", "hcap-patroni"],
-      ["Secret", "hcap-patroni"],
-      ["Service", "hcap-patroni"],
-      ["ServiceAccount", "hcap-patroni"],
-      ["Role", "hcap-patroni"],
-      ["RoleBinding", "hcap-patroni"],
-      ["Secret", "hcap-keycloak"],
-      ["DeploymentConfig", "hcap-server"],
-      ["Service", "hcap-server"],
-      ["Route", "hcap-server"],
-      ["PersistentVolumeClaim", "hcap-backup-data"],
-      ["ConfigMap", "hcap-backup-config"],
-    ])
-      expect(importBlock).toContain(`  ${kind}/${name} <- f047a2-dev/${name}\n`);
+    for (const [kind, name] of ADOPTED_IN_EVERY_ENVIRONMENT) expect(importBlock).toContain(`  ${kind}/${name} <- f047a2-dev/${name}\n`);
     const leftAlone = stdout.split("Left alone (")[1];
     for (const name of [
       "ConfigMap/hcap-patroni-leader",
