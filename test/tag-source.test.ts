@@ -92,6 +92,16 @@ describe("when the check asks", () => {
     expect(calls[0].join(" ")).toContain("--namespace f047a2-dev");
   });
 
+  it("the first up after adoption (an `oc tag`-made tag pointing at an image by digest) asks for the commit's tag", async () => {
+    const { run, calls } = fakeClient({ kind: "ok", stdout: "sha256:0f1e" });
+    const adopted = {
+      ...tagInputs("prod", "0123456"),
+      tag: { name: "prod", from: { kind: "ImageStreamImage", name: "hcap-server@sha256:9c8b" } },
+    };
+    await tagSourceCheck(KUBE, run)(hookArgs(tagInputs("prod", "0123456"), adopted));
+    expect(calls.map((c) => c[2])).toEqual(["hcap-server:0123456"]);
+  });
+
   it("an update that leaves the source alone asks nothing (a source tag deleted since never blocks it)", async () => {
     const { run, calls } = fakeClient({ kind: "failed", stderr: NOT_FOUND });
     const before = tagInputs("prod", "0123456");
